@@ -1,0 +1,194 @@
+"""The one request path: a wire request in, a wire response out.
+
+wire request -> operation (JSON 1.1 by ``X-Amz-Target``, REST-JSON by method
+and path) -> decode -> validate against the input shape -> handler -> encode.
+The botocore hook, an HTTP server and a ``requests`` interceptor are all thin
+adapters over :meth:`Dispatcher.handle`, so every entry point behaves alike.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from personalize_fake._errors import (
+    NotImplementedOperation,
+    SerializationError,
+    ServiceError,
+    UnknownOperation,
+)
+from personalize_fake._model import Catalog, Operation, catalog, snake_case
+from personalize_fake._registry import Handler, load_handlers
+from personalize_fake._store import Store
+from personalize_fake._validation import validate
+
+log = logging.getLogger("personalize_fake")
+
+JSON_11 = "application/x-amz-json-1.1"
+REST_JSON = "application/json"
+DEFAULT_REGION = "us-east-1"
+
+
+@attrs.frozen
+class WireRequest:
+    """A request as it travels: method, path, headers, body, and the region it was sent to."""
+
+    method: str
+    path: str
+    headers: Mapping[str, str]
+    body: bytes
+    region: str = DEFAULT_REGION
+
+
+@attrs.frozen
+class WireResponse:
+    """A response as it travels back.
+
+    ``document`` is the JSON value ``body`` encodes (``None`` for an empty
+    body), kept so an in-process adapter need not decode what was just encoded.
+    """
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    document: dict[str, Any] | None = None
+    operation: Operation | None = None
+
+
+@attrs.frozen
+class _Bound:
+    """An operation joined to its handler, with everything per-call work can precompute."""
+
+    operation: Operation
+    handler: Handler | None
+    keywords: dict[str, str]
+    content_type: str
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    value = headers.get(name)
+    if value is not None:
+        return value
+    lowered = name.lower()
+    for key, found in headers.items():
+        if key.lower() == lowered:
+            return found
+    return None
+
+
+class Dispatcher:
+    """Answers wire requests from one :class:`Store`."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._catalog: Catalog = catalog()
+        self._handlers = load_handlers()
+        self._bound: dict[Operation, _Bound] = {}
+
+    def _bind(self, op: Operation) -> _Bound:
+        bound = self._bound.get(op)
+        if bound is None:
+            members = op.input_shape.members if op.input_shape is not None else {}
+            bound = self._bound[op] = _Bound(
+                operation=op,
+                handler=self._handlers.get(op.python_name),
+                keywords={name: snake_case(name) for name in members},
+                content_type=JSON_11 if op.protocol == "json" else REST_JSON,
+            )
+        return bound
+
+    def route(self, request: WireRequest) -> Operation:
+        """The operation a request is for, or UnknownOperation."""
+        target = _header(request.headers, "X-Amz-Target")
+        if target is not None:
+            op = self._catalog.by_target.get(target)
+            if op is None:
+                raise UnknownOperation(f"Unknown operation {target}.")
+            return op
+        path = request.path.split("?", 1)[0]
+        op = self._catalog.by_route.get((request.method.upper(), path))
+        if op is None:
+            raise UnknownOperation(f"No Personalize operation at {request.method} {path}.")
+        return op
+
+    def handle(self, request: WireRequest) -> WireResponse:
+        """Answer one request; every failure becomes an AWS-shaped error response."""
+        request_id = str(uuid.uuid4())
+        op: Operation | None = None
+        try:
+            op = self.route(request)
+            bound = self._bind(op)
+            document = self._decode(request.body)
+            validate(op.input_shape, document)
+            if bound.handler is None:
+                raise NotImplementedOperation(op.service, op.name)
+            keywords = bound.keywords
+            arguments = {keywords[k]: v for k, v in document.items() if k in keywords}
+            with self.store.lock:
+                state = self.store.region(request.region)
+                result = bound.handler(state, **arguments)
+            return self._success(bound, result, request_id)
+        except ServiceError as error:
+            return self._error(op, request, error, request_id)
+        except Exception as exc:  # a bug in the fake: answer like AWS, log the traceback
+            log.exception("personalize-fake failed on %s", op.name if op else request.path)
+            error = ServiceError(f"personalize-fake internal error: {exc!r}", "InternalFailure")
+            return self._error(op, request, error, request_id, status=500)
+
+    @staticmethod
+    def _decode(body: bytes) -> dict[str, Any]:
+        if not body:
+            return {}
+        try:
+            document = json.loads(body)
+        except ValueError as exc:
+            raise SerializationError(f"Request body is not valid JSON: {exc}") from None
+        if not isinstance(document, dict):
+            raise SerializationError("Request body must be a JSON object.")
+        return document
+
+    def _success(
+        self, bound: _Bound, result: dict[str, Any] | None, request_id: str
+    ) -> WireResponse:
+        if bound.operation.output_shape is None:
+            body, result = b"", None
+        else:
+            result = result or {}
+            body = json.dumps(result, separators=(",", ":")).encode()
+        headers = {
+            "x-amzn-RequestId": request_id,
+            "Content-Type": bound.content_type,
+            "Content-Length": str(len(body)),
+        }
+        return WireResponse(200, headers, body, result, bound.operation)
+
+    def _error(
+        self,
+        op: Operation | None,
+        request: WireRequest,
+        error: ServiceError,
+        request_id: str,
+        status: int | None = None,
+    ) -> WireResponse:
+        json_11 = op.protocol == "json" if op else _header(request.headers, "X-Amz-Target") is not None
+        headers = {"x-amzn-RequestId": request_id}
+        if op is None and isinstance(error, UnknownOperation) and not json_11:
+            status = status or 404
+        if json_11:
+            document = {"__type": error.code, "message": error.message}
+            headers["Content-Type"] = JSON_11
+        else:
+            document = {"message": error.message}
+            headers["Content-Type"] = REST_JSON
+            headers["x-amzn-ErrorType"] = error.code
+        if status is None:
+            service = op.service if op else "personalize"
+            status = self._catalog.status_for(service, error.code)
+        body = json.dumps(document).encode()
+        headers["Content-Length"] = str(len(body))
+        return WireResponse(status, headers, body, document, op)

@@ -1,0 +1,106 @@
+"""The handle a test holds: read what was recorded, move resources along.
+
+``with mock_personalize() as fake`` and the ``personalize_fake`` fixture give
+a :class:`PersonalizeFake`. Everything it returns is a copy, so a test cannot
+change the fake's state by accident.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from personalize_fake import _lifecycle
+from personalize_fake._dispatch import Dispatcher, WireRequest, WireResponse
+from personalize_fake._settings import Settings
+from personalize_fake._store import RegionState, Resource, Store
+
+
+class PersonalizeFake:
+    """State of one active mock, and control over it.
+
+    Args:
+        settings: the options the mock was started with.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.store = Store(settings)
+        self.dispatcher = Dispatcher(self.store)
+
+    def __repr__(self) -> str:
+        resources = sum(len(s.resources) for s in self.store.regions.values())
+        return f"<PersonalizeFake lifecycle={self.settings.lifecycle.value} resources={resources}>"
+
+    # -- recorded data ---------------------------------------------------------
+
+    def events(self, tracking_id: str) -> list[dict[str, Any]]:
+        """Events PutEvents recorded for ``tracking_id``, in arrival order.
+
+        Each is the event's own fields plus the call's ``trackingId``,
+        ``sessionId`` and ``userId``; ``sentAt`` is a UTC ``datetime``.
+        """
+        with self.store.lock:
+            return copy.deepcopy(self.store.events.get(tracking_id, []))
+
+    def action_interactions(self, tracking_id: str) -> list[dict[str, Any]]:
+        """Action interactions PutActionInteractions recorded for ``tracking_id``, in order."""
+        with self.store.lock:
+            return copy.deepcopy(self.store.action_interactions.get(tracking_id, []))
+
+    def users(self, dataset_arn: str) -> list[dict[str, Any]]:
+        """Users PutUsers stored in a Users dataset, one per ``userId`` (last write wins)."""
+        return self._records(dataset_arn)
+
+    def items(self, dataset_arn: str) -> list[dict[str, Any]]:
+        """Items PutItems stored in an Items dataset, one per ``itemId`` (last write wins)."""
+        return self._records(dataset_arn)
+
+    def actions(self, dataset_arn: str) -> list[dict[str, Any]]:
+        """Actions PutActions stored in an Actions dataset, one per ``actionId``."""
+        return self._records(dataset_arn)
+
+    def _records(self, dataset_arn: str) -> list[dict[str, Any]]:
+        with self.store.lock:
+            return copy.deepcopy(list(self.store.records.get(dataset_arn, {}).values()))
+
+    # -- lifecycle control -----------------------------------------------------
+
+    def _find(self, arn: str) -> tuple[RegionState, Resource]:
+        found = self.store.find(arn)
+        if found is None:
+            raise KeyError(f"no resource {arn} in this fake")
+        return found
+
+    def status(self, arn: str) -> str:
+        """The current status of the resource at ``arn`` (without advancing it)."""
+        with self.store.lock:
+            return self._find(arn)[1].status
+
+    def advance(self, arn: str) -> str:
+        """Move a resource one step; return its new status, or ``"DELETED"`` once gone."""
+        with self.store.lock:
+            state, resource = self._find(arn)
+            return _lifecycle.advance(state, resource)
+
+    def settle(self, arn: str | None = None) -> None:
+        """Run one resource (or every resource) to the end of its create or delete."""
+        with self.store.lock:
+            if arn is not None:
+                targets = [self._find(arn)]
+            else:
+                targets = [(s, r) for s in self.store.regions.values() for r in s.resources.values()]
+            for state, resource in targets:
+                while not _lifecycle.settled(resource) and resource.arn in state.resources:
+                    _lifecycle.advance(state, resource)
+
+    def fail(self, arn: str, reason: str = "Injected failure.") -> None:
+        """End the creation of ``arn`` in ``CREATE FAILED`` with ``failureReason`` = ``reason``."""
+        with self.store.lock:
+            _lifecycle.fail(self._find(arn)[1], reason)
+
+    # -- raw access --------------------------------------------------------------
+
+    def handle(self, request: WireRequest) -> WireResponse:
+        """Answer one wire request, as any adapter (hook, server) does."""
+        return self.dispatcher.handle(request)

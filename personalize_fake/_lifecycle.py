@@ -1,0 +1,86 @@
+"""How resources move through their statuses, under the mock's lifecycle mode.
+
+``CREATE PENDING > CREATE IN_PROGRESS > ACTIVE`` (or ``CREATE FAILED``), and
+``DELETE PENDING > DELETE IN_PROGRESS`` then gone. In ``stepwise`` mode every
+Describe answers the current status and then moves one step, so a polling loop
+sees the documented sequence and ends without real time passing.
+"""
+
+from __future__ import annotations
+
+import time
+
+from personalize_fake._errors import ResourceInUse
+from personalize_fake._settings import Lifecycle
+from personalize_fake._store import ACTIVE, CREATE_FAILED, RegionState, Resource
+
+GONE = "DELETED"
+"""What :func:`advance` reports once a deleting resource has disappeared."""
+
+
+def begin_create(state: RegionState, resource: Resource) -> None:
+    """Give a new resource its first status: the chain's start, or its end when instant."""
+    chain = resource.CREATE_CHAIN
+    resource.status = chain[-1] if state.settings.lifecycle is Lifecycle.INSTANT else chain[0]
+
+
+def observed(state: RegionState, resource: Resource) -> None:
+    """Called after a Describe has answered: stepwise mode moves the resource on."""
+    if state.settings.lifecycle is Lifecycle.STEPWISE:
+        advance(state, resource)
+
+
+def settled(resource: Resource) -> bool:
+    """Whether nothing more happens to the resource on its own."""
+    return resource.status in (resource.CREATE_CHAIN[-1], CREATE_FAILED) or (
+        resource.status not in resource.CREATE_CHAIN and not resource.deleting
+    )
+
+
+def advance(state: RegionState, resource: Resource) -> str:
+    """Move one step along the create or delete chain; return the new status."""
+    for chain in (resource.CREATE_CHAIN, resource.DELETE_CHAIN):
+        if resource.status in chain:
+            position = chain.index(resource.status)
+            if position + 1 < len(chain):
+                resource.status = chain[position + 1]
+                resource.updated = time.time()
+                return resource.status
+            if chain is resource.DELETE_CHAIN:
+                state.remove(resource)
+                return GONE
+    return resource.status
+
+
+def fail(resource: Resource, reason: str) -> None:
+    """End a creation in ``CREATE FAILED`` with ``reason`` as its failureReason."""
+    if resource.status not in resource.CREATE_CHAIN[:-1]:
+        raise ValueError(
+            f"{resource.arn} is {resource.status}; only a resource being created can fail"
+        )
+    resource.status = CREATE_FAILED
+    resource.failure_reason = reason
+    resource.updated = time.time()
+
+
+def require_active(resource: Resource) -> None:
+    """A resource another one depends on must be ACTIVE: else ResourceInUse."""
+    if resource.status != ACTIVE:
+        raise ResourceInUse(
+            f"The {resource.LABEL} {resource.arn} is not in ACTIVE state "
+            f"(current status: {resource.status})."
+        )
+
+
+def begin_delete(state: RegionState, resource: Resource) -> None:
+    """Start deleting: only ACTIVE or CREATE FAILED resources may be deleted."""
+    if resource.status not in (ACTIVE, CREATE_FAILED):
+        raise ResourceInUse(
+            f"The {resource.LABEL} {resource.arn} must be ACTIVE or CREATE FAILED to be "
+            f"deleted (current status: {resource.status})."
+        )
+    if state.settings.lifecycle is Lifecycle.INSTANT:
+        state.remove(resource)
+    else:
+        resource.status = resource.DELETE_CHAIN[0]
+        resource.updated = time.time()

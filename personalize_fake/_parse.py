@@ -1,0 +1,120 @@
+"""What botocore's response parser would make of a wire response, only faster.
+
+botocore's parser costs about 50 µs a call, more than the whole budget the fake
+has. A success response's body is JSON the dispatcher just encoded from
+``document``, so the parsed result is ``document`` walked once against the
+output shape: modeled members only, nulls dropped, timestamps through
+botocore's own timestamp parser, blobs base64-decoded. Errors, which are rare,
+go through botocore's real parser. ``tests/test_parse.py`` proves both agree on
+every output shape of the three services.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from botocore.awsrequest import AWSResponse
+from botocore.model import ListShape, MapShape, Shape, StructureShape
+from botocore.parsers import ResponseParser, create_parser
+from botocore.utils import parse_timestamp
+
+from personalize_fake._dispatch import WireResponse
+from personalize_fake._model import Operation
+
+Convert = Callable[[Any], Any]
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+@functools.cache
+def converter(shape: Shape) -> Convert:
+    """The conversion of one output shape, built once per shape and process."""
+    return _build(shape, set())
+
+
+def _build(shape: Shape, visiting: set[str]) -> Convert:
+    if shape.type_name == "timestamp":
+        return parse_timestamp
+    if shape.type_name == "blob":
+        return base64.b64decode
+    if isinstance(shape, StructureShape):
+        return _structure(shape, visiting)
+    if isinstance(shape, ListShape):
+        item = _build(shape.member, visiting)
+        if item is _identity:
+            return list
+        return lambda value: [None if v is None else item(v) for v in value]
+    if isinstance(shape, MapShape):
+        key, val = _build(shape.key, visiting), _build(shape.value, visiting)
+        return lambda value: {key(k): val(v) for k, v in value.items()}
+    return _identity
+
+
+def _structure(shape: StructureShape, visiting: set[str]) -> Convert:
+    if shape.is_document_type:
+        return _identity
+    if shape.name in visiting:  # recursive shape: resolve lazily at call time
+        return lambda value: converter(shape)(value)
+    visiting = visiting | {shape.name}
+    wire_names = {
+        member.serialization.get("name", name): name for name, member in shape.members.items()
+    }
+    plain: dict[str, str] = {}
+    converted: dict[str, tuple[str, Convert]] = {}
+    for wire, name in wire_names.items():
+        convert = _build(shape.members[name], visiting)
+        if convert is _identity:
+            plain[wire] = name
+        else:
+            converted[wire] = (name, convert)
+
+    def convert_structure(value: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for wire, member in value.items():
+            if member is None:
+                continue
+            name = plain.get(wire)
+            if name is not None:
+                out[name] = member
+                continue
+            found = converted.get(wire)
+            if found is not None:
+                out[found[0]] = found[1](member)
+        return out
+
+    return convert_structure
+
+
+@functools.cache
+def _botocore_parser(protocol: str) -> ResponseParser:
+    return create_parser(protocol)
+
+
+def parse(op: Operation, response: WireResponse, http: AWSResponse) -> dict[str, Any]:
+    """The parsed result botocore would return for ``response`` (plus RetryAttempts)."""
+    if response.status < 300 and (response.document is not None or not response.body):
+        shape = op.output_shape
+        document = response.document or {}
+        parsed: dict[str, Any] = converter(shape)(document) if shape is not None else {}
+        parsed["ResponseMetadata"] = {
+            "RequestId": response.headers["x-amzn-RequestId"],
+            "HTTPStatusCode": response.status,
+            "HTTPHeaders": {k.lower(): v for k, v in response.headers.items()},
+        }
+    else:
+        parsed = _botocore_parser(op.protocol).parse(
+            {
+                "status_code": response.status,
+                "headers": http.headers,
+                "body": response.body,
+                "context": {"operation_name": op.name},
+            },
+            op.output_shape,
+        )
+    parsed["ResponseMetadata"]["RetryAttempts"] = 0
+    return parsed

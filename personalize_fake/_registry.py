@@ -1,0 +1,31 @@
+"""Where resource modules register the handler of each operation.
+
+A handler is named for its operation (``create_event_tracker`` answers
+CreateEventTracker), takes the caller's :class:`RegionState` and the request's
+members as snake_case keywords, and returns the response members.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+Handler = Callable[..., dict[str, Any] | None]
+H = TypeVar("H", bound=Handler)
+
+HANDLERS: dict[str, Handler] = {}
+
+
+def operation(fn: H) -> H:
+    """Register ``fn`` as the handler of the operation its name spells."""
+    if fn.__name__ in HANDLERS:
+        raise RuntimeError(f"two handlers for {fn.__name__}")
+    HANDLERS[fn.__name__] = fn
+    return fn
+
+
+def load_handlers() -> dict[str, Handler]:
+    """Import every resource module so its handlers register, then return them all."""
+    import personalize_fake.resources  # noqa: F401  (registers on import)
+
+    return HANDLERS

@@ -1,0 +1,66 @@
+"""The options a mock is started with, including answers to open questions.
+
+Where public sources do not show what the real service does, the fake picks
+the documented-looking answer and names it here, so a test that knows better
+can say so (see docs/settings.md).
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+import attrs
+
+
+class Lifecycle(str, enum.Enum):
+    """How resources move through their statuses."""
+
+    STEPWISE = "stepwise"
+    """Each Describe answers the current status, then advances the resource one step."""
+    INSTANT = "instant"
+    """ACTIVE at creation; deletes take effect at once."""
+    MANUAL = "manual"
+    """Nothing moves until the test advances it through the handle."""
+
+
+def _lifecycle(value: Lifecycle | str) -> Lifecycle:
+    try:
+        return Lifecycle(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in Lifecycle)
+        raise ValueError(f"lifecycle must be one of {allowed}, not {value!r}") from None
+
+
+def _account(value: str) -> str:
+    if not (isinstance(value, str) and len(value) == 12 and value.isdigit()):
+        raise ValueError(f"account_id must be 12 digits, not {value!r}")
+    return value
+
+
+@attrs.frozen(kw_only=True)
+class Settings:
+    """Options of one mock; every one is a keyword of ``mock_personalize``."""
+
+    lifecycle: Lifecycle = attrs.field(default=Lifecycle.STEPWISE, converter=_lifecycle)
+    account_id: str = attrs.field(default="123456789012", converter=_account)
+    default_max_results: int = 100
+    """Page size of a List call without ``maxResults`` (the model documents none)."""
+    duplicate_event_tracker_error: str = "ResourceAlreadyExistsException"
+    """Code of a second CreateEventTracker on one dataset group (no source names it)."""
+    inactive_tracking_id_error: str = "InvalidInputException"
+    """Code of PutEvents with an unknown or non-ACTIVE tracking ID (PutEvents declares only this)."""
+    tags_per_resource: int = 50
+    """Tags one resource may carry (the developer guide's quota)."""
+
+    @classmethod
+    def from_options(cls, options: dict[str, Any]) -> Settings:
+        """Build settings from keyword options, naming any that do not exist."""
+        known = {a.name for a in attrs.fields(cls)}
+        unknown = sorted(set(options) - known)
+        if unknown:
+            raise TypeError(
+                f"unknown personalize-fake option(s) {', '.join(unknown)}; "
+                f"known: {', '.join(sorted(known))}"
+            )
+        return cls(**options)

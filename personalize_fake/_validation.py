@@ -1,0 +1,260 @@
+"""Server-side validation, generated from botocore's input shapes.
+
+botocore's client checks only required members, types and ``min``; the service
+also enforces ``max``, ``pattern``, ``enum`` and numeric ranges, and a client
+built with ``parameter_validation=False`` checks nothing. Every input shape is
+compiled once into a closure that walks a decoded request and collects
+violations, phrased the way AWS's request validation phrases them.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from botocore.model import ListShape, MapShape, Shape, StructureShape
+
+from personalize_fake._errors import InvalidInput
+from personalize_fake._patterns import compile_java
+
+Problems = list[tuple[Any, str, str]]
+"""(value, path, constraint) triples, in the order they were found."""
+
+Check = Callable[[Any, str, Problems], None]
+
+REDACTED = "*** Sensitive Data Redacted ***"
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "blob": (str,),
+    "boolean": (bool,),
+    "integer": (int,),
+    "long": (int,),
+    "float": (int, float),
+    "double": (int, float),
+    "timestamp": (int, float),
+    "structure": (dict,),
+    "list": (list,),
+    "map": (dict,),
+}
+
+
+def render(value: Any) -> str:
+    """A value as the service's (Java) messages print it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(render(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}={render(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def message(problems: Problems) -> str:
+    """``1 validation error detected: Value 'x' at 'name' failed to satisfy constraint: ...``."""
+    count = len(problems)
+    parts = []
+    for value, path, constraint in problems:
+        shown = "null" if value is None else f"'{render(value)}'"
+        parts.append(f"Value {shown} at '{path}' failed to satisfy constraint: {constraint}")
+    noun = "error" if count == 1 else "errors"
+    return f"{count} validation {noun} detected: " + "; ".join(parts)
+
+
+def validate(shape: Shape | None, document: dict[str, Any]) -> None:
+    """Raise :class:`InvalidInput` naming every violation of ``shape`` in ``document``."""
+    if shape is None:
+        return
+    problems: Problems = []
+    compiled(shape)(document, "", problems)
+    if problems:
+        raise InvalidInput(message(problems))
+
+
+@functools.cache
+def compiled(shape: Shape) -> Check:
+    """The check for one input shape, built once per shape and process."""
+    return _build(shape, sensitive=False)
+
+
+def _build(shape: Shape, sensitive: bool) -> Check:
+    sensitive = sensitive or bool(shape.metadata.get("sensitive"))
+    type_check = _type_check(shape, sensitive)
+    if isinstance(shape, StructureShape):
+        inner = _structure(shape, sensitive)
+    elif isinstance(shape, ListShape):
+        inner = _list(shape, sensitive)
+    elif isinstance(shape, MapShape):
+        inner = _map(shape, sensitive)
+    else:
+        inner = _scalar(shape, sensitive)
+    if type_check is None:
+        return inner
+
+    def check(value: Any, path: str, problems: Problems) -> None:
+        if type_check(value, path, problems):
+            inner(value, path, problems)
+
+    return check
+
+
+def _type_check(shape: Shape, sensitive: bool) -> Callable[[Any, str, Problems], bool] | None:
+    allowed = _JSON_TYPES.get(shape.type_name)
+    if allowed is None:  # document and unknown types accept any JSON
+        return None
+    rejects_bool = bool not in allowed
+    type_name = shape.type_name
+
+    def type_ok(value: Any, path: str, problems: Problems) -> bool:
+        if isinstance(value, allowed) and not (rejects_bool and isinstance(value, bool)):
+            return True
+        shown = REDACTED if sensitive else value
+        problems.append((shown, path, f"Member must be of type {type_name}"))
+        return False
+
+    return type_ok
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def _structure(shape: StructureShape, sensitive: bool) -> Check:
+    required = tuple(shape.required_members)
+    # Members are compiled lazily so recursive shapes terminate.
+    members: dict[str, Check] = {}
+    targets = dict(shape.members)
+
+    def member_check(name: str) -> Check:
+        check = members.get(name)
+        if check is None:
+            check = members[name] = _build(targets[name], sensitive)
+        return check
+
+    def check(value: dict[str, Any], path: str, problems: Problems) -> None:
+        for name in required:
+            if value.get(name) is None:
+                problems.append((None, _join(path, name), "Member must not be null"))
+        for name, member in value.items():
+            if member is not None and name in targets:
+                member_check(name)(member, _join(path, name), problems)
+
+    return check
+
+
+def _length_limits(shape: Shape, what: str, sensitive: bool) -> Check:
+    low = shape.metadata.get("min")
+    high = shape.metadata.get("max")
+
+    def check(value: Any, path: str, problems: Problems) -> None:
+        size = len(value)
+        if low is not None and size < low:
+            shown = REDACTED if sensitive else value
+            problems.append((shown, path, f"Member must have {what} greater than or equal to {low}"))
+        elif high is not None and size > high:
+            shown = REDACTED if sensitive else value
+            problems.append((shown, path, f"Member must have {what} less than or equal to {high}"))
+
+    return check
+
+
+def _list(shape: ListShape, sensitive: bool) -> Check:
+    limits = _length_limits(shape, "length", sensitive)
+    item = _build(shape.member, sensitive)
+
+    def check(value: list[Any], path: str, problems: Problems) -> None:
+        limits(value, path, problems)
+        for index, element in enumerate(value, 1):
+            if element is None:
+                problems.append((None, f"{path}.{index}.member", "Member must not be null"))
+            else:
+                item(element, f"{path}.{index}.member", problems)
+
+    return check
+
+
+def _map(shape: MapShape, sensitive: bool) -> Check:
+    limits = _length_limits(shape, "length", sensitive)
+    key_check = _build(shape.key, sensitive)
+    value_check = _build(shape.value, sensitive)
+
+    def check(value: dict[str, Any], path: str, problems: Problems) -> None:
+        limits(value, path, problems)
+        for key, element in value.items():
+            found: Problems = []
+            key_check(key, path, found)
+            for _, _, constraint in found:
+                problems.append((key, path, f"Map keys must satisfy constraint: [{constraint}]"))
+            found = []
+            value_check(element, path, found)
+            for shown, _, constraint in found:
+                problems.append(
+                    (shown, path, f"Map value must satisfy constraint: [{constraint}]")
+                )
+
+    return check
+
+
+def _scalar(shape: Shape, sensitive: bool) -> Check:
+    meta = shape.metadata
+    checks: list[Check] = []
+    if shape.type_name in ("string", "blob"):
+        if "min" in meta or "max" in meta:
+            checks.append(_length_limits(shape, "length", sensitive))
+        if "pattern" in meta:
+            checks.append(_pattern(meta["pattern"], sensitive))
+        enum = getattr(shape, "enum", None)
+        if enum:
+            checks.append(_enum(list(enum), sensitive))
+    elif shape.type_name in ("integer", "long", "float", "double"):
+        if "min" in meta or "max" in meta:
+            checks.append(_range(meta.get("min"), meta.get("max"), sensitive))
+    if not checks:
+        return _accept
+    if len(checks) == 1:
+        return checks[0]
+
+    def check(value: Any, path: str, problems: Problems) -> None:
+        for each in checks:
+            each(value, path, problems)
+
+    return check
+
+
+def _accept(value: Any, path: str, problems: Problems) -> None:
+    return None
+
+
+def _pattern(pattern: str, sensitive: bool) -> Check:
+    regex = compile_java(pattern)
+    constraint = f"Member must satisfy regular expression pattern: {pattern}"
+
+    def check(value: str, path: str, problems: Problems) -> None:
+        if regex.fullmatch(value) is None:
+            problems.append((REDACTED if sensitive else value, path, constraint))
+
+    return check
+
+
+def _enum(values: list[str], sensitive: bool) -> Check:
+    allowed = frozenset(values)
+    constraint = f"Member must satisfy enum value set: [{', '.join(values)}]"
+
+    def check(value: str, path: str, problems: Problems) -> None:
+        if value not in allowed:
+            problems.append((REDACTED if sensitive else value, path, constraint))
+
+    return check
+
+
+def _range(low: float | None, high: float | None, sensitive: bool) -> Check:
+    def check(value: float, path: str, problems: Problems) -> None:
+        if low is not None and value < low:
+            shown = REDACTED if sensitive else value
+            problems.append((shown, path, f"Member must have value greater than or equal to {low}"))
+        elif high is not None and value > high:
+            shown = REDACTED if sensitive else value
+            problems.append((shown, path, f"Member must have value less than or equal to {high}"))
+
+    return check
