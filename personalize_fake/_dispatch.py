@@ -137,8 +137,8 @@ class Dispatcher:
             return self._error(op, request, error, request_id)
         except Exception as exc:  # a bug in the fake: answer like AWS, log the traceback
             log.exception("personalize-fake failed on %s", op.name if op else request.path)
-            error = ServiceError(f"personalize-fake internal error: {exc!r}", "InternalFailure")
-            return self._error(op, request, error, request_id, status=500)
+            internal = ServiceError(f"personalize-fake internal error: {exc!r}", "InternalFailure")
+            return self._error(op, request, internal, request_id, status=500)
 
     @staticmethod
     def _decode(body: bytes) -> dict[str, Any]:
@@ -175,7 +175,9 @@ class Dispatcher:
         request_id: str,
         status: int | None = None,
     ) -> WireResponse:
-        json_11 = op.protocol == "json" if op else _header(request.headers, "X-Amz-Target") is not None
+        json_11 = (
+            op.protocol == "json" if op else _header(request.headers, "X-Amz-Target") is not None
+        )
         headers = {"x-amzn-RequestId": request_id}
         if op is None and isinstance(error, UnknownOperation) and not json_11:
             status = status or 404

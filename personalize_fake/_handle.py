@@ -89,7 +89,9 @@ class PersonalizeFake:
             if arn is not None:
                 targets = [self._find(arn)]
             else:
-                targets = [(s, r) for s in self.store.regions.values() for r in s.resources.values()]
+                targets = [
+                    (s, r) for s in self.store.regions.values() for r in s.resources.values()
+                ]
             for state, resource in targets:
                 while not _lifecycle.settled(resource) and resource.arn in state.resources:
                     _lifecycle.advance(state, resource)

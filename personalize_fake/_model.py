@@ -20,7 +20,7 @@ _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
 def snake_case(name: str) -> str:
-    """``datasetGroupArn`` -> ``dataset_group_arn``; ``CreateEventTracker`` -> ``create_event_tracker``."""
+    """``datasetGroupArn`` -> ``dataset_group_arn``; ``PutEvents`` -> ``put_events``."""
     return _CAMEL_BOUNDARY.sub("_", name).lower()
 
 

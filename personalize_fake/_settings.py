@@ -49,7 +49,7 @@ class Settings:
     duplicate_event_tracker_error: str = "ResourceAlreadyExistsException"
     """Code of a second CreateEventTracker on one dataset group (no source names it)."""
     inactive_tracking_id_error: str = "InvalidInputException"
-    """Code of PutEvents with an unknown or non-ACTIVE tracking ID (PutEvents declares only this)."""
+    """Code of PutEvents with an unknown or non-ACTIVE tracking ID (the only one it declares)."""
     tags_per_resource: int = 50
     """Tags one resource may carry (the developer guide's quota)."""
 

@@ -76,7 +76,8 @@ class RegionState:
         return self.store.settings
 
     def arn(self, kind: str, resource_id: str) -> str:
-        return f"arn:{partition_of(self.region)}:personalize:{self.region}:{self.account_id}:{kind}/{resource_id}"
+        partition = partition_of(self.region)
+        return f"arn:{partition}:personalize:{self.region}:{self.account_id}:{kind}/{resource_id}"
 
     def add(self, resource: R) -> R:
         self.resources[resource.arn] = resource

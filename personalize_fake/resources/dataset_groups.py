@@ -1,4 +1,4 @@
-"""Dataset groups: CreateDatasetGroup, DescribeDatasetGroup, ListDatasetGroups, DeleteDatasetGroup."""
+"""Dataset groups: Create, Describe, List and DeleteDatasetGroup."""
 
 from __future__ import annotations
 
@@ -32,7 +32,12 @@ class DatasetGroup(Resource):
 
 
 def _summary(group: DatasetGroup) -> dict[str, Any]:
-    out = {"name": group.name, "datasetGroupArn": group.arn, **status_fields(group), **timestamps(group)}
+    out = {
+        "name": group.name,
+        "datasetGroupArn": group.arn,
+        **status_fields(group),
+        **timestamps(group),
+    }
     if group.domain:
         out["domain"] = group.domain
     return out
@@ -49,7 +54,9 @@ def _full(group: DatasetGroup) -> dict[str, Any]:
 
 def dependents(state: RegionState, group_arn: str) -> list[Resource]:
     """Resources that belong to a dataset group and so keep it from being deleted."""
-    return [r for r in state.resources.values() if getattr(r, "dataset_group_arn", None) == group_arn]
+    return [
+        r for r in state.resources.values() if getattr(r, "dataset_group_arn", None) == group_arn
+    ]
 
 
 @operation
@@ -67,7 +74,9 @@ def create_dataset_group(
     if role_arn and not kms_key_arn:
         raise InvalidInput("A roleArn is only valid when a kmsKeyArn is also given.")
     check_tags(state, None, tags or [])
-    group = DatasetGroup(arn=arn, name=name, role_arn=role_arn, kms_key_arn=kms_key_arn, domain=domain)
+    group = DatasetGroup(
+        arn=arn, name=name, role_arn=role_arn, kms_key_arn=kms_key_arn, domain=domain
+    )
     _lifecycle.begin_create(state, group)
     state.add(group)
     apply_tags(state, group, tags)
@@ -87,7 +96,9 @@ def list_dataset_groups(
     state: RegionState, *, next_token: str | None = None, max_results: int | None = None
 ) -> dict[str, Any]:
     groups = state.all(DatasetGroup)
-    return list_page(state, "ListDatasetGroups", groups, _summary, "datasetGroups", max_results, next_token)
+    return list_page(
+        state, "ListDatasetGroups", groups, _summary, "datasetGroups", max_results, next_token
+    )
 
 
 @operation

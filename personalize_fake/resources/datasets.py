@@ -123,9 +123,7 @@ def list_datasets(
     next_token: str | None = None,
     max_results: int | None = None,
 ) -> dict[str, Any]:
-    datasets = [
-        d for d in state.all(Dataset) if dataset_group_arn in (None, d.dataset_group_arn)
-    ]
+    datasets = [d for d in state.all(Dataset) if dataset_group_arn in (None, d.dataset_group_arn)]
     scope = f"ListDatasets:{dataset_group_arn}"
     return list_page(state, scope, datasets, _summary, "datasets", max_results, next_token)
 

@@ -97,7 +97,9 @@ def create_schema(
     arn = state.arn(Schema.KIND, name)
     ensure_new(state, arn)
     fields = parse_avro(schema)
-    state.add(Schema(arn=arn, name=name, schema=schema, fields=fields, domain=domain, status=ACTIVE))
+    state.add(
+        Schema(arn=arn, name=name, schema=schema, fields=fields, domain=domain, status=ACTIVE)
+    )
     return {"schemaArn": arn}
 
 
@@ -117,7 +119,9 @@ def list_schemas(
 @operation
 def delete_schema(state: RegionState, *, schema_arn: str) -> None:
     schema = state.get(Schema, schema_arn)
-    users = [r.arn for r in state.resources.values() if getattr(r, "schema_arn", None) == schema.arn]
+    users = [
+        r.arn for r in state.resources.values() if getattr(r, "schema_arn", None) == schema.arn
+    ]
     if users:
         raise ResourceInUse(f"Schema {schema.arn} is used by dataset(s) {', '.join(users)}.")
     state.remove(schema)

@@ -14,7 +14,9 @@ def apply_tags(state: RegionState, resource: Resource, tags: list[dict[str, Any]
     if not tags:
         return
     check_tags(state, resource, tags)
-    state.tags.setdefault(resource.arn, {}).update({t["tagKey"]: t.get("tagValue", "") for t in tags})
+    state.tags.setdefault(resource.arn, {}).update(
+        {t["tagKey"]: t.get("tagValue", "") for t in tags}
+    )
 
 
 def check_tags(state: RegionState, resource: Resource | None, tags: list[dict[str, Any]]) -> None:
