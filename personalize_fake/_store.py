@@ -97,8 +97,10 @@ class RegionState:
                 yield resource
 
     def remove(self, resource: Resource) -> None:
+        """Forget a resource, its tags and what was put into it (a re-created one starts empty)."""
         self.resources.pop(resource.arn, None)
         self.tags.pop(resource.arn, None)
+        self.store.records.pop(resource.arn, None)
 
 
 @attrs.define(eq=False)

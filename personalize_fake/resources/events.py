@@ -17,27 +17,45 @@ from personalize_fake._store import ACTIVE, RegionState
 from personalize_fake.resources.datasets import Dataset
 from personalize_fake.resources.event_trackers import by_tracking_id
 
-RESERVED_EVENT_KEYS = frozenset(
-    k.lower() for k in ("userId", "sessionId", "eventType", "timestamp", "recommendationId", "impression")
-)
+RESERVED_NAMES = ("userId", "sessionId", "eventType", "timestamp", "recommendationId", "impression")
+RESERVED_EVENT_KEYS = frozenset(k.lower() for k in RESERVED_NAMES)
 """Keys event properties may not use (case-insensitive), per the PutEvents reference."""
 
 
-def _utc(epoch: float) -> datetime.datetime:
-    return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc)
+def _utc(epoch: float, where: str) -> datetime.datetime:
+    """An epoch-seconds timestamp as an aware UTC datetime; InvalidInput when out of range."""
+    try:
+        return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        raise InvalidInput(f"Value '{epoch}' at '{where}' is not a valid timestamp.") from None
 
 
-def _properties(text: str, reserved: frozenset[str] = frozenset()) -> None:
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")
+
+
+def _properties(text: str, where: str, reserved: frozenset[str] = frozenset()) -> None:
     """``properties`` must be a JSON object string, without reserved keys."""
     try:
-        parsed = json.loads(text)
-    except ValueError:
+        parsed = json.loads(text, parse_constant=_not_json)  # NaN and Infinity are not JSON
+    except (ValueError, RecursionError):
         raise InvalidInput("Error parsing properties json") from None
     if not isinstance(parsed, dict):
-        raise InvalidInput("Error parsing properties json: properties must be a JSON object.")
+        raise InvalidInput(f"Error parsing properties json: '{where}' must be a JSON object.")
     clashes = sorted(k for k in parsed if k.lower() in reserved)
     if clashes:
-        raise InvalidInput(f"Event properties cannot contain reserved key(s): {', '.join(clashes)}.")
+        listed = ", ".join(sorted(RESERVED_NAMES))
+        raise InvalidInput(
+            f"'{where}' cannot contain the reserved key(s) {', '.join(clashes)} "
+            f"(case-insensitive: {listed})."
+        )
+
+
+def _interactions_dataset(state: RegionState, group_arn: str) -> Dataset | None:
+    for dataset in state.all(Dataset):
+        if dataset.dataset_group_arn == group_arn and dataset.dataset_type == "INTERACTIONS":
+            return dataset
+    return None
 
 
 @operation
@@ -56,26 +74,32 @@ def put_events(
             f"The event tracker with tracking ID {tracking_id} {why} in this account and region.",
             code=state.settings.inactive_tracking_id_error,
         )
-    interactions = state.resources.get(
-        tracker.dataset_group_arn.replace(":dataset-group/", ":dataset/", 1) + "/INTERACTIONS"
-    )
-    if not isinstance(interactions, Dataset) or interactions.status != ACTIVE:
+    interactions = _interactions_dataset(state, tracker.dataset_group_arn)
+    if interactions is None or interactions.status != ACTIVE:
+        why = "no" if interactions is None else f"no ACTIVE (it is {interactions.status})"
         raise InvalidInput(
-            f"Dataset group {tracker.dataset_group_arn} has no ACTIVE Interactions dataset "
+            f"Dataset group {tracker.dataset_group_arn} has {why} Interactions dataset "
             "to record events in."
         )
-    for event in event_list:
-        if "properties" in event:
-            _properties(event["properties"], RESERVED_EVENT_KEYS)
     call = {"trackingId": tracking_id, "sessionId": session_id}
     if user_id is not None:
         call["userId"] = user_id
-    records = [{**call, **event, "sentAt": _utc(event["sentAt"])} for event in event_list]
+    records = []
+    for index, event in enumerate(event_list, 1):
+        where = f"eventList.{index}.member"
+        if "properties" in event:
+            _properties(event["properties"], f"{where}.properties", RESERVED_EVENT_KEYS)
+        records.append({**call, **event, "sentAt": _utc(event["sentAt"], f"{where}.sentAt")})
     state.store.events.setdefault(tracking_id, []).extend(records)
 
 
 def _put_records(
-    state: RegionState, dataset_arn: str, dataset_type: str, id_key: str, records: list[dict[str, Any]]
+    state: RegionState,
+    dataset_arn: str,
+    dataset_type: str,
+    member: str,
+    id_key: str,
+    records: list[dict[str, Any]],
 ) -> None:
     """Upsert records by id into an ACTIVE dataset of the given type."""
     dataset = state.get(Dataset, dataset_arn)
@@ -85,9 +109,9 @@ def _put_records(
         )
     if dataset.status != ACTIVE:
         raise ResourceInUse(f"Dataset {dataset_arn} is {dataset.status}, not ACTIVE.")
-    for record in records:
+    for index, record in enumerate(records, 1):
         if "properties" in record:
-            _properties(record["properties"])
+            _properties(record["properties"], f"{member}.{index}.member.properties")
     stored = state.store.records.setdefault(dataset_arn, {})
     for record in records:
         stored.pop(record[id_key], None)  # a replaced record moves to the end
@@ -96,17 +120,17 @@ def _put_records(
 
 @operation
 def put_users(state: RegionState, *, dataset_arn: str, users: list[dict[str, Any]]) -> None:
-    _put_records(state, dataset_arn, "USERS", "userId", users)
+    _put_records(state, dataset_arn, "USERS", "users", "userId", users)
 
 
 @operation
 def put_items(state: RegionState, *, dataset_arn: str, items: list[dict[str, Any]]) -> None:
-    _put_records(state, dataset_arn, "ITEMS", "itemId", items)
+    _put_records(state, dataset_arn, "ITEMS", "items", "itemId", items)
 
 
 @operation
 def put_actions(state: RegionState, *, dataset_arn: str, actions: list[dict[str, Any]]) -> None:
-    _put_records(state, dataset_arn, "ACTIONS", "actionId", actions)
+    _put_records(state, dataset_arn, "ACTIONS", "actions", "actionId", actions)
 
 
 @operation
@@ -119,15 +143,16 @@ def put_action_interactions(
     )
     if dataset is None:
         raise ResourceNotFound(
-            f"No Action interactions dataset has tracking ID {tracking_id} in this account and region."
+            f"No Action_Interactions dataset has tracking ID {tracking_id} "
+            "in this account and region."
         )
     if dataset.status != ACTIVE:
         raise ResourceInUse(f"Dataset {dataset.arn} is {dataset.status}, not ACTIVE.")
-    for interaction in action_interactions:
+    records = []
+    for index, interaction in enumerate(action_interactions, 1):
+        where = f"actionInteractions.{index}.member"
         if "properties" in interaction:
-            _properties(interaction["properties"], RESERVED_EVENT_KEYS)
-    records = [
-        {"trackingId": tracking_id, **i, "timestamp": _utc(i["timestamp"])}
-        for i in action_interactions
-    ]
+            _properties(interaction["properties"], f"{where}.properties", RESERVED_EVENT_KEYS)
+        timestamp = _utc(interaction["timestamp"], f"{where}.timestamp")
+        records.append({"trackingId": tracking_id, **interaction, "timestamp": timestamp})
     state.store.action_interactions.setdefault(tracking_id, []).extend(records)
