@@ -625,6 +625,21 @@ class TestPutRecords:
             "c": kind.record("c", v="3"),
         }
 
+    def test_recreated_dataset_starts_empty(
+        self, personalize: Any, events: Any, personalize_fake: PersonalizeFake, kind: Kind
+    ) -> None:
+        """A dataset deleted and created again (same ARN) does not show the old records."""
+        group = make_group(personalize)
+        dataset_arn = make_dataset(personalize, group, kind.dataset_type)
+        kind.call(events, dataset_arn, [kind.record("a")])
+        schema = personalize.describe_dataset(datasetArn=dataset_arn)["dataset"]["schemaArn"]
+        personalize.delete_dataset(datasetArn=dataset_arn)
+        again = personalize.create_dataset(
+            name="again", schemaArn=schema, datasetGroupArn=group, datasetType=kind.dataset_type
+        )["datasetArn"]
+        assert again == dataset_arn
+        assert kind.read(personalize_fake, dataset_arn) == []
+
     def test_missing_dataset_is_404(
         self, personalize: Any, events: Any, personalize_fake: PersonalizeFake, kind: Kind
     ) -> None:
