@@ -18,8 +18,9 @@ HANDLERS: dict[str, Handler] = {}
 
 def operation(fn: H) -> H:
     """Register ``fn`` as the handler of the operation its name spells."""
-    if fn.__name__ in HANDLERS:
-        raise RuntimeError(f"two handlers for {fn.__name__}")
+    known = HANDLERS.get(fn.__name__)
+    if known is not None and known.__module__ != fn.__module__:  # a reload may re-register
+        raise RuntimeError(f"two handlers for {fn.__name__}: {known.__module__}, {fn.__module__}")
     HANDLERS[fn.__name__] = fn
     return fn
 
