@@ -141,9 +141,9 @@ def parse(op: Operation, response: WireResponse, http: AWSResponse) -> dict[str,
             converter(shape, op.protocol)(document) if shape is not None else {}
         )
         parsed["ResponseMetadata"] = {
-            "RequestId": response.headers["x-amzn-RequestId"],
+            "RequestId": response.headers["x-amzn-requestid"],
             "HTTPStatusCode": response.status,
-            "HTTPHeaders": {k.lower(): v for k, v in response.headers.items()},
+            "HTTPHeaders": dict(response.headers),  # the dispatcher's names are lower-case
         }
     else:
         parsed = _botocore_parser(op.protocol).parse(

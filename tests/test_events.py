@@ -482,7 +482,7 @@ class TestPutEventsRejects:
         )
 
         assert response.status == 400
-        assert response.headers["x-amzn-ErrorType"] == "InvalidInputException"
+        assert response.headers["x-amzn-errortype"] == "InvalidInputException"
         assert "eventList.1.member.sentAt" in json.loads(response.body)["message"]
         assert personalize_fake.events(tracking_id) == []
 

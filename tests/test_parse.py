@@ -85,10 +85,10 @@ def documents(shape: Shape) -> st.SearchStrategy[Any]:
 
 
 def wire(op: Operation, status: int, document: Any, body: bytes | None = None) -> WireResponse:
-    headers = {"x-amzn-RequestId": str(uuid.uuid4()), "Content-Type": CONTENT_TYPE[op.protocol]}
+    headers = {"x-amzn-requestid": str(uuid.uuid4()), "content-type": CONTENT_TYPE[op.protocol]}
     if body is None:
         body = b"" if document is None else json.dumps(document).encode()
-    headers["Content-Length"] = str(len(body))
+    headers["content-length"] = str(len(body))
     return WireResponse(status, headers, body, document, op)
 
 
@@ -162,7 +162,7 @@ class TestSuccess:
         response = wire(op, 200, {"schemaArn": "arn:aws:personalize:us-east-1:1:schema/s"})
         fast, _ = both(op, response)
         assert fast["ResponseMetadata"] == {
-            "RequestId": response.headers["x-amzn-RequestId"],
+            "RequestId": response.headers["x-amzn-requestid"],
             "HTTPStatusCode": 200,
             "HTTPHeaders": {k.lower(): v for k, v in response.headers.items()},
             "RetryAttempts": 0,
@@ -233,7 +233,7 @@ def error_responses(draw: st.DrawFn, op: Operation) -> WireResponse:
             document["code"] = code
         response = wire(op, status, document)
         if draw(st.booleans()):
-            response.headers["x-amzn-ErrorType"] = code
+            response.headers["x-amzn-errortype"] = code
     if draw(st.booleans()):  # a body the error parser sees as text, or none at all
         body = draw(st.sampled_from([b"", b"<html><body>Service Unavailable</body></html>"]))
         response = WireResponse(status, response.headers, body, None, op)

@@ -32,8 +32,8 @@ class TestJson11:
         """A control-plane answer is 200 JSON 1.1 with a request ID."""
         response = personalize_fake.handle(control("CreateDatasetGroup", {"name": "g"}))
         assert response.status == 200
-        assert response.headers["Content-Type"] == "application/x-amz-json-1.1"
-        assert len(response.headers["x-amzn-RequestId"]) == 36
+        assert response.headers["content-type"] == "application/x-amz-json-1.1"
+        assert len(response.headers["x-amzn-requestid"]) == 36
         assert json.loads(response.body)["datasetGroupArn"].endswith(":dataset-group/g")
 
     def test_error_shape(self, personalize_fake: PersonalizeFake) -> None:
@@ -45,7 +45,7 @@ class TestJson11:
         body = json.loads(response.body)
         assert body["__type"] == "ResourceNotFoundException"
         assert "schema/x" in body["message"]
-        assert "x-amzn-RequestId" in response.headers
+        assert "x-amzn-requestid" in response.headers
 
     def test_target_header_any_case(self, personalize_fake: PersonalizeFake) -> None:
         """Header names are case-insensitive, as HTTP says."""
@@ -87,7 +87,7 @@ class TestRestJson:
             )
         )
         assert response.status == 400
-        assert response.headers["x-amzn-ErrorType"] == "InvalidInputException"
+        assert response.headers["x-amzn-errortype"] == "InvalidInputException"
         assert set(json.loads(response.body)) == {"message"}
 
     def test_status_from_the_model(self, personalize_fake: PersonalizeFake) -> None:
@@ -97,18 +97,18 @@ class TestRestJson:
             rest("/items", {"datasetArn": arn, "items": [{"itemId": "i"}]})
         )
         assert response.status == 404
-        assert response.headers["x-amzn-ErrorType"] == "ResourceNotFoundException"
+        assert response.headers["x-amzn-errortype"] == "ResourceNotFoundException"
 
     def test_unknown_path(self, personalize_fake: PersonalizeFake) -> None:
         """A path no operation has is a 404 UnknownOperationException."""
         response = personalize_fake.handle(rest("/nowhere", {}))
         assert response.status == 404
-        assert response.headers["x-amzn-ErrorType"] == "UnknownOperationException"
+        assert response.headers["x-amzn-errortype"] == "UnknownOperationException"
 
     def test_query_string_ignored_for_routing(self, personalize_fake: PersonalizeFake) -> None:
         """Routing uses the path only."""
         response = personalize_fake.handle(rest("/events?x=1", {}))
-        assert response.headers["x-amzn-ErrorType"] == "InvalidInputException"
+        assert response.headers["x-amzn-errortype"] == "InvalidInputException"
 
 
 class TestNotImplemented:
