@@ -10,10 +10,13 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
-import unittest
+import sys
 from collections.abc import Awaitable, Callable
 from types import TracebackType
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
+
+if TYPE_CHECKING:
+    import unittest
 
 from personalize_fake import _hook
 from personalize_fake._handle import PersonalizeFake
@@ -123,7 +126,7 @@ class PersonalizeMock:
             TypeError: when ``target`` is neither callable nor a class.
         """
         if isinstance(target, type):
-            if issubclass(target, unittest.TestCase):
+            if _is_test_case(target):
                 _decorate_test_case(target, self.settings)
                 return target
             return _decorate_plain_class(target, self.settings)
@@ -178,6 +181,12 @@ def _wrap(
         wrapper = sync_wrapper
     setattr(wrapper, _WRAPPER, True)
     return wrapper
+
+
+def _is_test_case(cls: type) -> bool:
+    # A class can only be a TestCase if unittest is already imported: no need to import it.
+    unittest = sys.modules.get("unittest")
+    return unittest is not None and issubclass(cls, unittest.TestCase)
 
 
 def _decorate_test_case(cls: type[unittest.TestCase], settings: Settings) -> None:

@@ -66,6 +66,8 @@ def validate(shape: Shape | None, document: dict[str, Any]) -> None:
     """Raise :class:`InvalidInput` naming every violation of ``shape`` in ``document``."""
     if shape is None:
         return
+    if quick(shape)(document):
+        return
     problems: Problems = []
     compiled(shape)(document, "", problems)
     if problems:
@@ -330,3 +332,130 @@ def _range(low: float | None, high: float | None, sensitive: bool) -> Check:
             problems.append((shown, path, f"Member must have value less than or equal to {high}"))
 
     return check
+
+
+# -- the fast pass: valid or not, no paths, no messages -----------------------
+
+Ok = Callable[[Any], bool]
+
+
+@functools.cache
+def quick(shape: Shape) -> Ok:
+    """Whether a value is valid: the same rules as :func:`compiled`, without building paths."""
+    return _quick(shape)
+
+
+def _yes(value: Any) -> bool:
+    return True
+
+
+def _quick(shape: Shape) -> Ok:
+    if shape.type_name in ("string", "blob"):
+        return _quick_string(shape)
+    if isinstance(shape, StructureShape):
+        inner: Ok | None = _quick_structure(shape)
+    elif isinstance(shape, ListShape):
+        inner = _quick_list(shape)
+    elif isinstance(shape, MapShape):
+        inner = _quick_map(shape)
+    else:
+        inner = _quick_scalar(shape)
+    allowed = _JSON_TYPES.get(shape.type_name)
+    if allowed is None:
+        return inner or _yes
+    if bool not in allowed and int in allowed:  # only int-like slots can receive a bool
+        if inner is None:
+            return lambda v: isinstance(v, allowed) and not isinstance(v, bool)
+        return lambda v: isinstance(v, allowed) and not isinstance(v, bool) and inner(v)
+    if inner is None:
+        return lambda v: isinstance(v, allowed)
+    return lambda v: isinstance(v, allowed) and inner(v)
+
+
+def _quick_string(shape: Shape) -> Ok:
+    """Type, length, pattern and enum of a string in one call (the commonest member)."""
+    meta = shape.metadata
+    low = meta.get("min", 0)
+    high = meta["max"] if "max" in meta else float("inf")  # the bound _length_limits uses
+    enum = frozenset(getattr(shape, "enum", None) or ())
+    if "pattern" not in meta:
+        if not enum:
+            return lambda v: isinstance(v, str) and low <= len(v) <= high
+        return lambda v: isinstance(v, str) and low <= len(v) <= high and v in enum
+    fullmatch = compile_java(meta["pattern"]).fullmatch
+    if not enum:
+        return lambda v: isinstance(v, str) and low <= len(v) <= high and fullmatch(v) is not None
+    return lambda v: (
+        isinstance(v, str) and low <= len(v) <= high and fullmatch(v) is not None and v in enum
+    )
+
+
+def _size_ok(shape: Shape) -> Ok | None:
+    low, high = shape.metadata.get("min"), shape.metadata.get("max")
+    if low is None and high is None:
+        return None
+    low = -1 if low is None else low
+    # The same bounds as _length_limits.
+    high = float("inf") if high is None else high
+    return lambda v: low <= len(v) <= high
+
+
+def _quick_structure(shape: StructureShape) -> Ok:
+    required = tuple(shape.required_members)
+    targets = dict(shape.members)
+    members: dict[str, Ok] = {}
+
+    def ok(value: dict[str, Any]) -> bool:
+        for name in required:
+            if value.get(name) is None:
+                return False
+        for name, member in value.items():
+            if member is None:
+                continue
+            check = members.get(name)
+            if check is None:
+                if name not in targets:
+                    continue
+                check = members[name] = _quick(targets[name])
+            if not check(member):
+                return False
+        return True
+
+    return ok
+
+
+def _quick_list(shape: ListShape) -> Ok:
+    size = _size_ok(shape)
+    item = _quick(shape.member)
+
+    def ok(value: list[Any]) -> bool:
+        if size is not None and not size(value):
+            return False
+        return all(element is not None and item(element) for element in value)
+
+    return ok
+
+
+def _quick_map(shape: MapShape) -> Ok:
+    size = _size_ok(shape)
+    key_ok, value_ok = _quick(shape.key), _quick(shape.value)
+
+    def ok(value: dict[str, Any]) -> bool:
+        if size is not None and not size(value):
+            return False
+        for key, element in value.items():
+            if not key_ok(key) or element is None or not value_ok(element):
+                return False
+        return True
+
+    return ok
+
+
+def _quick_scalar(shape: Shape) -> Ok | None:
+    """Numeric ranges (strings and blobs go through :func:`_quick_string`)."""
+    meta = shape.metadata
+    numeric = shape.type_name in ("integer", "long", "float", "double")
+    if numeric and ("min" in meta or "max" in meta):
+        low, high = meta.get("min"), meta.get("max")
+        return lambda v: (low is None or v >= low) and (high is None or v <= high)
+    return None

@@ -31,7 +31,7 @@ from personalize_fake import PersonalizeFake, WireRequest
 from personalize_fake._model import SERVICE_NAMES, catalog
 from personalize_fake._parse import parse
 from personalize_fake._patterns import compile_java, translate
-from personalize_fake._validation import compiled, validate
+from personalize_fake._validation import compiled, quick, validate
 
 REDACTED = "*** Sensitive Data Redacted ***"
 ARN = "arn:aws:personalize:us-east-1:123456789012:dataset-group/x"
@@ -938,3 +938,17 @@ class TestValidatorProperties:
         rule = f"Member must satisfy regular expression pattern: {pattern}"
         reported = [r for _, _, r in problems_of(shape, value) if r == rule]
         assert len(reported) == (compile_java(pattern).fullmatch(value) is None)
+
+    @PROPERTY
+    @given(st.data())
+    def test_fast_pass_agrees_with_the_full_check(self, data: st.DataObject) -> None:
+        """The fast yes/no pass accepts exactly what the message-building check accepts."""
+        if data.draw(st.booleans(), label="broken"):
+            case = data.draw(st.sampled_from(CASES), label="case")
+            case = attrs.evolve(case, leaf=data.draw(violating(case), label="violation"))
+            shape = case.model.input_shape
+            document = build(shape, case.steps, case.leaf)
+        else:
+            _, _, shape = data.draw(st.sampled_from(INPUTS), label="operation")
+            document = data.draw(valid_values(shape), label="document")
+        assert quick(shape)(document) is (problems_of(shape, document) == [])

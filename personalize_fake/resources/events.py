@@ -85,11 +85,19 @@ def put_events(
     if user_id is not None:
         call["userId"] = user_id
     records = []
+    utc = datetime.timezone.utc
     for index, event in enumerate(event_list, 1):
-        where = f"eventList.{index}.member"
         if "properties" in event:
-            _properties(event["properties"], f"{where}.properties", RESERVED_EVENT_KEYS)
-        records.append({**call, **event, "sentAt": _utc(event["sentAt"], f"{where}.sentAt")})
+            where = f"eventList.{index}.member.properties"
+            _properties(event["properties"], where, RESERVED_EVENT_KEYS)
+        try:
+            sent = datetime.datetime.fromtimestamp(event["sentAt"], utc)
+        except (OverflowError, OSError, ValueError):
+            sent = _utc(event["sentAt"], f"eventList.{index}.member.sentAt")  # raises
+        record: dict[str, Any] = dict(call)
+        record.update(event)
+        record["sentAt"] = sent
+        records.append(record)
     state.store.events.setdefault(tracking_id, []).extend(records)
 
 

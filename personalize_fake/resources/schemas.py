@@ -6,6 +6,7 @@ fields fit a dataset type is checked when a dataset uses it.
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any, ClassVar
 
@@ -41,6 +42,7 @@ class Schema(Resource):
     domain: str | None = None
 
 
+@functools.lru_cache(maxsize=256)
 def parse_avro(text: str) -> tuple[str, ...]:
     """The field names of an Avro record schema, or InvalidInput saying what is wrong."""
     try:

@@ -1,0 +1,811 @@
+"""Call-cost benchmarks: personalize-fake against botocore's Stubber and moto.
+
+Usage::
+
+    .venv/bin/python benchmarks/calls.py                    # full run, about 25 s
+    .venv/bin/python benchmarks/calls.py --quick            # smoke run, about 15 s
+    .venv/bin/python benchmarks/calls.py --rounds 30        # more rounds per case
+    .venv/bin/python benchmarks/calls.py --check            # exit 1 when a target fails
+    .venv/bin/python benchmarks/calls.py --profile schema   # or: events
+    .venv/bin/python benchmarks/calls.py --case fake-schema --rounds 5   # one case, JSON
+
+Method
+------
+Every case runs in its own interpreter (this file again, ``--serve NAME``), so
+one contender's caches, handler registrations and mock state never help or
+hurt another: the Stubber and moto processes never import personalize_fake.
+The contenders of one comparison are started one after the other (so no
+set-up overlaps another's timing) and then run in lock-step: the parent asks
+each child in turn, over a pipe, for one timed round, and the child answers
+with a JSON line. Rounds of different contenders are thus a fraction of a
+second apart, and each ratio is the median of per-round ratios: on a shared
+machine, whose speed drifts by tens of percent over seconds, that pairing is
+what keeps the ratios stable. Children get dummy credentials,
+``AWS_EC2_METADATA_DISABLED`` and empty AWS config files (nothing can reach
+AWS; the user's AWS config changes nothing), and a warmed bytecode cache
+outside the source tree, so imports cost what they cost after ``pip install``
+even where ``PYTHONDONTWRITEBYTECODE`` is set.
+
+Per call
+    After setup (mock, clients, resources), a warm-up sizes the rounds to
+    about ``ROUND_SECONDS``. A round times a loop with ``time.perf_counter``
+    (after a ``gc.collect()``, the collector left on, as in a test run) and
+    reports µs per API call; the figure shown is the median over rounds.
+
+    * ``create_schema`` + ``describe_schema``, a new schema name each iteration
+      (two calls an iteration, so the figure is the pair's time / 2);
+    * ``put_events`` of 10 events to an ACTIVE event tracker (set up first with
+      ``lifecycle="instant"``).
+
+    The Stubber answers the same calls with the same shaped responses, queued
+    (and so validated by ``add_response``) before each timed round and without
+    expected params: its figure is botocore's own client work (param
+    validation, serialization, endpoint resolution, events), the floor any
+    ``before-call`` fake can reach, so fake - Stubber is the fake's own cost.
+    moto answers through its whole HTTP path (signing, ``before-send``, URL
+    routing, its parser) and shows "n/a" for a call it cannot answer (moto has
+    no personalize-events backend, so no ``put_events``); without moto
+    installed, its columns are left out.
+Fresh mock
+    Each iteration starts a fresh mock, makes a client with ``boto3.client``,
+    makes one ``create_schema`` call and stops the mock. The first iteration
+    in a process pays the model loading the others reuse; it is shown apart
+    as "cold". The figure is the median of the other iterations.
+Import
+    Fresh interpreters alternate between ``import boto3`` and ``import boto3;
+    import personalize_fake``, each timing its own imports with
+    ``perf_counter`` (interpreter start-up excluded). The added cost is the
+    median time of ``import personalize_fake`` right after ``import boto3`` in
+    the same process; the difference of the two kinds' medians is shown too,
+    but the 100-200 ms of ``import boto3`` varies by more than the fake adds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib.metadata
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+# Only the standard library at module level: a case imports what it measures.
+
+Result = dict[str, Any]
+"""A JSON object a child prints or the parent pools."""
+
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+EVENTS_PER_CALL = 10
+TRACKING_ID = "7c4d6a8e-3b0f-4e8a-9c1d-2f5e6a7b8c9d"
+ROUND_SECONDS = 0.2
+"""Target duration of one per-call round (at ``--scale 1``)."""
+FRESH_PER_ROUND = {"fake": 8, "moto": 1}
+"""Fresh-mock iterations per round (at ``--scale 1``): each round takes ~50-100 ms."""
+
+SCHEMA = json.dumps(
+    {
+        "type": "record",
+        "name": "Interactions",
+        "namespace": "com.amazonaws.personalize.schema",
+        "fields": [
+            {"name": "USER_ID", "type": "string"},
+            {"name": "ITEM_ID", "type": "string"},
+            {"name": "TIMESTAMP", "type": "long"},
+        ],
+        "version": "1.0",
+    }
+)
+
+TARGET_VS_STUBBER = 1.3
+"""The fake may take at most this many times the Stubber's time per call."""
+TARGET_VS_MOTO_CALL = 5.0
+"""The fake must be at least this many times faster than moto per call."""
+TARGET_VS_MOTO_FRESH = 20.0
+"""...and this many times faster for a fresh mock + client + first call."""
+TARGET_IMPORT_MS = 60.0
+"""``import personalize_fake`` may add at most this much to ``import boto3``."""
+
+
+# -- the timed work ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Loop:
+    """A contender set up for a per-call workload."""
+
+    calls: int
+    """API calls one step makes."""
+    step: Callable[[int], None]
+    """Iteration ``i``: the API calls, nothing else."""
+    before_round: Callable[[int, int], None] | None = None
+    """``(first, count)``: runs untimed before steps ``first .. first + count - 1``."""
+
+
+@dataclass
+class Runner:
+    """What a child serves: ``round()`` gives one round's figures; ``info`` goes with ready."""
+
+    round: Callable[[], list[float]]
+    info: Result = field(default_factory=dict)
+
+
+Setup = Callable[[ExitStack, float], "Runner | str"]
+"""Set a case up at a scale (entering mocks on the stack); a string says why it cannot."""
+
+_next_index = 0
+
+
+def _take(count: int) -> int:
+    """The first of ``count`` fresh iteration numbers (schema names never repeat in a process)."""
+    global _next_index
+    first, _next_index = _next_index, _next_index + count
+    return first
+
+
+def _run(loop: Loop, count: int) -> float:
+    """Seconds for ``count`` steps."""
+    first = _take(count)
+    if loop.before_round is not None:
+        loop.before_round(first, count)
+    step = loop.step
+    gc.collect()
+    start = time.perf_counter()
+    for i in range(first, first + count):
+        step(i)
+    return time.perf_counter() - start
+
+
+def per_call(loop: Loop, scale: float) -> Runner:
+    """Rounds of about ``ROUND_SECONDS * scale``, sized by a warm-up, in µs per API call."""
+    warm_up = 20
+    per_step = _run(loop, warm_up) / warm_up
+    iterations = max(20, min(5000, round(ROUND_SECONDS * scale / per_step)))
+
+    def one_round() -> list[float]:
+        return [_run(loop, iterations) / (iterations * loop.calls) * 1e6]
+
+    return Runner(one_round, {"iterations": iterations})
+
+
+def fresh(start_mock: Callable[[], AbstractContextManager[Any]], per_round: int) -> Runner:
+    """Rounds of ``per_round`` times (start mock, ``boto3.client``, create_schema, stop), in ms."""
+    import boto3
+
+    def once() -> float:
+        name = f"fresh-{_take(1)}"
+        gc.collect()
+        start = time.perf_counter()
+        with start_mock():
+            client = boto3.client("personalize", region_name=REGION)
+            client.create_schema(name=name, schema=SCHEMA)
+        return (time.perf_counter() - start) * 1e3
+
+    cold = once()
+    return Runner(lambda: [once() for _ in range(per_round)], {"cold_ms": cold})
+
+
+def _event_list() -> list[dict[str, Any]]:
+    import datetime
+
+    sent = datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)
+    return [
+        {"eventId": f"event-{i}", "eventType": "click", "itemId": f"item-{i}", "sentAt": sent}
+        for i in range(EVENTS_PER_CALL)
+    ]
+
+
+def _schema_loop(client: Any, before_round: Callable[[int, int], None] | None = None) -> Loop:
+    def step(i: int) -> None:
+        arn = client.create_schema(name=f"bench-{i}", schema=SCHEMA)["schemaArn"]
+        client.describe_schema(schemaArn=arn)
+
+    return Loop(2, step, before_round)
+
+
+def _events_loop(
+    client: Any, tracking_id: str, before_round: Callable[[int, int], None] | None = None
+) -> Loop:
+    events = _event_list()
+
+    def step(i: int) -> None:
+        client.put_events(
+            trackingId=tracking_id, sessionId="session-1", userId="user-1", eventList=events
+        )
+
+    return Loop(1, step, before_round)
+
+
+# -- personalize-fake --------------------------------------------------------------
+
+
+def fake_schema_loop(stack: ExitStack) -> Loop:
+    import boto3
+
+    from personalize_fake import mock_personalize
+
+    stack.enter_context(mock_personalize(lifecycle="instant"))
+    return _schema_loop(boto3.client("personalize", region_name=REGION))
+
+
+def fake_events_loop(stack: ExitStack) -> Loop:
+    """An ACTIVE Interactions dataset and event tracker, then put_events to it."""
+    import boto3
+
+    from personalize_fake import mock_personalize
+
+    stack.enter_context(mock_personalize(lifecycle="instant"))
+    personalize = boto3.client("personalize", region_name=REGION)
+    group = personalize.create_dataset_group(name="bench")["datasetGroupArn"]
+    schema = personalize.create_schema(name="bench-interactions", schema=SCHEMA)["schemaArn"]
+    personalize.create_dataset(
+        name="bench-interactions",
+        schemaArn=schema,
+        datasetGroupArn=group,
+        datasetType="Interactions",
+    )
+    tracker = personalize.create_event_tracker(name="bench", datasetGroupArn=group)
+    client = boto3.client("personalize-events", region_name=REGION)
+    return _events_loop(client, tracker["trackingId"])
+
+
+def fake_fresh(stack: ExitStack, scale: float) -> Runner:
+    from personalize_fake import mock_personalize
+
+    def start() -> AbstractContextManager[Any]:
+        return mock_personalize(lifecycle="instant")
+
+    return fresh(start, max(1, round(FRESH_PER_ROUND["fake"] * scale)))
+
+
+# -- botocore's Stubber -------------------------------------------------------------
+
+
+def stubber_schema_loop(stack: ExitStack) -> Loop:
+    import datetime
+
+    import boto3
+    from botocore.stub import Stubber
+
+    client = boto3.client("personalize", region_name=REGION)
+    stubber = stack.enter_context(Stubber(client))
+    created = datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)
+
+    def queue(first: int, count: int) -> None:
+        for i in range(first, first + count):
+            name = f"bench-{i}"
+            arn = f"arn:aws:personalize:{REGION}:{ACCOUNT}:schema/{name}"
+            stubber.add_response("create_schema", {"schemaArn": arn})
+            described = {
+                "name": name,
+                "schemaArn": arn,
+                "schema": SCHEMA,
+                "creationDateTime": created,
+                "lastUpdatedDateTime": created,
+            }
+            stubber.add_response("describe_schema", {"schema": described})
+
+    return _schema_loop(client, before_round=queue)
+
+
+def stubber_events_loop(stack: ExitStack) -> Loop:
+    import boto3
+    from botocore.stub import Stubber
+
+    client = boto3.client("personalize-events", region_name=REGION)
+    stubber = stack.enter_context(Stubber(client))
+
+    def queue(first: int, count: int) -> None:
+        for _ in range(count):
+            stubber.add_response("put_events", {})
+
+    return _events_loop(client, TRACKING_ID, before_round=queue)
+
+
+# -- moto ------------------------------------------------------------------------------
+
+MOTO_MISSING = "moto not installed"
+
+
+def _has_moto() -> bool:
+    try:
+        import moto  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def moto_schema_loop(stack: ExitStack) -> Loop | str:
+    if not _has_moto():
+        return MOTO_MISSING
+    import boto3
+    from moto import mock_aws
+
+    stack.enter_context(mock_aws())
+    return _schema_loop(boto3.client("personalize", region_name=REGION))
+
+
+def moto_events_loop(stack: ExitStack) -> Loop | str:
+    if not _has_moto():
+        return MOTO_MISSING
+    import boto3
+    from moto import mock_aws
+
+    stack.enter_context(mock_aws())
+    loop = _events_loop(boto3.client("personalize-events", region_name=REGION), TRACKING_ID)
+    try:
+        loop.step(_take(1))
+    except Exception as exc:  # moto answers what it lacks with a 404 "Not yet implemented"
+        return f"moto cannot answer put_events ({type(exc).__name__})"
+    return loop
+
+
+def moto_fresh(stack: ExitStack, scale: float) -> Runner | str:
+    if not _has_moto():
+        return MOTO_MISSING
+    from moto import mock_aws
+
+    return fresh(mock_aws, max(1, round(FRESH_PER_ROUND["moto"] * scale)))
+
+
+def _per_call_case(make: Callable[[ExitStack], Loop | str]) -> Setup:
+    def setup(stack: ExitStack, scale: float) -> Runner | str:
+        loop = make(stack)
+        return loop if isinstance(loop, str) else per_call(loop, scale)
+
+    return setup
+
+
+LOOPS: dict[str, Callable[[ExitStack], Loop | str]] = {
+    "fake-schema": fake_schema_loop,
+    "stubber-schema": stubber_schema_loop,
+    "moto-schema": moto_schema_loop,
+    "fake-events": fake_events_loop,
+    "stubber-events": stubber_events_loop,
+    "moto-events": moto_events_loop,
+}
+CASES: dict[str, Setup] = {
+    **{name: _per_call_case(make) for name, make in LOOPS.items()},
+    "fake-fresh": fake_fresh,
+    "moto-fresh": moto_fresh,
+}
+GROUPS = {
+    "schema": ["fake-schema", "stubber-schema", "moto-schema"],
+    "events": ["fake-events", "stubber-events", "moto-events"],
+    "fresh": ["fake-fresh", "moto-fresh"],
+}
+"""Cases compared with each other, run in lock-step."""
+
+
+def serve(name: str, scale: float, rounds: int | None, out: IO[str]) -> None:
+    """The child: set up, say ready, then answer one round per line on stdin.
+
+    With ``rounds``, run that many rounds at once and print them as one object.
+    """
+
+    def emit(result: Result) -> None:
+        out.write(json.dumps(result) + "\n")
+        out.flush()
+
+    with ExitStack() as stack:
+        runner = CASES[name](stack, scale)
+        if isinstance(runner, str):
+            emit({"unavailable": runner})
+            return
+        if rounds is not None:
+            emit({**runner.info, "rounds": [runner.round() for _ in range(rounds)]})
+            return
+        emit({"ready": True, **runner.info})
+        for _ in sys.stdin:
+            emit({"values": runner.round()})
+
+
+# -- the parent ---------------------------------------------------------------------------
+
+PYCACHE = os.path.join(tempfile.gettempdir(), "personalize-fake-bench-pycache")
+"""Where children keep bytecode (see the module docstring)."""
+
+
+def _aws_env() -> dict[str, str]:
+    """Settings that keep every contender away from AWS, IMDS and the user's AWS config."""
+    return {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    }
+
+
+def _child_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.update(_aws_env(), PYTHONPYCACHEPREFIX=PYCACHE)
+    return env
+
+
+def _run_child(args: list[str]) -> Result:
+    """Run a Python child to the end and return the JSON object on its last stdout line."""
+    done = subprocess.run(
+        [sys.executable, *args],
+        capture_output=True,
+        text=True,
+        env=_child_env(),
+        timeout=900,
+        check=False,
+    )
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(f"child {args} failed ({done.returncode}):\n{done.stderr}")
+    result: Result = json.loads(lines[-1])
+    return result
+
+
+WARM_UP = """
+import boto3, botocore.stub, json
+from personalize_fake import mock_personalize
+with mock_personalize():
+    boto3.client("personalize", region_name="us-east-1").list_schemas()
+try:
+    from moto import mock_aws
+except ImportError:
+    pass
+else:
+    with mock_aws():
+        boto3.client("personalize", region_name="us-east-1").list_schemas()
+print(json.dumps({}))
+"""
+"""Run once first, so every module the cases import has bytecode in :data:`PYCACHE`."""
+
+
+class Child:
+    """A ``--serve`` child: one case, answering one round per request."""
+
+    def __init__(self, name: str, scale: float) -> None:
+        self.name = name
+        self.process = subprocess.Popen(
+            [sys.executable, __file__, "--serve", name, "--scale", str(scale)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=_child_env(),
+        )
+
+    def read(self) -> Result:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line:
+            code = self.process.wait()
+            raise RuntimeError(f"case {self.name} exited ({code}); its stderr is above")
+        result: Result = json.loads(line)
+        return result
+
+    def round(self) -> list[float]:
+        assert self.process.stdin is not None
+        self.process.stdin.write("round\n")
+        self.process.stdin.flush()
+        values: list[float] = self.read()["values"]
+        return values
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self.process.wait(timeout=120)
+
+
+def run_group(names: list[str], rounds: int, scale: float) -> dict[str, Result]:
+    """Start the cases one by one, then run them in lock-step, ``rounds`` rounds each.
+
+    Each case's result holds ``rounds`` (a list of per-round value lists) and
+    what it said when ready, or ``unavailable``.
+    """
+    results: dict[str, Result] = {}
+    children: list[Child] = []
+    try:
+        for name in names:
+            print(f"  starting {name}", file=sys.stderr, flush=True)
+            child = Child(name, scale)
+            first = child.read()
+            if "unavailable" in first:
+                child.close()
+                results[name] = first
+                continue
+            children.append(child)
+            results[name] = {**first, "rounds": []}
+        for number in range(rounds):
+            shift = number % len(children)  # rotate who goes first
+            for child in children[shift:] + children[:shift]:
+                results[child.name]["rounds"].append(child.round())
+    finally:
+        for child in children:
+            child.close()
+    return results
+
+
+IMPORT_SNIPPET = """
+import time
+start = time.perf_counter()
+import boto3
+after_boto3 = time.perf_counter()
+if {with_fake}:
+    import personalize_fake
+end = time.perf_counter()
+import json
+print(json.dumps({{"total_ms": (end - start) * 1e3, "fake_ms": (end - after_boto3) * 1e3}}))
+"""
+
+
+def measure_imports(runs: int) -> Result:
+    """Median import times over ``runs`` fresh interpreters of each kind, interleaved."""
+    boto3_only: list[float] = []
+    with_fake: list[float] = []
+    increments: list[float] = []
+    for _ in range(runs):
+        plain = _run_child(["-c", IMPORT_SNIPPET.format(with_fake=False)])
+        both = _run_child(["-c", IMPORT_SNIPPET.format(with_fake=True)])
+        boto3_only.append(plain["total_ms"])
+        with_fake.append(both["total_ms"])
+        increments.append(both["fake_ms"])
+    return {
+        "boto3_ms": statistics.median(boto3_only),
+        "with_fake_ms": statistics.median(with_fake),
+        "increment_ms": statistics.median(increments),
+        "runs": runs,
+    }
+
+
+# -- report ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One case's pooled figures: a median with its spread, or why there is none."""
+
+    median: float | None
+    spread: float = 0.0
+    """Half the interquartile range, as a fraction of the median."""
+    count: int = 0
+    rounds: tuple[float, ...] = ()
+    """Each round's median, in round order (for pairing with another case)."""
+    note: str = ""
+
+    @classmethod
+    def of(cls, result: Result) -> Figure:
+        if "unavailable" in result:
+            return cls(None, note=str(result["unavailable"]))
+        per_round: list[list[float]] = result["rounds"]
+        values = [v for values in per_round for v in values]
+        middle = statistics.median(values)
+        if len(values) >= 4:
+            low, _, high = statistics.quantiles(values, n=4)
+        else:
+            low, high = min(values), max(values)
+        spread = (high - low) / 2 / middle if middle else 0.0
+        rounds = tuple(statistics.median(values) for values in per_round)
+        return cls(middle, spread, len(values), rounds)
+
+    def show(self, digits: int = 1) -> str:
+        if self.median is None:
+            return "n/a"
+        return f"{self.median:.{digits}f} ±{self.spread:.0%}"
+
+
+def paired_ratio(top: Figure, bottom: Figure) -> float | None:
+    """The median over rounds of top's round / bottom's round of the same number."""
+    pairs = [t / b for t, b in zip(top.rounds, bottom.rounds, strict=False) if b]
+    return statistics.median(pairs) if pairs else None
+
+
+def _show_ratio(ratio: float | None) -> str:
+    return "n/a" if ratio is None else f"{ratio:.2f}x"
+
+
+@dataclass(frozen=True)
+class Target:
+    label: str
+    goal: str
+    value: float | None
+    """The measured value (None when it could not be measured)."""
+    ok: bool | None
+    unit: str = "x"
+
+    @property
+    def verdict(self) -> str:
+        return "SKIP" if self.ok is None else ("PASS" if self.ok else "FAIL")
+
+    @property
+    def measured(self) -> str:
+        if self.value is None:
+            return "n/a"
+        return f"{self.value:.2f}x" if self.unit == "x" else f"{self.value:.1f} {self.unit}"
+
+
+def _at_least(label: str, ratio: float | None, floor: float) -> Target:
+    return Target(label, f">= {floor:g}x", ratio, None if ratio is None else ratio >= floor)
+
+
+def _at_most(label: str, value: float | None, ceiling: float, unit: str = "x") -> Target:
+    goal = f"<= {ceiling:g}x" if unit == "x" else f"< {ceiling:g} {unit}"
+    ok = None if value is None else (value <= ceiling if unit == "x" else value < ceiling)
+    return Target(label, goal, value, ok, unit)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> Iterator[str]:
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        first = cells[0].ljust(widths[0])
+        rest = (cell.rjust(width) for cell, width in zip(cells[1:], widths[1:], strict=True))
+        return "  ".join([first, *rest]).rstrip()
+
+    yield line(header)
+    yield line(["-" * w for w in widths])
+    yield from (line(row) for row in rows)
+
+
+def _version(package: str) -> str:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "absent"
+
+
+def report(results: dict[str, Result], imports: Result) -> tuple[list[str], list[Target]]:
+    """The printed report, and the targets with their verdicts.
+
+    Without moto, its columns, rows and targets are left out.
+    """
+    figures = {name: Figure.of(result) for name, result in results.items()}
+    with_moto = results["moto-schema"].get("unavailable") != MOTO_MISSING
+    packages = ["personalize-fake", "boto3", "botocore"] + (["moto"] if with_moto else [])
+    versions = ", ".join(f"{p} {_version(p)}" for p in packages)
+    out = [
+        f"Python {platform.python_version()} on {platform.machine()}; {versions}",
+        "each case in its own process; the cases of a table run in lock-step, round by round;",
+        "figures: median ± half the IQR; ratios: median of the per-round ratios",
+        "",
+    ]
+    targets: list[Target] = []
+    notes: list[str] = [] if with_moto else ["moto is not installed: its columns are skipped"]
+
+    rows: list[list[str]] = []
+    workloads = [
+        ("schema", "create_schema + describe_schema"),
+        ("events", f"put_events ({EVENTS_PER_CALL} events)"),
+    ]
+    for key, label in workloads:
+        fake, stub, moto = (figures[f"{c}-{key}"] for c in ("fake", "stubber", "moto"))
+        excess = "n/a"
+        if fake.median is not None and stub.median is not None:
+            excess = f"{fake.median - stub.median:.1f}"
+        vs_stub, vs_moto = paired_ratio(fake, stub), paired_ratio(moto, fake)
+        targets.append(_at_most(f"{label}: fake/Stubber", vs_stub, TARGET_VS_STUBBER))
+        if with_moto:
+            row = [label, fake.show(), stub.show(), moto.show(), excess, _show_ratio(vs_stub)]
+            rows.append([*row, _show_ratio(vs_moto)])
+            targets.append(_at_least(f"{label}: moto/fake", vs_moto, TARGET_VS_MOTO_CALL))
+            if moto.note:
+                notes.append(f"moto, {label}: {moto.note}")
+        else:
+            rows.append([label, fake.show(), stub.show(), excess, _show_ratio(vs_stub)])
+    count = figures["fake-schema"].count
+    out.append(f"Per API call, µs ({count} rounds; create+describe: the pair's time / 2)")
+    header = ["workload", "fake", "Stubber", "moto", "fake-Stubber", "fake/Stubber", "moto/fake"]
+    if not with_moto:
+        header = [h for h in header if "moto" not in h]
+    out.extend(_table(header, rows))
+    out.append("")
+
+    contenders = [("fake", "personalize-fake")] + ([("moto", "moto mock_aws")] if with_moto else [])
+    fresh_rows = []
+    for key, name in contenders:
+        result, figure = results[f"{key}-fresh"], figures[f"{key}-fresh"]
+        cold = f"{result['cold_ms']:.1f}" if "cold_ms" in result else "n/a"
+        fresh_rows.append([name, figure.show(2), cold, str(figure.count or "-")])
+    out.append("Fresh mock + boto3.client + first create_schema + stop, ms")
+    out.extend(_table(["contender", "median", "cold (1st in process)", "samples"], fresh_rows))
+    if with_moto:
+        vs_moto = paired_ratio(figures["moto-fresh"], figures["fake-fresh"])
+        out.append(f"moto/fake: {_show_ratio(vs_moto)}")
+        label = "fresh mock+client+call: moto/fake"
+        targets.append(_at_least(label, vs_moto, TARGET_VS_MOTO_FRESH))
+    out.append("")
+
+    added = imports["increment_ms"]
+    difference = imports["with_fake_ms"] - imports["boto3_ms"]
+    out.append(f"Import, ms (median of {imports['runs']} fresh interpreters each)")
+    import_rows = [
+        ["import boto3", f"{imports['boto3_ms']:.1f}"],
+        ["import boto3; import personalize_fake", f"{imports['with_fake_ms']:.1f}"],
+        ["difference of those medians (noisy)", f"{difference:.1f}"],
+        ["import personalize_fake after boto3 (in-process)", f"{added:.1f}"],
+    ]
+    out.extend(_table(["import", "ms"], import_rows))
+    out.append("")
+    targets.append(_at_most("import personalize_fake: added", added, TARGET_IMPORT_MS, "ms"))
+
+    out.append("Targets")
+    target_rows = [[t.label, t.goal, t.measured, t.verdict] for t in targets]
+    out.extend(_table(["target", "goal", "measured", "verdict"], target_rows))
+    out.extend(f"  note: {note}" for note in notes)
+    return out, targets
+
+
+# -- profiling ----------------------------------------------------------------------------
+
+
+def profile(workload: str, iterations: int) -> None:
+    """cProfile the fake's per-call loop; print the top 25 by cumulative and by own time."""
+    import cProfile
+    import pstats
+
+    os.environ.update(_aws_env())
+    profiler = cProfile.Profile()
+    with ExitStack() as stack:
+        loop = LOOPS[f"fake-{workload}"](stack)
+        assert isinstance(loop, Loop)
+        _run(loop, 50)  # warm every cache before profiling starts
+        first = _take(iterations)
+        profiler.enable()
+        for i in range(first, first + iterations):
+            loop.step(i)
+        profiler.disable()
+    calls = iterations * loop.calls
+    print(f"fake {workload}: {calls} API calls profiled (divide times by {calls} for per call)")
+    stats = pstats.Stats(profiler, stream=sys.stdout).strip_dirs()
+    for order in ("cumulative", "tottime"):
+        print(f"\n=== fake {workload}: top 25 by {order} ===")
+        stats.sort_stats(order).print_stats(25)
+
+
+# -- command line -------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--rounds", type=int, help="rounds per case (default 15)")
+    parser.add_argument("--quick", action="store_true", help="fewer, shorter rounds")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a target fails")
+    parser.add_argument("--profile", choices=["schema", "events"], help="cProfile the fake")
+    parser.add_argument("--case", choices=sorted(CASES), help="run one case here; print JSON")
+    parser.add_argument("--serve", choices=sorted(CASES), help=argparse.SUPPRESS)
+    parser.add_argument("--scale", type=float, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    rounds = args.rounds or (5 if args.quick else 15)
+    scale = args.scale or (0.5 if args.quick else 1.0)
+
+    if args.serve:
+        serve(args.serve, scale, None, sys.stdout)
+        return 0
+    if args.case:
+        os.environ.update(_aws_env())
+        serve(args.case, scale, rounds, sys.stdout)
+        return 0
+    if args.profile:
+        profile(args.profile, iterations=round(2000 * scale))
+        return 0
+
+    _run_child(["-c", WARM_UP])
+    results: dict[str, Result] = {}
+    for group, names in GROUPS.items():
+        print(f"{group}:", file=sys.stderr, flush=True)
+        results.update(run_group(names, rounds, scale))
+    print("imports", file=sys.stderr, flush=True)
+    imports = measure_imports(5 if args.quick else 11)
+    lines, targets = report(results, imports)
+    print("\n".join(lines))
+    return 1 if args.check and any(t.ok is False for t in targets) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
