@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 if TYPE_CHECKING:
     import unittest
 
-from personalize_fake import _hook
+from personalize_fake import _environment, _hook
 from personalize_fake._handle import PersonalizeFake
 from personalize_fake._settings import Settings
 
@@ -71,6 +71,8 @@ class PersonalizeMock:
         """
         if self._fake is None:
             self._fake = PersonalizeFake(self.settings)
+            if self.settings.disable_instance_metadata:
+                _environment.hold()
             _hook.push(self._fake.dispatcher)
         return self._fake
 
@@ -81,6 +83,8 @@ class PersonalizeMock:
         """
         if self._fake is not None:
             _hook.pop(self._fake.dispatcher)
+            if self.settings.disable_instance_metadata:
+                _environment.release()
             self._fake = None
 
     def __enter__(self) -> PersonalizeFake:

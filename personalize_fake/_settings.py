@@ -52,6 +52,9 @@ class Settings:
     """Code of PutEvents with an unknown or non-ACTIVE tracking ID (the only one it declares)."""
     tags_per_resource: int = 50
     """Tags one resource may carry (the developer guide's quota)."""
+    disable_instance_metadata: bool = True
+    """Set ``AWS_EC2_METADATA_DISABLED=true`` while active, so making a client on a machine
+    without credentials never asks the instance metadata service over the network."""
 
     @classmethod
     def from_options(cls, options: dict[str, Any]) -> Settings:
