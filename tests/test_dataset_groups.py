@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from schemas import INTERACTIONS_SCHEMA
 
 from personalize_fake import PersonalizeFake
-from tests.conftest import INTERACTIONS_SCHEMA
 
 ARN = "arn:aws:personalize:us-east-1:123456789012:dataset-group/shop"
 

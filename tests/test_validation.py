@@ -460,6 +460,13 @@ class TestEveryConstraint:
         for case in CASES:
             assert expected(case, request(case)), f"{case.id} breaks nothing"
 
+    def test_fast_pass_agrees_on_every_case(self) -> None:
+        """The yes/no pass accepts each minimal request and rejects each of its violations."""
+        for _, name, shape in INPUTS:
+            assert quick(shape)(valid(shape)), name
+        for case in CASES:
+            assert not quick(case.model.input_shape)(request(case)), case.id
+
     @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
     def test_violation_is_rejected(
         self, clients: dict[str, Any], personalize_fake: PersonalizeFake, case: Case
