@@ -128,18 +128,23 @@ class Dispatcher:
         return bound
 
     def route(self, request: WireRequest) -> Operation:
-        """The operation a request is for, or UnknownOperation."""
+        """The operation a request is for, or UnknownOperation.
+
+        REST-JSON paths are tried first (JSON 1.1 always posts to ``/``), which
+        spares events and runtime calls a case-insensitive header search.
+        """
+        path = request.path.split("?", 1)[0]
+        if path != "/":
+            op = self._catalog.by_route.get((request.method.upper(), path))
+            if op is not None:
+                return op
         target = _header(request.headers, "X-Amz-Target")
         if target is not None:
             op = self._catalog.by_target.get(target)
             if op is None:
                 raise UnknownOperation(f"Unknown operation {target}.")
             return op
-        path = request.path.split("?", 1)[0]
-        op = self._catalog.by_route.get((request.method.upper(), path))
-        if op is None:
-            raise UnknownOperation(f"No Personalize operation at {request.method} {path}.")
-        return op
+        raise UnknownOperation(f"No Personalize operation at {request.method} {path}.")
 
     def handle(self, request: WireRequest) -> WireResponse:
         """Answer one request; every failure becomes an AWS-shaped error response."""

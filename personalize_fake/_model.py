@@ -24,9 +24,13 @@ def snake_case(name: str) -> str:
     return _CAMEL_BOUNDARY.sub("_", name).lower()
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Operation:
-    """One modeled operation and what routing and handling need of it."""
+    """One modeled operation and what routing and handling need of it.
+
+    Compared and hashed by identity: the catalog makes each exactly once, and
+    per-call lookups keyed on it must not hash seven fields.
+    """
 
     service: str
     name: str
