@@ -12,8 +12,22 @@ from typing import Any
 
 from personalize_fake import _lifecycle
 from personalize_fake._dispatch import Dispatcher, WireRequest, WireResponse
+from personalize_fake._registry import load_handlers
 from personalize_fake._settings import Settings
 from personalize_fake._store import RegionState, Resource, Store
+
+
+def _resource_kinds() -> set[str]:
+    """Kinds of the resources that go through a creation (not schemas, which have no status)."""
+    load_handlers()
+    found: set[str] = set()
+    pending: list[type[Resource]] = [Resource]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if "KIND" in vars(cls) and len(cls.CREATE_CHAIN) > 1:
+            found.add(cls.KIND)
+    return found
 
 
 class PersonalizeFake:
@@ -100,6 +114,23 @@ class PersonalizeFake:
         """End the creation of ``arn`` in ``CREATE FAILED`` with ``failureReason`` = ``reason``."""
         with self.store.lock:
             _lifecycle.fail(self._find(arn)[1], reason)
+
+    def fail_next(self, kind: str, reason: str = "Injected failure.", *, times: int = 1) -> None:
+        """Make the next ``times`` creations of ``kind`` end in ``CREATE FAILED`` with ``reason``.
+
+        ``kind`` is the resource type as ARNs spell it: ``dataset-group``,
+        ``dataset``, ``event-tracker``. The creation call itself succeeds, as
+        the service's does; the failure shows where the resource would have
+        become ACTIVE (at once in ``instant`` mode).
+
+        Raises:
+            ValueError: for a kind the fake does not create.
+        """
+        kinds = _resource_kinds()
+        if kind not in kinds:
+            raise ValueError(f"unknown resource kind {kind!r}; known: {', '.join(sorted(kinds))}")
+        with self.store.lock:
+            self.store.injected_failures.setdefault(kind, []).extend([reason] * times)
 
     # -- raw access --------------------------------------------------------------
 

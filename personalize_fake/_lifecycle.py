@@ -19,9 +19,21 @@ GONE = "DELETED"
 
 
 def begin_create(state: RegionState, resource: Resource) -> None:
-    """Give a new resource its first status: the chain's start, or its end when instant."""
+    """Give a new resource its first status: the chain's start, or its end when instant.
+
+    A failure injected for its kind (``fake.fail_next``) dooms it: where it would
+    become ACTIVE it becomes CREATE FAILED instead.
+    """
+    waiting = state.store.injected_failures.get(resource.KIND)
+    if waiting:
+        resource.doomed = waiting.pop(0)
     chain = resource.CREATE_CHAIN
-    resource.status = chain[-1] if state.settings.lifecycle is Lifecycle.INSTANT else chain[0]
+    if state.settings.lifecycle is Lifecycle.INSTANT:
+        resource.status = chain[-1]
+        if resource.doomed is not None:
+            fail(resource, resource.doomed, force=True)
+    else:
+        resource.status = chain[0]
 
 
 def observed(state: RegionState, resource: Resource) -> None:
@@ -43,6 +55,10 @@ def advance(state: RegionState, resource: Resource) -> str:
         if resource.status in chain:
             position = chain.index(resource.status)
             if position + 1 < len(chain):
+                becomes_active = chain is resource.CREATE_CHAIN and position + 2 == len(chain)
+                if becomes_active and resource.doomed is not None:
+                    fail(resource, resource.doomed)
+                    return resource.status
                 resource.status = chain[position + 1]
                 resource.updated = time.time()
                 return resource.status
@@ -52,9 +68,9 @@ def advance(state: RegionState, resource: Resource) -> str:
     return resource.status
 
 
-def fail(resource: Resource, reason: str) -> None:
+def fail(resource: Resource, reason: str, *, force: bool = False) -> None:
     """End a creation in ``CREATE FAILED`` with ``reason`` as its failureReason."""
-    if resource.status not in resource.CREATE_CHAIN[:-1]:
+    if not force and resource.status not in resource.CREATE_CHAIN[:-1]:
         raise ValueError(
             f"{resource.arn} is {resource.status}; only a resource being created can fail"
         )

@@ -43,6 +43,8 @@ class Resource:
     created: float = attrs.field(factory=time.time)
     updated: float = attrs.field(default=attrs.Factory(lambda self: self.created, takes_self=True))
     failure_reason: str | None = None
+    doomed: str | None = None
+    """A failure the test injected: the creation ends CREATE FAILED with this reason."""
 
     @property
     def deleting(self) -> bool:
@@ -117,6 +119,8 @@ class Store:
     """PutActionInteractions records by tracking ID, in arrival order."""
     records: dict[str, dict[str, dict[str, Any]]] = attrs.Factory(dict)
     """PutUsers/PutItems/PutActions records by dataset ARN, then by id."""
+    injected_failures: dict[str, list[str]] = attrs.Factory(dict)
+    """Failure reasons waiting for the next creations of a resource kind (``fail_next``)."""
 
     def region(self, region: str, account_id: str | None = None) -> RegionState:
         key = (account_id or self.settings.account_id, region)
