@@ -6,16 +6,22 @@ replaces the whole round trip, which is what botocore's ``Stubber`` does too.
 The handler is added to botocore's built-in handlers at import, so every
 session made afterwards carries it (and so clients made before ``start()``);
 while no mock is active it returns ``None`` and the call goes on untouched.
+
+Clients of sessions made *before* the import lack the handler; while any mock
+is active ``Endpoint.make_request`` is wrapped so their Personalize calls are
+answered the same way instead of reaching the network (and unwrapped after).
 """
 
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import botocore.handlers
 from botocore.awsrequest import AWSResponse, HeadersDict
+from botocore.endpoint import Endpoint
 
 from personalize_fake._dispatch import DEFAULT_REGION, Dispatcher, WireRequest
 from personalize_fake._model import SERVICE_NAMES, catalog
@@ -70,9 +76,17 @@ def before_call(
     model: Any, params: dict[str, Any], context: dict[str, Any], **kwargs: Any
 ) -> tuple[AWSResponse, dict[str, Any]] | None:
     """Answer a serialized Personalize request from the innermost active mock."""
-    if not _active:
+    try:
+        dispatcher = _active[-1]
+    except IndexError:  # no mock active: let botocore carry on
         return None
-    dispatcher = _active[-1]
+    return answer(dispatcher, model, params, context.get("client_region"))
+
+
+def answer(
+    dispatcher: Dispatcher, model: Any, params: dict[str, Any], region: str | None
+) -> tuple[AWSResponse, dict[str, Any]]:
+    """Hand botocore's serialized request to the dispatcher; return ``(http, parsed)``."""
     body = params["body"]
     if isinstance(body, str):
         body = body.encode()
@@ -81,7 +95,7 @@ def before_call(
         params["url_path"],
         params["headers"],
         body or b"",
-        context.get("client_region") or DEFAULT_REGION,
+        region or DEFAULT_REGION,
     )
     response = dispatcher.handle(request)
     http = FakeHTTPResponse(params.get("url"), response.status, response.headers, response.body)
@@ -89,16 +103,47 @@ def before_call(
     return http, parse(op, response, http)
 
 
+def _guarded_make_request(
+    endpoint: Endpoint, operation_model: Any, request_dict: dict[str, Any]
+) -> Any:
+    """``Endpoint.make_request`` while a mock is active: the net under the hook.
+
+    A client made from a session that existed before ``personalize_fake`` was
+    imported never got the ``before-call`` handler; its Personalize calls
+    arrive here instead of the network, and are answered all the same.
+    """
+    if operation_model.service_model.service_name in SERVICE_NAMES:
+        try:
+            dispatcher = _active[-1]
+        except IndexError:
+            pass
+        else:
+            region = request_dict.get("context", {}).get("client_region")
+            return answer(dispatcher, operation_model, request_dict, region)
+    return _ORIGINAL_MAKE_REQUEST(endpoint, operation_model, request_dict)
+
+
+_ORIGINAL_MAKE_REQUEST = Endpoint.make_request
+_lock = threading.Lock()
+
+
 def push(dispatcher: Dispatcher) -> None:
-    _active.append(dispatcher)
+    """Make ``dispatcher`` the innermost active one; the first also spreads the net."""
+    with _lock:
+        if not _active:
+            Endpoint.make_request = _guarded_make_request
+        _active.append(dispatcher)
 
 
 def pop(dispatcher: Dispatcher) -> None:
-    # Remove this one even when mocks stop out of order.
-    for index in range(len(_active) - 1, -1, -1):
-        if _active[index] is dispatcher:
-            del _active[index]
-            return
+    """Remove ``dispatcher`` (even out of order); the last one out takes the net away."""
+    with _lock:
+        for index in range(len(_active) - 1, -1, -1):
+            if _active[index] is dispatcher:
+                del _active[index]
+                break
+        if not _active and Endpoint.make_request is _guarded_make_request:
+            Endpoint.make_request = _ORIGINAL_MAKE_REQUEST
 
 
 def _install() -> None:
