@@ -72,6 +72,8 @@ class RegionState:
     region: str
     resources: dict[str, Resource] = attrs.Factory(dict)
     tags: dict[str, dict[str, str]] = attrs.Factory(dict)
+    tracking_ids: dict[str, Resource] = attrs.Factory(dict)
+    """Resources by the tracking ID they issue (event trackers, Action_Interactions datasets)."""
 
     @property
     def settings(self) -> Settings:
@@ -83,7 +85,15 @@ class RegionState:
 
     def add(self, resource: R) -> R:
         self.resources[resource.arn] = resource
+        tracking_id = getattr(resource, "tracking_id", None)
+        if tracking_id is not None:
+            self.tracking_ids[tracking_id] = resource
         return resource
+
+    def tracked(self, cls: type[R], tracking_id: str) -> R | None:
+        """The resource of type ``cls`` that issued ``tracking_id``, if any."""
+        found = self.tracking_ids.get(tracking_id)
+        return found if isinstance(found, cls) else None
 
     def get(self, cls: type[R], arn: str) -> R:
         """The resource of type ``cls`` at ``arn``, or ResourceNotFound."""
@@ -99,10 +109,12 @@ class RegionState:
                 yield resource
 
     def remove(self, resource: Resource) -> None:
-        """Forget a resource, its tags and what was put into it (a re-created one starts empty)."""
+        """Forget a resource and its tags (what was recorded stays readable)."""
         self.resources.pop(resource.arn, None)
         self.tags.pop(resource.arn, None)
-        self.store.records.pop(resource.arn, None)
+        tracking_id = getattr(resource, "tracking_id", None)
+        if tracking_id is not None:
+            self.tracking_ids.pop(tracking_id, None)
 
 
 @attrs.define(eq=False)

@@ -640,6 +640,19 @@ class TestPutRecords:
         assert again == dataset_arn
         assert kind.read(personalize_fake, dataset_arn) == []
 
+    def test_records_outlive_the_dataset(
+        self, personalize: Any, events: Any, personalize_fake: PersonalizeFake, kind: Kind
+    ) -> None:
+        """What was put stays readable after the dataset is deleted (until the mock stops)."""
+        dataset_arn = make_dataset(personalize, make_group(personalize), kind.dataset_type)
+        kind.call(events, dataset_arn, [kind.record("a")])
+        personalize.delete_dataset(datasetArn=dataset_arn)
+        with pytest.raises(personalize.exceptions.ResourceNotFoundException):
+            personalize.describe_dataset(datasetArn=dataset_arn)
+        assert by_id(kind.read(personalize_fake, dataset_arn), kind.id_key) == {
+            "a": kind.record("a")
+        }
+
     def test_missing_dataset_is_404(
         self, personalize: Any, events: Any, personalize_fake: PersonalizeFake, kind: Kind
     ) -> None:

@@ -62,6 +62,11 @@ def _full(dataset: Dataset) -> dict[str, Any]:
     return {"dataset": out}
 
 
+def dataset_arn(state: RegionState, group: DatasetGroup, dataset_type: str) -> str:
+    """Where a group's dataset of a type lives: ``dataset/<group name>/<TYPE>``."""
+    return state.arn(Dataset.KIND, f"{group.name}/{dataset_type}")
+
+
 def dataset_type_of(value: str) -> str:
     """The canonical (upper-case) dataset type; the service accepts any case."""
     canonical = value.upper()
@@ -85,7 +90,7 @@ def create_dataset(
     group = state.get(DatasetGroup, dataset_group_arn)
     schema = state.get(Schema, schema_arn)
     _lifecycle.require_active(group)
-    arn = state.arn(Dataset.KIND, f"{group.name}/{kind}")
+    arn = dataset_arn(state, group, kind)
     ensure_new(state, arn)
     if group.domain and kind in CUSTOM_ONLY:
         raise InvalidInput(f"A {group.domain} domain dataset group cannot have a {kind} dataset.")
@@ -106,6 +111,7 @@ def create_dataset(
     )
     _lifecycle.begin_create(state, dataset)
     state.add(dataset)
+    state.store.records.pop(arn, None)  # a dataset made again at the same ARN starts empty
     apply_tags(state, dataset, tags)
     return {"datasetArn": arn}
 

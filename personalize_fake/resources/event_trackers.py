@@ -51,13 +51,6 @@ def _full(tracker: EventTracker) -> dict[str, Any]:
     }
 
 
-def by_tracking_id(state: RegionState, tracking_id: str) -> EventTracker | None:
-    for tracker in state.all(EventTracker):
-        if tracker.tracking_id == tracking_id:
-            return tracker
-    return None
-
-
 @operation
 def create_event_tracker(
     state: RegionState,

@@ -14,19 +14,24 @@ from typing import Any
 from personalize_fake._errors import InvalidInput, ResourceInUse, ResourceNotFound, ServiceError
 from personalize_fake._registry import operation
 from personalize_fake._store import ACTIVE, RegionState
-from personalize_fake.resources.datasets import Dataset
-from personalize_fake.resources.event_trackers import by_tracking_id
+from personalize_fake.resources.dataset_groups import DatasetGroup
+from personalize_fake.resources.datasets import Dataset, dataset_arn
+from personalize_fake.resources.event_trackers import EventTracker
 
 RESERVED_NAMES = ("userId", "sessionId", "eventType", "timestamp", "recommendationId", "impression")
 RESERVED_EVENT_KEYS = frozenset(k.lower() for k in RESERVED_NAMES)
 """Keys event properties may not use (case-insensitive), per the PutEvents reference."""
 
 
-def _utc(epoch: float, where: str) -> datetime.datetime:
-    """An epoch-seconds timestamp as an aware UTC datetime; InvalidInput when out of range."""
+def _utc(epoch: float, items: str, index: int, member: str) -> datetime.datetime:
+    """An epoch-seconds timestamp as an aware UTC datetime; InvalidInput when out of range.
+
+    The member's path (``eventList.3.member.sentAt``) is only built for the message.
+    """
     try:
         return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc)
     except (OverflowError, OSError, ValueError):
+        where = f"{items}.{index}.member.{member}"
         raise InvalidInput(f"Value '{epoch}' at '{where}' is not a valid timestamp.") from None
 
 
@@ -34,10 +39,13 @@ def _not_json(constant: str) -> Any:
     raise ValueError(f"{constant} is not JSON")
 
 
+_decode = json.JSONDecoder(parse_constant=_not_json).decode  # NaN and Infinity are not JSON
+
+
 def _properties(text: str, where: str, reserved: frozenset[str] = frozenset()) -> None:
     """``properties`` must be a JSON object string, without reserved keys."""
     try:
-        parsed = json.loads(text, parse_constant=_not_json)  # NaN and Infinity are not JSON
+        parsed = _decode(text)
     except (ValueError, RecursionError):
         raise InvalidInput("Error parsing properties json") from None
     if not isinstance(parsed, dict):
@@ -52,10 +60,11 @@ def _properties(text: str, where: str, reserved: frozenset[str] = frozenset()) -
 
 
 def _interactions_dataset(state: RegionState, group_arn: str) -> Dataset | None:
-    for dataset in state.all(Dataset):
-        if dataset.dataset_group_arn == group_arn and dataset.dataset_type == "INTERACTIONS":
-            return dataset
-    return None
+    group = state.resources.get(group_arn)
+    if not isinstance(group, DatasetGroup):
+        return None
+    found = state.resources.get(dataset_arn(state, group, "INTERACTIONS"))
+    return found if isinstance(found, Dataset) else None
 
 
 @operation
@@ -67,7 +76,7 @@ def put_events(
     event_list: list[dict[str, Any]],
     user_id: str | None = None,
 ) -> None:
-    tracker = by_tracking_id(state, tracking_id)
+    tracker = state.tracked(EventTracker, tracking_id)
     if tracker is None or tracker.status != ACTIVE:
         why = "does not exist" if tracker is None else f"is {tracker.status}, not ACTIVE"
         raise ServiceError(
@@ -85,15 +94,11 @@ def put_events(
     if user_id is not None:
         call["userId"] = user_id
     records = []
-    utc = datetime.timezone.utc
     for index, event in enumerate(event_list, 1):
         if "properties" in event:
             where = f"eventList.{index}.member.properties"
             _properties(event["properties"], where, RESERVED_EVENT_KEYS)
-        try:
-            sent = datetime.datetime.fromtimestamp(event["sentAt"], utc)
-        except (OverflowError, OSError, ValueError):
-            sent = _utc(event["sentAt"], f"eventList.{index}.member.sentAt")  # raises
+        sent = _utc(event["sentAt"], "eventList", index, "sentAt")
         record: dict[str, Any] = dict(call)
         record.update(event)
         record["sentAt"] = sent
@@ -145,10 +150,7 @@ def put_actions(state: RegionState, *, dataset_arn: str, actions: list[dict[str,
 def put_action_interactions(
     state: RegionState, *, tracking_id: str, action_interactions: list[dict[str, Any]]
 ) -> None:
-    dataset = next(
-        (d for d in state.all(Dataset) if d.tracking_id == tracking_id),
-        None,
-    )
+    dataset = state.tracked(Dataset, tracking_id)
     if dataset is None:
         raise ResourceNotFound(
             f"No Action_Interactions dataset has tracking ID {tracking_id} "
@@ -161,6 +163,6 @@ def put_action_interactions(
         where = f"actionInteractions.{index}.member"
         if "properties" in interaction:
             _properties(interaction["properties"], f"{where}.properties", RESERVED_EVENT_KEYS)
-        timestamp = _utc(interaction["timestamp"], f"{where}.timestamp")
+        timestamp = _utc(interaction["timestamp"], "actionInteractions", index, "timestamp")
         records.append({"trackingId": tracking_id, **interaction, "timestamp": timestamp})
     state.store.action_interactions.setdefault(tracking_id, []).extend(records)
