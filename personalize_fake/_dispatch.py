@@ -176,8 +176,8 @@ class Dispatcher:
             return {}
         try:
             document = json.loads(body)
-        except ValueError as exc:
-            raise SerializationError(f"Request body is not valid JSON: {exc}") from None
+        except (ValueError, RecursionError) as exc:
+            raise SerializationError(f"Request body is not valid JSON: {exc!r}") from None
         if not isinstance(document, dict):
             raise SerializationError("Request body must be a JSON object.")
         return document

@@ -62,6 +62,21 @@ class TestCreate:
         with pytest.raises(personalize.exceptions.ResourceAlreadyExistsException):
             personalize.create_event_tracker(name="web", datasetGroupArn=other)
 
+    def test_taken_name_is_reported_before_the_group_rule(
+        self, personalize: Any, group: str, personalize_fake: PersonalizeFake
+    ) -> None:
+        """A name taken on another group is ResourceAlreadyExists naming that tracker."""
+        personalize.create_dataset_group(name="other")
+        other = GROUP.replace("shop", "other")
+        personalize_fake.settle(other)
+        personalize.create_event_tracker(name="first", datasetGroupArn=group)
+        taken = personalize.create_event_tracker(name="taken", datasetGroupArn=other)
+        with pytest.raises(personalize.exceptions.ResourceAlreadyExistsException) as exc:
+            personalize.create_event_tracker(name="taken", datasetGroupArn=group)
+        assert exc.value.response["Error"]["Message"] == (
+            f"Another resource with Arn {taken['eventTrackerArn']} already exists."
+        )
+
     def test_group_missing(self, personalize: Any) -> None:
         """A dataset group that does not exist is ResourceNotFound."""
         with pytest.raises(personalize.exceptions.ResourceNotFoundException):

@@ -58,7 +58,7 @@ class TestJson11:
         assert response.status == 400
         assert json.loads(response.body)["__type"] == "UnknownOperationException"
 
-    @pytest.mark.parametrize("body", [b"{not json", b"[1, 2]", b'"text"'])
+    @pytest.mark.parametrize("body", [b"{not json", b"[1, 2]", b'"text"', b"[" * 100_000])
     def test_body_not_a_json_object(self, personalize_fake: PersonalizeFake, body: bytes) -> None:
         """A body that is not a JSON object is SerializationException, 400."""
         response = personalize_fake.handle(control("ListSchemas", body))

@@ -17,10 +17,14 @@ def timestamps(resource: Resource) -> dict[str, Any]:
     return {"creationDateTime": resource.created, "lastUpdatedDateTime": resource.updated}
 
 
-def status_fields(resource: Resource) -> dict[str, Any]:
-    """``status``, and ``failureReason`` when the creation failed."""
+def status_fields(resource: Resource, *, with_failure: bool) -> dict[str, Any]:
+    """``status``, and ``failureReason`` of a failed creation where the shape has that member.
+
+    Only some shapes model ``failureReason`` (DatasetGroup does; Dataset and
+    EventTracker do not), and the wire carries only modeled members.
+    """
     fields: dict[str, Any] = {"status": resource.status}
-    if resource.failure_reason is not None:
+    if with_failure and resource.failure_reason is not None:
         fields["failureReason"] = resource.failure_reason
     return fields
 

@@ -35,7 +35,7 @@ def _summary(group: DatasetGroup) -> dict[str, Any]:
     out = {
         "name": group.name,
         "datasetGroupArn": group.arn,
-        **status_fields(group),
+        **status_fields(group, with_failure=True),
         **timestamps(group),
     }
     if group.domain:

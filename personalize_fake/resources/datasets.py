@@ -46,7 +46,7 @@ def _summary(dataset: Dataset) -> dict[str, Any]:
         "name": dataset.name,
         "datasetArn": dataset.arn,
         "datasetType": dataset.dataset_type,
-        **status_fields(dataset),
+        **status_fields(dataset, with_failure=False),
         **timestamps(dataset),
     }
 

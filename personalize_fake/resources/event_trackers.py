@@ -35,7 +35,7 @@ def _summary(tracker: EventTracker) -> dict[str, Any]:
     return {
         "name": tracker.name,
         "eventTrackerArn": tracker.arn,
-        **status_fields(tracker),
+        **status_fields(tracker, with_failure=False),
         **timestamps(tracker),
     }
 
@@ -60,9 +60,11 @@ def create_event_tracker(
     tags: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     group = state.get(DatasetGroup, dataset_group_arn)
-    for tracker in state.all(EventTracker):
+    trackers = list(state.all(EventTracker))
+    for tracker in trackers:  # a taken name is reported before the one-per-group rule
         if tracker.name == name:
             raise ResourceAlreadyExists.for_arn(tracker.arn)
+    for tracker in trackers:
         if tracker.dataset_group_arn == group.arn:
             raise ServiceError(
                 f"Dataset group {group.arn} already has an event tracker ({tracker.arn}); "
