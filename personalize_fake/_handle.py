@@ -126,6 +126,8 @@ class PersonalizeFake:
         Raises:
             ValueError: for a kind the fake does not create.
         """
+        if times < 1:
+            raise ValueError(f"times must be at least 1, not {times}")
         kinds = _resource_kinds()
         if kind not in kinds:
             raise ValueError(f"unknown resource kind {kind!r}; known: {', '.join(sorted(kinds))}")

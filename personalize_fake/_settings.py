@@ -38,19 +38,49 @@ def _account(value: str) -> str:
     return value
 
 
+def _whole(low: int, high: int | None) -> Any:
+    """A validator: a whole number from ``low`` to ``high`` (no upper bound when None)."""
+
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: int) -> None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{attribute.name} must be a whole number, not {value!r}")
+        if value < low or (high is not None and value > high):
+            bounds = f"from {low} to {high}" if high is not None else f"at least {low}"
+            raise ValueError(f"{attribute.name} must be {bounds}, not {value}")
+
+    return check
+
+
+def _error_of(service: str) -> Any:
+    """A validator: the value must be an error code the service's model declares."""
+
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+        from personalize_fake._model import catalog
+
+        codes = sorted(e.name for e in catalog().services[service].error_shapes)
+        if value not in codes:
+            raise ValueError(f"{attribute.name} must be one of {', '.join(codes)}, not {value!r}")
+
+    return check
+
+
 @attrs.frozen(kw_only=True)
 class Settings:
     """Options of one mock; every one is a keyword of ``mock_personalize``."""
 
     lifecycle: Lifecycle = attrs.field(default=Lifecycle.STEPWISE, converter=_lifecycle)
     account_id: str = attrs.field(default="123456789012", converter=_account)
-    default_max_results: int = 100
+    default_max_results: int = attrs.field(default=100, validator=_whole(1, 100))
     """Page size of a List call without ``maxResults`` (the model documents none)."""
-    duplicate_event_tracker_error: str = "ResourceAlreadyExistsException"
+    duplicate_event_tracker_error: str = attrs.field(
+        default="ResourceAlreadyExistsException", validator=_error_of("personalize")
+    )
     """Code of a second CreateEventTracker on one dataset group (no source names it)."""
-    inactive_tracking_id_error: str = "InvalidInputException"
+    inactive_tracking_id_error: str = attrs.field(
+        default="InvalidInputException", validator=_error_of("personalize-events")
+    )
     """Code of PutEvents with an unknown or non-ACTIVE tracking ID (the only one it declares)."""
-    tags_per_resource: int = 50
+    tags_per_resource: int = attrs.field(default=50, validator=_whole(0, None))
     """Tags one resource may carry (the developer guide's quota)."""
     disable_instance_metadata: bool = True
     """Set ``AWS_EC2_METADATA_DISABLED=true`` while active, so making a client on a machine

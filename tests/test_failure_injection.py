@@ -78,3 +78,9 @@ def test_unknown_kind(personalize_fake: PersonalizeFake) -> None:
         personalize_fake.fail_next("datasetgroup")
     with pytest.raises(ValueError):
         personalize_fake.fail_next("schema")  # schemas have no status to fail
+
+
+def test_times_must_be_positive(personalize_fake: PersonalizeFake) -> None:
+    """fail_next with times < 1 is a ValueError, not a silent no-op."""
+    with pytest.raises(ValueError, match="at least 1"):
+        personalize_fake.fail_next("dataset", times=0)
