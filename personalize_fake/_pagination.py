@@ -51,6 +51,7 @@ def page(
     listing is not accepted by another.
     """
     secret = state.store.secret
+    scope = f"{state.account_id}:{state.region}:{scope}"  # a token is good in its region only
     start = _offset(secret, scope, next_token) if next_token else 0
     size = max_results or state.settings.default_max_results
     end = start + size

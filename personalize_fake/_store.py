@@ -43,6 +43,8 @@ class Resource:
     created: float = attrs.field(factory=time.time)
     updated: float = attrs.field(default=attrs.Factory(lambda self: self.created, takes_self=True))
     failure_reason: str | None = None
+    dataset_group_arn: str | None = None
+    """The dataset group the resource belongs to, if any (it keeps the group from deletion)."""
     doomed: str | None = None
     """A failure the test injected: the creation ends CREATE FAILED with this reason."""
 

@@ -5,8 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from botocore import xform_name
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from botocore.loaders import create_loader
+from schemas import INTERACTIONS_SCHEMA
+
+from personalize_fake._model import catalog
+from personalize_fake._registry import load_handlers
 
 pytestmark = pytest.mark.personalize_fake(lifecycle="instant")
 
@@ -76,3 +82,87 @@ def test_max_results_bounds(personalize_fake: Any) -> None:
         with pytest.raises(ClientError) as exc:
             client.list_dataset_groups(maxResults=value)
         assert exc.value.response["Error"]["Code"] == "InvalidInputException"
+
+
+# -- every implemented List -----------------------------------------------------------------------
+
+PAGINATORS = create_loader().load_service_model("personalize", "paginators-1")["pagination"]
+HANDLERS = load_handlers()
+LISTS = sorted(
+    op.name
+    for op in catalog().operations()
+    if op.input_shape is not None
+    and "nextToken" in op.input_shape.members
+    and op.python_name in HANDLERS
+)
+
+
+def make_five(client: Any, operation: str) -> tuple[dict[str, Any], list[str]]:
+    """Five resources the List shows; returns the List's filter arguments and their ARNs."""
+    groups = [client.create_dataset_group(name=f"g{i}")["datasetGroupArn"] for i in range(5)]
+    if operation == "ListDatasetGroups":
+        return {}, groups
+    if operation == "ListSchemas":
+        return {}, [
+            client.create_schema(name=f"s{i}", schema=INTERACTIONS_SCHEMA)["schemaArn"]
+            for i in range(5)
+        ]
+    if operation == "ListEventTrackers":
+        arns = [
+            client.create_event_tracker(name=f"t{i}", datasetGroupArn=g)["eventTrackerArn"]
+            for i, g in enumerate(groups)
+        ]
+        return {}, arns
+    if operation == "ListDatasets":
+        schema = client.create_schema(name="s", schema=INTERACTIONS_SCHEMA)["schemaArn"]
+        arns = [
+            client.create_dataset(
+                name=f"d{i}", schemaArn=schema, datasetGroupArn=g, datasetType="Interactions"
+            )["datasetArn"]
+            for i, g in enumerate(groups)
+        ]
+        return {}, arns
+    raise AssertionError(f"add {operation} to make_five")
+
+
+def arn_of(item: dict[str, Any]) -> str:
+    return next(v for k, v in item.items() if k.endswith("Arn"))
+
+
+def test_every_implemented_list_is_covered() -> None:
+    """This table knows every List the fake implements (a new one must be added here)."""
+    assert set(LISTS) == {"ListDatasetGroups", "ListDatasets", "ListEventTrackers", "ListSchemas"}
+
+
+@pytest.mark.parametrize("operation", LISTS)
+def test_paginator_pages_every_list(personalize: Any, operation: str) -> None:
+    """boto3's paginator walks each List two at a time, in creation order, each item once."""
+    arguments, arns = make_five(personalize, operation)
+    method = xform_name(operation)
+    key = PAGINATORS[operation]["result_key"]
+    pages = list(
+        personalize.get_paginator(method).paginate(**arguments, PaginationConfig={"PageSize": 2})
+    )
+    assert [len(p[key]) for p in pages] == [2, 2, 1]
+    assert [arn_of(item) for p in pages for item in p[key]] == arns
+
+
+@pytest.mark.parametrize("operation", ["ListDatasets", "ListEventTrackers"])
+def test_token_is_bound_to_the_filter(personalize: Any, operation: str) -> None:
+    """A token from one group's listing is refused for another group's."""
+    make_five(personalize, operation)
+    groups = [g["datasetGroupArn"] for g in personalize.list_dataset_groups()["datasetGroups"]]
+    method = getattr(personalize, xform_name(operation))
+    token = method(maxResults=1)["nextToken"]
+    with pytest.raises(personalize.exceptions.InvalidNextTokenException):
+        method(datasetGroupArn=groups[0], nextToken=token)
+
+
+def test_token_is_bound_to_the_region(personalize: Any, groups: list[str]) -> None:
+    """A token from a us-east-1 listing is refused in eu-west-1."""
+    import boto3
+
+    token = personalize.list_dataset_groups(maxResults=1)["nextToken"]
+    other = boto3.client("personalize", region_name="eu-west-1")
+    with pytest.raises(other.exceptions.InvalidNextTokenException):
+        other.list_dataset_groups(nextToken=token)

@@ -53,6 +53,25 @@ def list_page(
     return {key: [view(r) for r in items], **extra}
 
 
+def list_in_group(
+    state: RegionState,
+    cls: type[R],
+    operation: str,
+    dataset_group_arn: str | None,
+    view: Callable[[R], dict[str, Any]],
+    key: str,
+    max_results: int | None,
+    next_token: str | None,
+) -> dict[str, Any]:
+    """A List whose optional ``datasetGroupArn`` filter narrows it to one group's resources.
+
+    An unknown group lists nothing (only ListSolutionVersions declares NotFound).
+    """
+    found = [r for r in state.all(cls) if dataset_group_arn in (None, r.dataset_group_arn)]
+    scope = f"{operation}:{dataset_group_arn}"
+    return list_page(state, scope, found, view, key, max_results, next_token)
+
+
 def ensure_new(state: RegionState, arn: str) -> None:
     """ResourceAlreadyExists when ``arn`` is taken (names are unique per type)."""
     if arn in state.resources:

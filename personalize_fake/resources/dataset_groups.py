@@ -54,9 +54,7 @@ def _full(group: DatasetGroup) -> dict[str, Any]:
 
 def dependents(state: RegionState, group_arn: str) -> list[Resource]:
     """Resources that belong to a dataset group and so keep it from being deleted."""
-    return [
-        r for r in state.resources.values() if getattr(r, "dataset_group_arn", None) == group_arn
-    ]
+    return [r for r in state.resources.values() if r.dataset_group_arn == group_arn]
 
 
 @operation

@@ -18,7 +18,7 @@ from personalize_fake._store import RegionState, Resource
 from personalize_fake.resources._common import (
     describe,
     ensure_new,
-    list_page,
+    list_in_group,
     status_fields,
     timestamps,
 )
@@ -129,9 +129,16 @@ def list_datasets(
     next_token: str | None = None,
     max_results: int | None = None,
 ) -> dict[str, Any]:
-    datasets = [d for d in state.all(Dataset) if dataset_group_arn in (None, d.dataset_group_arn)]
-    scope = f"ListDatasets:{dataset_group_arn}"
-    return list_page(state, scope, datasets, _summary, "datasets", max_results, next_token)
+    return list_in_group(
+        state,
+        Dataset,
+        "ListDatasets",
+        dataset_group_arn,
+        _summary,
+        "datasets",
+        max_results,
+        next_token,
+    )
 
 
 @operation

@@ -16,7 +16,7 @@ from personalize_fake import _lifecycle
 from personalize_fake._errors import ResourceAlreadyExists, ServiceError
 from personalize_fake._registry import operation
 from personalize_fake._store import RegionState, Resource
-from personalize_fake.resources._common import describe, list_page, status_fields, timestamps
+from personalize_fake.resources._common import describe, list_in_group, status_fields, timestamps
 from personalize_fake.resources.dataset_groups import DatasetGroup
 from personalize_fake.resources.tagging import apply_tags, check_tags
 
@@ -102,11 +102,16 @@ def list_event_trackers(
     next_token: str | None = None,
     max_results: int | None = None,
 ) -> dict[str, Any]:
-    trackers = [
-        t for t in state.all(EventTracker) if dataset_group_arn in (None, t.dataset_group_arn)
-    ]
-    scope = f"ListEventTrackers:{dataset_group_arn}"
-    return list_page(state, scope, trackers, _summary, "eventTrackers", max_results, next_token)
+    return list_in_group(
+        state,
+        EventTracker,
+        "ListEventTrackers",
+        dataset_group_arn,
+        _summary,
+        "eventTrackers",
+        max_results,
+        next_token,
+    )
 
 
 @operation
