@@ -15,9 +15,15 @@ GROUP = "arn:aws:personalize:us-east-1:123456789012:dataset-group/shop"
 SCHEMA = "arn:aws:personalize:us-east-1:123456789012:schema/ints"
 
 
-def avro(*fields: str, name: str = "Record") -> str:
+def avro(*fields: str, name: str = "Record", **types: Any) -> str:
+    """A record schema; TIMESTAMP is a long, other fields strings, unless ``types`` says."""
+    default = {"TIMESTAMP": "long"}
     return json.dumps(
-        {"type": "record", "name": name, "fields": [{"name": f, "type": "string"} for f in fields]}
+        {
+            "type": "record",
+            "name": name,
+            "fields": [{"name": f, "type": types.get(f, default.get(f, "string"))} for f in fields],
+        }
     )
 
 
@@ -147,6 +153,26 @@ class TestDatasets:
                 name="d", schemaArn=arn, datasetGroupArn=GROUP, datasetType=dataset_type
             )
         assert personalize.list_datasets()["datasets"] == []
+
+    @pytest.mark.parametrize(
+        "types",
+        [
+            pytest.param({"TIMESTAMP": "string"}, id="timestamp-string"),
+            pytest.param({"USER_ID": "int"}, id="user-id-int"),
+            pytest.param({"ITEM_ID": ["null", "string"]}, id="item-id-nullable"),
+        ],
+    )
+    def test_required_fields_have_their_types(
+        self, personalize: Any, types: dict[str, Any]
+    ) -> None:
+        """USER_ID and ITEM_ID must be strings and TIMESTAMP a long, none of them nullable."""
+        schema = avro("USER_ID", "ITEM_ID", "TIMESTAMP", **types)
+        arn = personalize.create_schema(name="typed", schema=schema)["schemaArn"]
+        with pytest.raises(personalize.exceptions.InvalidInputException) as exc:
+            personalize.create_dataset(
+                name="d", schemaArn=arn, datasetGroupArn=GROUP, datasetType="Interactions"
+            )
+        assert next(iter(types)) in str(exc.value)
 
     def test_action_interactions_get_a_tracking_id(self, personalize: Any) -> None:
         """An Action_Interactions dataset carries the tracking ID PutActionInteractions uses."""

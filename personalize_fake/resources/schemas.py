@@ -26,6 +26,15 @@ REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
 }
 """Fields a schema must have to back each dataset type (developer guide, custom datasets)."""
 
+REQUIRED_TYPES = {
+    "USER_ID": "string",
+    "ITEM_ID": "string",
+    "ACTION_ID": "string",
+    "EVENT_TYPE": "string",
+    "TIMESTAMP": "long",
+}
+"""The Avro type each required field must have (not nullable: every record needs it)."""
+
 METADATA_REQUIRED = frozenset({"USERS", "ITEMS"})
 """Dataset types whose schema needs at least one field besides its id."""
 
@@ -38,13 +47,14 @@ class Schema(Resource):
     TAGGABLE: ClassVar[bool] = False
 
     schema: str
-    fields: tuple[str, ...]
+    fields: dict[str, Any]
+    """Field name -> its Avro type, as the schema declares them."""
     domain: str | None = None
 
 
 @functools.lru_cache(maxsize=256)
-def parse_avro(text: str) -> tuple[str, ...]:
-    """The field names of an Avro record schema, or InvalidInput saying what is wrong."""
+def parse_avro(text: str) -> tuple[tuple[str, Any], ...]:
+    """(name, type) of each field of an Avro record schema, or InvalidInput saying what is wrong."""
     try:
         document = json.loads(text)
     except ValueError as exc:
@@ -56,14 +66,14 @@ def parse_avro(text: str) -> tuple[str, ...]:
     fields = document.get("fields")
     if not isinstance(fields, list) or not fields:
         raise InvalidInput("Schema must have a non-empty list of fields.")
-    names: list[str] = []
+    found: dict[str, Any] = {}
     for field in fields:
         if not (isinstance(field, dict) and isinstance(field.get("name"), str) and "type" in field):
             raise InvalidInput(f"Schema field {field!r} must have a name and a type.")
-        if field["name"] in names:
+        if field["name"] in found:
             raise InvalidInput(f"Schema field {field['name']} appears twice.")
-        names.append(field["name"])
-    return tuple(names)
+        found[field["name"]] = json.dumps(field["type"])  # hashable, for the cache
+    return tuple(found.items())
 
 
 def check_fits(schema: Schema, dataset_type: str) -> None:
@@ -74,6 +84,13 @@ def check_fits(schema: Schema, dataset_type: str) -> None:
             f"Schema {schema.arn} does not fit a dataset of type {dataset_type}: "
             f"missing required field(s) {', '.join(missing)}."
         )
+    for name in REQUIRED_FIELDS[dataset_type]:
+        declared = json.loads(schema.fields[name])
+        if declared != REQUIRED_TYPES[name]:
+            raise InvalidInput(
+                f"Schema {schema.arn} does not fit a dataset of type {dataset_type}: field "
+                f"{name} must be of type {REQUIRED_TYPES[name]!r}, not {json.dumps(declared)}."
+            )
     if dataset_type in METADATA_REQUIRED and len(schema.fields) < 2:
         raise InvalidInput(
             f"Schema {schema.arn} for a dataset of type {dataset_type} needs at least one "
@@ -98,7 +115,7 @@ def create_schema(
 ) -> dict[str, Any]:
     arn = state.arn(Schema.KIND, name)
     ensure_new(state, arn)
-    fields = parse_avro(schema)
+    fields = dict(parse_avro(schema))
     state.add(
         Schema(arn=arn, name=name, schema=schema, fields=fields, domain=domain, status=ACTIVE)
     )
