@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 if TYPE_CHECKING:
     import unittest
 
-from personalize_fake import _environment, _hook
+from personalize_fake import _environment, _hook, _requests
 from personalize_fake._handle import PersonalizeFake
 from personalize_fake._settings import Settings
 
@@ -74,6 +74,7 @@ class PersonalizeMock:
             if self.settings.disable_instance_metadata:
                 _environment.hold()
             _hook.push(self._fake.dispatcher)
+            _requests.hold()
         return self._fake
 
     def stop(self) -> None:
@@ -82,6 +83,7 @@ class PersonalizeMock:
         Calls then pass through to botocore again, unless another mock is active.
         """
         if self._fake is not None:
+            _requests.release()
             _hook.pop(self._fake.dispatcher)
             if self.settings.disable_instance_metadata:
                 _environment.release()

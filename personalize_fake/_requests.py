@@ -1,0 +1,125 @@
+"""The ``requests`` adapter: calls to Personalize endpoints answered in-process, via ``responses``.
+
+While a mock is active, a ``requests`` call to ``https://personalize.<region>.amazonaws.com/``
+(or ``personalize-events.``, ``personalize-runtime.``) goes to the same front
+door and dispatcher as the HTTP server, with the region read from the host, and
+the innermost active mock answers, as with boto3. Every other URL passes through
+untouched.
+
+The first mock to start starts a ``responses.RequestsMock`` of the fake's own
+(never the global default one, which ``@responses.activate`` starts, stops and
+resets); the last to stop stops it. Its pass-through goes to whatever
+``HTTPAdapter.send`` was in place when it started, so a ``responses`` mock the
+user started *before* still answers everything but Personalize; one started
+*after* is outermost and answers everything itself. If the last mock stops
+while such a later patch is still in place, undoing ours would undo theirs, so
+ours stays where it is, passing everything on, until a mock starts again or a
+stop finds it on top. ``responses`` (and with it ``requests``) is imported at
+the first start, not with the package.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from typing import TYPE_CHECKING, Any, cast
+
+from personalize_fake import _hook
+
+if TYPE_CHECKING:
+    from personalize_fake.server import FrontDoor
+
+ENDPOINT = re.compile(
+    r"^https?://personalize(?:-events|-runtime)?(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?"
+    r"(?::\d+)?(?:[/?#]|$)",
+    re.IGNORECASE,
+)
+"""A URL of one of the three Personalize services; group 1 is the region."""
+
+_NOT_PERSONALIZE = re.compile(
+    r"^(?!https?://personalize(?:-events|-runtime)?(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com)",
+    re.IGNORECASE,
+)
+_EVERYTHING = re.compile("")
+_METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
+
+_lock = threading.Lock()
+_holders = 0
+_mock: Any = None
+"""The fake's RequestsMock while its ``send`` is patched in (armed or passing all through)."""
+_installed: Any = None
+"""The function it patched in, to tell whether it is still on top."""
+_front: FrontDoor | None = None
+
+
+def hold() -> None:
+    """One more active mock: the first starts answering Personalize URLs."""
+    global _holders
+    with _lock:
+        _holders += 1
+        if _holders == 1:
+            _arm()
+
+
+def release() -> None:
+    """One mock fewer: after the last, undo the patch (or, if patched over since, pass all on)."""
+    global _holders, _mock, _installed
+    with _lock:
+        _holders -= 1
+        if _holders or _mock is None:
+            return
+        import requests.adapters
+
+        if requests.adapters.HTTPAdapter.send is _installed:
+            _mock.stop(allow_assert=False)
+            _mock = _installed = None
+        else:
+            _mock.reset()
+            _mock.add_passthru(_EVERYTHING)
+
+
+def _arm() -> None:
+    global _mock, _installed, _front
+    import requests.adapters
+    import responses
+
+    from personalize_fake.server import FrontDoor
+
+    if _front is None:
+        _front = FrontDoor()
+    if _mock is None:
+        _mock = responses.RequestsMock(
+            assert_all_requests_are_fired=False,
+            real_adapter_send=cast(Any, requests.adapters.HTTPAdapter.send),
+        )
+        _mock.start()
+        _installed = requests.adapters.HTTPAdapter.send
+    _mock.reset()
+    for method in _METHODS:
+        _mock.add_callback(method, ENDPOINT, _answer, content_type=None)
+    _mock.add_passthru(_NOT_PERSONALIZE)
+
+
+def _answer(request: Any) -> tuple[int, dict[str, str], bytes] | Exception:
+    """The ``responses`` callback: one prepared request in; status, headers, body out."""
+    front = _front
+    if not _hook._active or front is None:  # only if a mock stopped mid-call
+        return ConnectionError(f"personalize-fake: no mock active to answer {request.url}")
+    match = ENDPOINT.match(str(request.url))
+    region = match.group(1).lower() if match else None
+    body = request.body
+    if body is None:
+        body = b""
+    elif isinstance(body, str):
+        body = body.encode()
+    elif not isinstance(body, bytes):  # an iterable of chunks
+        body = b"".join(c.encode() if isinstance(c, str) else c for c in body)
+    response = front.answer(
+        str(request.method),
+        request.path_url,
+        dict(request.headers),
+        body,
+        region,
+        dispatcher=_hook._active[-1],
+    )
+    return response.status, response.headers, response.body

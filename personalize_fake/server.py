@@ -1,0 +1,639 @@
+"""The fake behind an HTTP endpoint: ``personalize-fake serve``, and :func:`serving` for tests.
+
+One port answers all three services, routed as real clients send them: the
+control plane by ``X-Amz-Target: AmazonPersonalize.*`` (JSON 1.1), events and
+runtime by REST path. Everything goes to the same dispatcher as the botocore
+hook, so a request gets the same status, headers and body either way. Before
+the dispatcher, :class:`FrontDoor` does what AWS's front end does: a request
+with no ``Authorization`` is refused, the region is read from the SigV4
+credential scope (signatures are not checked), and a body over
+:data:`MAX_BODY` is refused. Paths under ``/_fake/`` are the admin surface
+(reset, recorded data, lifecycle control), never an AWS path.
+
+>>> from personalize_fake.server import serving
+>>> with serving(lifecycle="instant") as (url, fake):
+...     ...  # boto3.client("personalize", endpoint_url=url, ...)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import json
+import logging
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from personalize_fake import _persistence
+from personalize_fake._dispatch import (
+    DEFAULT_REGION,
+    JSON_11,
+    REST_JSON,
+    Dispatcher,
+    RequestIds,
+    WireRequest,
+    WireResponse,
+)
+from personalize_fake._handle import PersonalizeFake
+from personalize_fake._settings import Settings
+
+__all__ = ["DEFAULT_PORT", "MAX_BODY", "FrontDoor", "PersonalizeServer", "serving"]
+
+log = logging.getLogger("personalize_fake.server")
+
+DEFAULT_PORT = 4567
+MAX_BODY = 10 * 1024 * 1024
+"""The largest request body answered (10 MiB); a larger one is 413."""
+_DRAIN_LIMIT = 64 * 1024 * 1024
+"""A refused body up to this size is read and dropped, so the client sees the 413."""
+ADMIN_PREFIX = "/_fake/"
+
+_CREDENTIAL = re.compile(r"Credential=[^/,\s]*/\d{8}/([a-z0-9-]+)/")
+_QUERY_CREDENTIAL = re.compile(r"^[^/]*/\d{8}/([a-z0-9-]+)/")
+_JSON_TYPES = frozenset({JSON_11, "application/x-amz-json-1.0", REST_JSON})
+_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    value = headers.get(name)
+    if value is not None:
+        return value
+    lowered = name.lower()
+    for key, found in headers.items():
+        if key.lower() == lowered:
+            return found
+    return None
+
+
+def region_of(headers: Mapping[str, str], path: str) -> str:
+    """The region of a SigV4 credential scope (header or presigned query), else us-east-1."""
+    authorization = _header(headers, "Authorization")
+    if authorization is not None:
+        match = _CREDENTIAL.search(authorization)
+        if match:
+            return match.group(1)
+    query = urlsplit(path).query
+    if "X-Amz-Credential=" in query:
+        for key, value in parse_qsl(query):
+            if key == "X-Amz-Credential":
+                match = _QUERY_CREDENTIAL.match(value)
+                if match:
+                    return match.group(1)
+    return DEFAULT_REGION
+
+
+class FrontDoor:
+    """What an HTTP endpoint checks before the dispatcher; shared by the server and ``requests``.
+
+    Args:
+        dispatcher: the dispatcher that answers what passes (or give one per call).
+    """
+
+    def __init__(self, dispatcher: Dispatcher | None = None) -> None:
+        self.dispatcher = dispatcher
+        self._request_id = RequestIds()
+
+    def answer(
+        self,
+        method: str,
+        path: str,
+        headers: Mapping[str, str],
+        body: bytes,
+        region: str | None = None,
+        *,
+        dispatcher: Dispatcher | None = None,
+    ) -> WireResponse:
+        """Answer one HTTP request to a Personalize endpoint.
+
+        Args:
+            region: the region the endpoint is in; by default the credential scope's.
+            dispatcher: the dispatcher to answer with, instead of the front door's own.
+        """
+        dispatcher = dispatcher or self.dispatcher
+        if dispatcher is None:
+            raise TypeError("FrontDoor.answer needs a dispatcher")
+        json_11 = _header(headers, "X-Amz-Target") is not None
+        if _header(headers, "Authorization") is None and "X-Amz-Credential=" not in path:
+            return self.error(
+                json_11, 403, "MissingAuthenticationTokenException", "Missing Authentication Token"
+            )
+        if json_11:
+            content_type = _header(headers, "Content-Type")
+            media = (content_type or JSON_11).split(";", 1)[0].strip().lower()
+            if media not in _JSON_TYPES:
+                return self.error(
+                    True,
+                    400,
+                    "UnknownOperationException",
+                    f"Content-Type {content_type!r} is not {JSON_11}.",
+                )
+        if len(body) > MAX_BODY:
+            return self.too_large(json_11, len(body))
+        request = WireRequest(method, path, headers, body, region or region_of(headers, path))
+        return dispatcher.handle(request)
+
+    def too_large(self, json_11: bool, length: int) -> WireResponse:
+        """413 for a body of ``length`` bytes."""
+        return self.error(
+            json_11,
+            413,
+            "RequestEntityTooLargeException",
+            f"Request body of {length} bytes is larger than the {MAX_BODY} bytes allowed.",
+        )
+
+    def error(self, json_11: bool, status: int, code: str, message: str) -> WireResponse:
+        """An error in the shape of the protocol: ``__type`` for JSON 1.1, a header for REST."""
+        headers = {"x-amzn-requestid": self._request_id()}
+        if json_11:
+            document = {"__type": code, "message": message}
+            headers["content-type"] = JSON_11
+        else:
+            document = {"message": message}
+            headers["content-type"] = REST_JSON
+            headers["x-amzn-errortype"] = code
+        body = _encode(document).encode()
+        headers["content-length"] = str(len(body))
+        return WireResponse(status, headers, body, document)
+
+
+class AdminError(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+class Admin:
+    """The ``/_fake/`` endpoints: JSON in (query string or body), JSON out.
+
+    Args:
+        server: the server whose fake they read and steer.
+    """
+
+    READS = ("health", "status", "events", "action-interactions", "users", "items", "actions")
+    WRITES = ("reset", "advance", "settle", "fail", "fail-next")
+
+    def __init__(self, server: PersonalizeServer) -> None:
+        self.server = server
+        self.fake = server.fake
+
+    def answer(self, method: str, path: str, body: bytes) -> WireResponse:
+        """Answer one admin request; every failure is a JSON error, never an exception."""
+        split = urlsplit(path)
+        name = split.path[len(ADMIN_PREFIX) :].strip("/")
+        try:
+            if name not in self.READS + self.WRITES:
+                endpoints = ", ".join(ADMIN_PREFIX + n for n in self.READS + self.WRITES)
+                raise AdminError(
+                    404, "NotFound", f"No admin endpoint {split.path}; try {endpoints}."
+                )
+            if name in self.WRITES and method != "POST":
+                raise AdminError(405, "MethodNotAllowed", f"{split.path} takes POST, not {method}.")
+            if method not in ("GET", "HEAD", "POST"):
+                raise AdminError(405, "MethodNotAllowed", f"{split.path} takes GET or POST.")
+            arguments: dict[str, Any] = dict(parse_qsl(split.query))
+            if body.strip():
+                try:
+                    document = json.loads(body)
+                except ValueError as exc:
+                    raise AdminError(400, "BadRequest", f"Body is not JSON: {exc}") from None
+                if not isinstance(document, dict):
+                    raise AdminError(400, "BadRequest", "Body must be a JSON object.")
+                arguments.update(document)
+            result = getattr(self, "_" + name.replace("-", "_"))(arguments)
+            if name in self.WRITES:
+                self.server.changed()
+            return self._respond(200, result)
+        except AdminError as exc:
+            return self._respond(exc.status, {"__type": exc.code, "message": exc.message})
+        except KeyError as exc:
+            return self._respond(404, {"__type": "ResourceNotFound", "message": str(exc.args[0])})
+        except ValueError as exc:
+            return self._respond(409, {"__type": "Conflict", "message": str(exc)})
+        except Exception:  # a bug in the fake: answer, keep serving
+            log.exception("personalize-fake admin failed on %s %s", method, path)
+            message = "personalize-fake internal error; see the server log."
+            return self._respond(500, {"__type": "InternalFailure", "message": message})
+
+    @staticmethod
+    def _respond(status: int, document: dict[str, Any]) -> WireResponse:
+        body = json.dumps(document, default=_json_value, ensure_ascii=False).encode()
+        headers = {"content-type": REST_JSON, "content-length": str(len(body))}
+        return WireResponse(status, headers, body, document)
+
+    @staticmethod
+    def _required(arguments: dict[str, Any], name: str) -> str:
+        value = arguments.get(name)
+        if not isinstance(value, str) or not value:
+            raise AdminError(400, "BadRequest", f"Parameter {name!r} (a string) is required.")
+        return value
+
+    def _health(self, arguments: dict[str, Any]) -> dict[str, Any]:
+        settings = self.fake.settings
+        return {
+            "status": "ok",
+            "lifecycle": settings.lifecycle.value,
+            "accountId": settings.account_id,
+        }
+
+    def _status(self, arguments: dict[str, Any]) -> dict[str, Any]:
+        arn = self._required(arguments, "arn")
+        return {"arn": arn, "status": self.fake.status(arn)}
+
+    def _events(self, arguments: dict[str, Any]) -> dict[str, Any]:
+        return {"events": self.fake.events(self._required(arguments, "trackingId"))}
+
+    def _action_interactions(self, arguments: dict[str, Any]) -> dict[str, Any]:
+        tracking_id = self._required(arguments, "trackingId")
+        return {"actionInteractions": self.fake.action_interactions(tracking_id)}
+
+    def _users(self, arguments: dict[str, Any]) -> dict[str, Any]:
+        return {"users": self.fake.users(self._required(arguments, "datasetArn"))}
+
+    def _items(self, arguments: dict[str, Any]) -> dict[str, Any]:
+        return {"items": self.fake.items(self._required(arguments, "datasetArn"))}
+
+    def _actions(self, arguments: dict[str, Any]) -> dict[str, Any]:
+        return {"actions": self.fake.actions(self._required(arguments, "datasetArn"))}
+
+    def _reset(self, arguments: dict[str, Any]) -> dict[str, Any]:
+        _persistence.reset(self.fake.store)
+        return {}
+
+    def _advance(self, arguments: dict[str, Any]) -> dict[str, Any]:
+        arn = self._required(arguments, "arn")
+        return {"arn": arn, "status": self.fake.advance(arn)}
+
+    def _settle(self, arguments: dict[str, Any]) -> dict[str, Any]:
+        if arguments.get("arn") is None:
+            self.fake.settle()
+            return {}
+        arn = self._required(arguments, "arn")
+        self.fake.settle(arn)
+        return {"arn": arn, "status": self._current(arn)}
+
+    def _fail(self, arguments: dict[str, Any]) -> dict[str, Any]:
+        arn = self._required(arguments, "arn")
+        reason = arguments.get("reason", "Injected failure.")
+        if not isinstance(reason, str):
+            raise AdminError(400, "BadRequest", "Parameter 'reason' must be a string.")
+        self.fake.fail(arn, reason)
+        return {"arn": arn, "status": self.fake.status(arn)}
+
+    def _fail_next(self, arguments: dict[str, Any]) -> dict[str, Any]:
+        kind = self._required(arguments, "kind")
+        reason = arguments.get("reason", "Injected failure.")
+        times = arguments.get("times", 1)
+        if not isinstance(reason, str) or not isinstance(times, int) or times < 1:
+            message = "Parameter 'reason' must be a string and 'times' a positive integer."
+            raise AdminError(400, "BadRequest", message)
+        try:
+            self.fake.fail_next(kind, reason, times=times)
+        except ValueError as exc:
+            raise AdminError(400, "BadRequest", str(exc)) from None
+        return {}
+
+    def _current(self, arn: str) -> str:
+        try:
+            return self.fake.status(arn)
+        except KeyError:
+            return "DELETED"
+
+
+_ERROR_CODES = {
+    400: "BadRequest",
+    500: "InternalFailure",
+    408: "RequestTimeout",
+    413: "RequestEntityTooLargeException",
+    414: "RequestURITooLong",
+    431: "RequestHeaderFieldsTooLarge",
+    501: "NotImplemented",
+    505: "HTTPVersionNotSupported",
+}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Reads method, path, headers and body; writes the wire response; logs one line."""
+
+    server: _HTTPServer
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # else headers and body wait on delayed ACKs: 40 ms a call
+    timeout = 60  # seconds a connection may sit idle, or a body take to arrive
+
+    def do_POST(self) -> None:
+        started = time.perf_counter()
+        try:
+            body = self._body()
+            if body is None:
+                return
+            owner = self.server.owner
+            if urlsplit(self.path).path.startswith(ADMIN_PREFIX):
+                response = owner.admin.answer(self.command, self.path, body)
+                label = "admin"
+            else:
+                headers = dict(self.headers.items())
+                response = owner.front.answer(self.command, self.path, headers, body)
+                op = response.operation
+                label = f"{op.service}.{op.name}" if op else "-"
+                if op is not None and not op.name.startswith(("List", "Get")):
+                    owner.changed()
+        except OSError:  # the client went away (or a read timed out) mid-request
+            self.close_connection = True
+            return
+        except Exception:  # a bug in the fake: answer 500, keep serving
+            log.exception("personalize-fake server failed on %s %s", self.command, self.path)
+            self.send_error(500, "personalize-fake internal error; see the server log.")
+            return
+        self._send(response, label, started)
+
+    do_GET = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = do_POST
+
+    def handle_expect_100(self) -> bool:
+        length = self._declared_length()
+        if length is not None and length > MAX_BODY:
+            self.close_connection = True
+            self._send(self._too_large(length), "-", time.perf_counter())
+            return False
+        return super().handle_expect_100()
+
+    # -- body --------------------------------------------------------------------
+
+    def _declared_length(self) -> int | None:
+        raw = self.headers.get("Content-Length")
+        if raw is None or not raw.strip().isdigit():
+            return None
+        return int(raw)
+
+    def _too_large(self, length: int) -> WireResponse:
+        json_11 = self.headers.get("X-Amz-Target") is not None
+        return self.server.owner.front.too_large(json_11, length)
+
+    def _body(self) -> bytes | None:
+        """The request body, or None when an error has been answered instead."""
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            return self._chunked()
+        raw = self.headers.get("Content-Length")
+        if raw is None:
+            return b""
+        length = self._declared_length()
+        if length is None:
+            self.send_error(400, f"Content-Length {raw!r} is not a number of bytes.")
+            return None
+        if length > MAX_BODY:
+            self.close_connection = True
+            remaining = length if length <= _DRAIN_LIMIT else 0
+            while remaining:  # read it, so the client is not cut off mid-send
+                chunk = self.rfile.read(min(1 << 20, remaining))
+                if not chunk:
+                    break
+                remaining -= len(chunk)
+            self._send(self._too_large(length), "-", time.perf_counter())
+            return None
+        body = self.rfile.read(length)
+        if len(body) < length:
+            self.send_error(400, f"The body ended after {len(body)} of {length} bytes.")
+            return None
+        return body
+
+    def _chunked(self) -> bytes | None:
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            line = self.rfile.readline(1024)
+            try:
+                size = int(line.split(b";", 1)[0].strip(), 16)
+            except ValueError:
+                self.send_error(400, "Malformed chunked body.")
+                return None
+            if size == 0:
+                while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
+                    pass  # trailers
+                return b"".join(chunks)
+            total += size
+            if total > MAX_BODY:
+                self.close_connection = True
+                self._send(self._too_large(total), "-", time.perf_counter())
+                return None
+            chunk = self.rfile.read(size)
+            self.rfile.readline(1024)
+            if len(chunk) < size:
+                self.send_error(400, "The chunked body ended early.")
+                return None
+            chunks.append(chunk)
+
+    # -- answer ----------------------------------------------------------------
+
+    def _send(self, response: WireResponse, label: str, started: float) -> None:
+        try:
+            self.send_response_only(response.status)
+            self.send_header("Date", self.date_time_string())
+            for name, value in response.headers.items():
+                self.send_header(name, value)
+            if self.close_connection:
+                self.send_header("Connection", "close")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(response.body)
+            self.wfile.flush()
+        except OSError:  # the client went away
+            self.close_connection = True
+        log.info(
+            "%s %s %s %s %d %.1fms",
+            self.client_address[0],
+            self.command or "-",
+            getattr(self, "path", "-"),
+            label,
+            response.status,
+            (time.perf_counter() - started) * 1000,
+        )
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own errors (bad request line, unknown method...) as JSON, not HTML."""
+        self.close_connection = True
+        if self.request_version == "HTTP/0.9":  # an unreadable request line: answer in HTTP/1.x
+            self.request_version = "HTTP/1.0"
+        text = message or self.responses.get(code, ("Error",))[0]
+        body = _encode({"__type": _ERROR_CODES.get(code, "BadRequest"), "message": text}).encode()
+        headers = {
+            "content-type": REST_JSON,
+            "x-amzn-errortype": _ERROR_CODES.get(code, "BadRequest"),
+            "content-length": str(len(body)),
+        }
+        self._send(WireResponse(code, headers, body), "-", time.perf_counter())
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("%s " + format, self.client_address[0], *args)
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 64
+
+    def __init__(self, address: tuple[str, int], owner: PersonalizeServer) -> None:
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        self.owner = owner
+        self.connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+        super().__init__(address, _Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._connections_lock:
+            self.connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._connections_lock:
+            self.connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """Hang up on every open connection (idle keep-alive ones included)."""
+        with self._connections_lock:
+            connections = list(self.connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        log.debug("error serving %s", client_address, exc_info=True)
+
+
+class PersonalizeServer:
+    """The fake on an HTTP port: the three services, and the admin surface under ``/_fake/``.
+
+    The port is bound when the server is made; :meth:`start` serves from a
+    background thread, :meth:`serve_forever` from the calling one.
+
+    Args:
+        settings: options of the fake (those of ``mock_personalize``).
+        host: the address to listen on.
+        port: the port; 0 picks a free one (see :attr:`url`).
+        state_file: where state is kept across restarts: loaded now when it
+            exists, written within 50 ms of each change and when stopped.
+
+    Raises:
+        personalize_fake._persistence.StateFileError: when ``state_file``
+            exists but cannot be loaded, or cannot be written.
+        OSError: when the address cannot be bound.
+    """
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = DEFAULT_PORT,
+        state_file: str | Path | None = None,
+    ) -> None:
+        self.fake = PersonalizeFake(settings or Settings())
+        self.front = FrontDoor(self.fake.dispatcher)
+        self.admin = Admin(self)
+        self.state_file = Path(state_file) if state_file is not None else None
+        self._saver: _persistence.Saver | None = None
+        self._thread: threading.Thread | None = None
+        self._http = _HTTPServer((host, port), self)
+        try:
+            if self.state_file is not None:
+                _persistence.load(self.state_file, self.fake.store)
+                _persistence.write(self.state_file, self.fake.store)  # fail now if it cannot
+                self._saver = _persistence.Saver(self.fake.store, self.state_file)
+        except BaseException:
+            self._http.server_close()
+            raise
+
+    def __repr__(self) -> str:
+        return f"<PersonalizeServer {self.url} {self.fake!r}>"
+
+    @property
+    def url(self) -> str:
+        """The endpoint URL, e.g. ``http://127.0.0.1:4567``."""
+        host, port = self._http.server_address[:2]
+        host = str(host)
+        return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+    def changed(self) -> None:
+        """Note that state changed (the state file, if any, is written soon)."""
+        if self._saver is not None:
+            self._saver.changed()
+
+    def serve_forever(self) -> None:
+        """Answer requests in this thread until :meth:`stop` (from another thread)."""
+        self._http.serve_forever(poll_interval=0.05)
+
+    def start(self) -> PersonalizeServer:
+        """Answer requests from a background thread; returns the server."""
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self.serve_forever, name=f"personalize-fake {self.url}", daemon=True
+            )
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, hang up on open connections, and write the state file a last time."""
+        if self._thread is not None:
+            self._http.shutdown()
+            self._thread.join()
+            self._thread = None
+        self.close()
+
+    def close(self) -> None:
+        """Release the port and connections and write the state file (after serve_forever)."""
+        self._http.server_close()
+        self._http.close_connections()
+        if self._saver is not None:
+            self._saver.close()
+            self._saver = None
+
+    def __enter__(self) -> PersonalizeServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+@contextlib.contextmanager
+def serving(
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    state_file: str | Path | None = None,
+    **options: Any,
+) -> Iterator[tuple[str, PersonalizeFake]]:
+    """Serve a fresh fake from a background thread for the ``with`` block.
+
+    ``with serving(lifecycle="instant") as (url, fake):`` gives the endpoint
+    URL (for ``endpoint_url=``, the AWS CLI's ``--endpoint-url``, or any SDK)
+    and the fake's handle, to read recorded data and steer lifecycles.
+
+    Args:
+        host: the address to listen on.
+        port: the port; by default a free one.
+        state_file: keep state in this file (see :class:`PersonalizeServer`).
+        **options: fields of :class:`~personalize_fake.Settings`.
+
+    Raises:
+        TypeError: for an option that does not exist.
+        ValueError: for an option value the setting does not accept.
+    """
+    server = PersonalizeServer(
+        Settings.from_options(options), host=host, port=port, state_file=state_file
+    )
+    server.start()
+    try:
+        yield server.url, server.fake
+    finally:
+        server.stop()

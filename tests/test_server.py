@@ -1,0 +1,716 @@
+"""The HTTP server: three services on one port, in-process answers, ``/_fake/``, state files.
+
+Every test here talks to a real socket on 127.0.0.1 (``serving()`` runs the
+server in a thread), through boto3 with ``endpoint_url=`` or through raw
+``http.client`` for what no SDK would send. No mock is active, so the botocore
+hook passes every call on to the server.
+"""
+
+from __future__ import annotations
+
+import datetime
+import gc
+import http.client
+import json
+import logging
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, NamedTuple
+from urllib.parse import urlsplit
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from schemas import INTERACTIONS_SCHEMA
+
+from personalize_fake import PersonalizeFake, Settings, WireRequest, _persistence
+from personalize_fake._persistence import StateFileError
+from personalize_fake.server import MAX_BODY, PersonalizeServer, serving
+
+SCOPE = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/{}/personalize/aws4_request, "
+SIGNED = SCOPE + "SignedHeaders=host;x-amz-date, Signature=0123456789abcdef"
+AUTH = {"Authorization": SIGNED.format("us-east-1")}
+JSON_11 = "application/x-amz-json-1.1"
+OTHER_ACCOUNT = "111122223333"
+
+
+class Reply(NamedTuple):
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+def client(service: str, url: str, region: str = "us-east-1") -> Any:
+    """A boto3 client of the server, with dummy credentials (the conftest removes real ones)."""
+    return boto3.client(
+        service,
+        endpoint_url=url,
+        region_name=region,
+        aws_access_key_id="AKIDEXAMPLE",
+        aws_secret_access_key="secret",
+    )
+
+
+def send(
+    url: str,
+    method: str,
+    path: str,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> Reply:
+    """One raw HTTP request on a fresh connection."""
+    split = urlsplit(url)
+    connection = http.client.HTTPConnection(split.hostname, split.port, timeout=10)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return Reply(
+            response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+        )
+    finally:
+        connection.close()
+
+
+def control(url: str, op: str, body: Any = None, **headers: str) -> Reply:
+    """A JSON 1.1 control-plane call, signed (not really) for us-east-1."""
+    raw = body if isinstance(body, bytes) else json.dumps(body or {}).encode()
+    sent = {"Content-Type": JSON_11, "X-Amz-Target": f"AmazonPersonalize.{op}", **AUTH, **headers}
+    return send(url, "POST", "/", raw, sent)
+
+
+def admin(url: str, method: str, path: str, body: Any = None) -> Reply:
+    return send(url, method, f"/_fake/{path}", None if body is None else json.dumps(body).encode())
+
+
+def raw_exchange(url: str, data: bytes, *, half_close: bool = True) -> bytes:
+    """Bytes in, bytes out on a plain socket, for requests http.client will not send."""
+    split = urlsplit(url)
+    with socket.create_connection((split.hostname, split.port), timeout=10) as sock:
+        sock.sendall(data)
+        if half_close:
+            sock.shutdown(socket.SHUT_WR)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@pytest.fixture
+def server() -> Iterator[tuple[str, PersonalizeFake]]:
+    with serving(lifecycle="instant") as served:
+        yield served
+
+
+@pytest.fixture
+def url(server: tuple[str, PersonalizeFake]) -> str:
+    return server[0]
+
+
+def tracker_setup(personalize: Any) -> tuple[str, str]:
+    """Dataset group, schema, Interactions dataset and tracker, polling each Describe to ACTIVE.
+
+    Returns the dataset group ARN and the tracking ID.
+    """
+
+    def wait(describe: Any, key: str, **arn: str) -> None:
+        for _ in range(10):
+            if describe(**arn)[key]["status"] == "ACTIVE":
+                return
+        raise AssertionError(f"{arn} never became ACTIVE")
+
+    group = personalize.create_dataset_group(name="shop")["datasetGroupArn"]
+    wait(personalize.describe_dataset_group, "datasetGroup", datasetGroupArn=group)
+    schema = personalize.create_schema(name="interactions", schema=INTERACTIONS_SCHEMA)
+    dataset = personalize.create_dataset(
+        name="interactions",
+        schemaArn=schema["schemaArn"],
+        datasetGroupArn=group,
+        datasetType="Interactions",
+    )["datasetArn"]
+    wait(personalize.describe_dataset, "dataset", datasetArn=dataset)
+    tracker = personalize.create_event_tracker(name="web", datasetGroupArn=group)
+    arn = tracker["eventTrackerArn"]
+    wait(personalize.describe_event_tracker, "eventTracker", eventTrackerArn=arn)
+    return group, tracker["trackingId"]
+
+
+SENT_AT = datetime.datetime(2026, 1, 1, 12, 0, tzinfo=datetime.timezone.utc)
+
+
+class TestBoto3:
+    def test_tracker_scenario(self) -> None:
+        """Setup polled to ACTIVE, put_events, and the events read back over /_fake/."""
+        with serving() as (url, fake):  # stepwise: each Describe moves one step
+            group, tracking_id = tracker_setup(client("personalize", url))
+            client("personalize-events", url).put_events(
+                trackingId=tracking_id,
+                sessionId="s1",
+                userId="u1",
+                eventList=[{"eventType": "click", "itemId": "i1", "sentAt": SENT_AT}],
+            )
+            events = admin(url, "GET", f"events?trackingId={tracking_id}").json["events"]
+            assert fake.events(tracking_id)[0]["sentAt"] == SENT_AT
+        assert events == [
+            {
+                "trackingId": tracking_id,
+                "sessionId": "s1",
+                "userId": "u1",
+                "eventType": "click",
+                "itemId": "i1",
+                "sentAt": "2026-01-01T12:00:00+00:00",
+            }
+        ]
+        assert group.endswith(":dataset-group/shop")
+
+    def test_region_from_the_credential_scope(self, url: str) -> None:
+        """A client's region is its signature's: resources and ARNs are per region."""
+        west = client("personalize", url, "eu-west-1")
+        arn = west.create_dataset_group(name="shop")["datasetGroupArn"]
+        assert arn == "arn:aws:personalize:eu-west-1:123456789012:dataset-group/shop"
+        assert client("personalize", url).list_dataset_groups()["datasetGroups"] == []
+
+    def test_account_from_the_option(self) -> None:
+        """The account is the server's option, whatever the credentials."""
+        with serving(account_id=OTHER_ACCOUNT) as (url, _):
+            arn = client("personalize", url).create_dataset_group(name="g")["datasetGroupArn"]
+        assert f":{OTHER_ACCOUNT}:" in arn
+
+    def test_modeled_errors(self, url: str) -> None:
+        """Errors reach boto3 as the service's codes, messages and statuses."""
+        personalize = client("personalize", url)
+        with pytest.raises(personalize.exceptions.ResourceNotFoundException) as exc:
+            personalize.describe_schema(schemaArn="arn:aws:personalize:us-east-1:1:schema/x")
+        assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+        assert "schema/x does not exist" in exc.value.response["Error"]["Message"]
+
+    def test_events_and_runtime_on_the_same_port(self, url: str) -> None:
+        """personalize-events and personalize-runtime are routed by path on the same port."""
+        events = client("personalize-events", url)
+        with pytest.raises(ClientError) as exc:
+            events.put_events(
+                trackingId="nope", sessionId="s", eventList=[{"eventType": "c", "sentAt": SENT_AT}]
+            )
+        assert exc.value.response["Error"]["Code"] == "InvalidInputException"
+        runtime = client("personalize-runtime", url)
+        campaign = "arn:aws:personalize:us-east-1:123456789012:campaign/c"
+        with pytest.raises(ClientError) as exc:
+            runtime.get_recommendations(campaignArn=campaign, userId="u1")
+        assert exc.value.response["Error"]["Code"] != "UnknownOperationException"
+
+    def test_paginator(self, url: str) -> None:
+        """boto3's paginators follow the server's tokens."""
+        personalize = client("personalize", url)
+        for index in range(5):
+            personalize.create_dataset_group(name=f"g{index}")
+        pages = personalize.get_paginator("list_dataset_groups").paginate(
+            PaginationConfig={"PageSize": 2}
+        )
+        assert sum(len(page["datasetGroups"]) for page in pages) == 5
+
+    def test_describe_round_trip_is_fast(self, url: str) -> None:
+        """A kept-alive boto3 call costs about a millisecond, not a delayed-ACK 40 ms."""
+        personalize = client("personalize", url)
+        arn = personalize.create_schema(name="s", schema=INTERACTIONS_SCHEMA)["schemaArn"]
+        personalize.describe_schema(schemaArn=arn)
+        started = time.perf_counter()
+        for _ in range(20):
+            personalize.describe_schema(schemaArn=arn)
+        assert (time.perf_counter() - started) / 20 < 0.02
+
+
+def _without_request_id(headers: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in headers.items() if k not in ("x-amzn-requestid", "date")}
+
+
+SAME_ANSWER_CASES = [
+    pytest.param("POST", "/", "CreateDatasetGroup", b'{"name":"shop"}', id="create"),
+    pytest.param("POST", "/", "CreateDatasetGroup", b'{"name":"shop"}', id="already-exists"),
+    pytest.param("POST", "/", "ListSchemas", b"{}", id="list"),
+    pytest.param("POST", "/", "CreateDatasetGroup", b'{"name":"bad name"}', id="invalid"),
+    pytest.param("POST", "/", "CreateDatasetGroup", b"{nope", id="malformed"),
+    pytest.param("POST", "/", "MakeCoffee", b"{}", id="unknown-target"),
+    pytest.param("POST", "/events", None, b'{"trackingId":"t"}', id="rest-invalid"),
+    pytest.param("POST", "/items", None, b"{}", id="rest-missing-members"),
+    pytest.param("GET", "/nowhere", None, b"", id="unknown-path"),
+]
+
+
+class TestSameAnswer:
+    def test_as_in_process(self) -> None:
+        """Each request gets the status, headers and body that fake.handle() gives it."""
+        in_process = PersonalizeFake(Settings(lifecycle="instant"))
+        with serving(lifecycle="instant") as (url, _):
+            for case in SAME_ANSWER_CASES:
+                method, path, op, body = case.values
+                headers = {"Content-Type": JSON_11, **AUTH}
+                if op is not None:
+                    headers["X-Amz-Target"] = f"AmazonPersonalize.{op}"
+                else:
+                    headers["Content-Type"] = "application/json"
+                served = send(url, method, path, body, headers)
+                expected = in_process.handle(WireRequest(method, path, headers, body))
+                assert (served.status, served.body) == (expected.status, expected.body), case.id
+                assert _without_request_id(served.headers) == _without_request_id(
+                    expected.headers
+                ), case.id
+                assert set(served.headers) - set(expected.headers) == {"date"}, case.id
+
+
+class TestFrontDoor:
+    def test_no_authorization_json_11(self, url: str) -> None:
+        """No Authorization header: 403 MissingAuthenticationTokenException, as AWS answers."""
+        reply = send(
+            url,
+            "POST",
+            "/",
+            b"{}",
+            {"Content-Type": JSON_11, "X-Amz-Target": "AmazonPersonalize.ListSchemas"},
+        )
+        assert reply.status == 403
+        assert reply.json == {
+            "__type": "MissingAuthenticationTokenException",
+            "message": "Missing Authentication Token",
+        }
+        assert reply.headers["content-type"] == JSON_11
+
+    def test_no_authorization_rest(self, url: str) -> None:
+        """On a REST path the code is in x-amzn-ErrorType and the body is {"message"}."""
+        reply = send(url, "POST", "/events", b"{}", {"Content-Type": "application/json"})
+        assert reply.status == 403
+        assert reply.headers["x-amzn-errortype"] == "MissingAuthenticationTokenException"
+        assert reply.json == {"message": "Missing Authentication Token"}
+
+    def test_presigned_query_counts_as_authentication(self, url: str) -> None:
+        """A presigned URL's X-Amz-Credential authenticates, and gives the region."""
+        credential = "AKIDEXAMPLE%2F20260101%2Fap-south-1%2Fpersonalize%2Faws4_request"
+        headers = {"Content-Type": JSON_11, "X-Amz-Target": "AmazonPersonalize.CreateSchema"}
+        body = json.dumps({"name": "s", "schema": INTERACTIONS_SCHEMA}).encode()
+        reply = send(url, "POST", f"/?X-Amz-Credential={credential}", body, headers)
+        assert reply.status == 200
+        assert ":ap-south-1:" in reply.json["schemaArn"]
+
+    def test_unreadable_scope_means_us_east_1(self, url: str) -> None:
+        """An Authorization header without a SigV4 scope is accepted, for us-east-1."""
+        reply = control(url, "CreateDatasetGroup", {"name": "g"}, Authorization="Bearer x")
+        assert ":us-east-1:" in reply.json["datasetGroupArn"]
+
+    def test_signatures_are_not_checked(self, url: str) -> None:
+        """Any signature passes: the fake has no secret keys to check it with."""
+        reply = control(url, "ListSchemas", Authorization=SIGNED.format("eu-west-1") + "00")
+        assert reply.status == 200
+
+
+class TestRobustness:
+    """Bad requests get AWS-shaped errors, never a traceback or a hang; the server goes on."""
+
+    @pytest.fixture(autouse=True)
+    def _still_serving(self, url: str, caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+        caplog.set_level(logging.DEBUG, logger="personalize_fake")
+        yield
+        assert admin(url, "GET", "health").json["status"] == "ok"
+        assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+    def test_malformed_json(self, url: str) -> None:
+        reply = control(url, "ListSchemas", b"{not json")
+        assert (reply.status, reply.json["__type"]) == (400, "SerializationException")
+
+    def test_json_that_is_not_an_object(self, url: str) -> None:
+        reply = control(url, "ListSchemas", b"[1, 2]")
+        assert (reply.status, reply.json["__type"]) == (400, "SerializationException")
+
+    def test_wrong_content_type(self, url: str) -> None:
+        """JSON 1.1 sent as text/plain is refused as AWS does: no protocol for it."""
+        reply = control(url, "ListSchemas", **{"Content-Type": "text/plain"})
+        assert (reply.status, reply.json["__type"]) == (400, "UnknownOperationException")
+        assert "text/plain" in reply.json["message"]
+
+    def test_unknown_target(self, url: str) -> None:
+        reply = control(url, "MakeCoffee")
+        assert (reply.status, reply.json["__type"]) == (400, "UnknownOperationException")
+
+    def test_unknown_path(self, url: str) -> None:
+        reply = send(url, "POST", "/nowhere", b"{}", AUTH)
+        assert reply.status == 404
+        assert reply.headers["x-amzn-errortype"] == "UnknownOperationException"
+
+    def test_missing_body(self, url: str) -> None:
+        """No body at all is an empty request: validation names what is missing."""
+        headers = {"Content-Type": JSON_11, "X-Amz-Target": "AmazonPersonalize.CreateSchema"}
+        reply = send(url, "POST", "/", None, {**headers, **AUTH})
+        assert (reply.status, reply.json["__type"]) == (400, "InvalidInputException")
+        assert "Value null at 'name'" in reply.json["message"]
+
+    def test_oversized_body(self, url: str) -> None:
+        """A body over 10 MiB is 413 in the protocol's error shape, and the connection closes."""
+        body = b"{" + b" " * MAX_BODY + b"}"
+        reply = control(url, "ListSchemas", body)
+        assert reply.status == 413
+        assert reply.json["__type"] == "RequestEntityTooLargeException"
+        assert reply.headers["connection"] == "close"
+
+    def test_oversized_body_announced_with_expect_100(self, url: str) -> None:
+        """With Expect: 100-continue the 413 comes before the body is sent."""
+        head = (
+            "POST /events HTTP/1.1\r\nHost: x\r\nAuthorization: x\r\n"
+            f"Content-Length: {MAX_BODY + 1}\r\nExpect: 100-continue\r\n\r\n"
+        )
+        answer = raw_exchange(url, head.encode())
+        assert answer.startswith(b"HTTP/1.1 413 ")
+        assert b"x-amzn-errortype: RequestEntityTooLargeException" in answer
+
+    def test_body_shorter_than_announced(self, url: str) -> None:
+        """A body that ends early is a 400 at once, not a wait for bytes that never come."""
+        head = (
+            "POST / HTTP/1.1\r\nHost: x\r\nAuthorization: x\r\n"
+            "X-Amz-Target: AmazonPersonalize.ListSchemas\r\nContent-Length: 100\r\n\r\n{}"
+        )
+        started = time.perf_counter()
+        answer = raw_exchange(url, head.encode())
+        assert answer.startswith(b"HTTP/1.1 400 ")
+        assert time.perf_counter() - started < 5
+
+    def test_content_length_not_a_number(self, url: str) -> None:
+        head = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: lots\r\n\r\n"
+        answer = raw_exchange(url, head.encode())
+        assert answer.startswith(b"HTTP/1.1 400 ")
+        assert b'"__type":"BadRequest"' in answer
+
+    def test_chunked_body(self, url: str) -> None:
+        """A chunked body is read like any other."""
+        body = b'{"name":"chunked"}'
+        head = (
+            "POST / HTTP/1.1\r\nHost: x\r\nAuthorization: x\r\nTransfer-Encoding: chunked\r\n"
+            f"X-Amz-Target: AmazonPersonalize.CreateDatasetGroup\r\nContent-Type: {JSON_11}\r\n"
+            "Connection: close\r\n\r\n"
+        )
+        chunked = f"{len(body):x}\r\n".encode() + body + b"\r\n0\r\n\r\n"
+        answer = raw_exchange(url, head.encode() + chunked)
+        assert answer.startswith(b"HTTP/1.1 200 ")
+        assert b"dataset-group/chunked" in answer
+
+    def test_garbage_request_line(self, url: str) -> None:
+        """Not HTTP at all: a JSON 400, not http.server's HTML page."""
+        answer = raw_exchange(url, b"\x16\x03\x01 hello there\r\n\r\n")
+        assert answer.startswith(b"HTTP/1.1 400 ")
+        assert b"application/json" in answer
+        assert b"<html" not in answer.lower()
+
+    def test_unsupported_method(self, url: str) -> None:
+        answer = raw_exchange(url, b"BREW / HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert answer.startswith(b"HTTP/1.1 501 ")
+        assert b'"__type":"NotImplemented"' in answer
+
+    def test_head_has_no_body(self, url: str) -> None:
+        reply = send(url, "HEAD", "/_fake/health")
+        assert reply.status == 200
+        assert reply.body == b""
+        assert int(reply.headers["content-length"]) > 0
+
+    def test_concurrent_clients(self, url: str) -> None:
+        """Clients in many threads are all served, while another holds an idle connection."""
+        split = urlsplit(url)
+        idle = socket.create_connection((split.hostname, split.port), timeout=10)
+        errors: list[BaseException] = []
+
+        def work(worker: int) -> None:
+            try:
+                personalize = client("personalize", url)
+                for index in range(10):
+                    personalize.create_dataset_group(name=f"w{worker}-{index}")
+            except BaseException as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        idle.close()
+        assert not errors
+        assert len(client("personalize", url).list_dataset_groups()["datasetGroups"]) == 80
+
+
+def _dataset(personalize: Any, group: str, kind: str, fields: list[str]) -> str:
+    schema = json.dumps(
+        {
+            "type": "record",
+            "name": kind,
+            "fields": [
+                {"name": f, "type": "long" if f == "TIMESTAMP" else "string"} for f in fields
+            ],
+            "version": "1.0",
+        }
+    )
+    schema_arn = personalize.create_schema(name=kind.lower(), schema=schema)["schemaArn"]
+    arn: str = personalize.create_dataset(
+        name=kind.lower(), schemaArn=schema_arn, datasetGroupArn=group, datasetType=kind
+    )["datasetArn"]
+    return arn
+
+
+class TestAdmin:
+    def test_health(self, url: str) -> None:
+        assert admin(url, "GET", "health").json == {
+            "status": "ok",
+            "lifecycle": "instant",
+            "accountId": "123456789012",
+        }
+
+    def test_reset(self, url: str) -> None:
+        """POST /_fake/reset forgets every resource and record."""
+        personalize = client("personalize", url)
+        personalize.create_dataset_group(name="g")
+        assert admin(url, "POST", "reset").status == 200
+        assert personalize.list_dataset_groups()["datasetGroups"] == []
+
+    def test_recorded_records(self, url: str) -> None:
+        """Users, items and actions put into datasets are read back by dataset ARN."""
+        personalize = client("personalize", url)
+        events = client("personalize-events", url)
+        group = personalize.create_dataset_group(name="g")["datasetGroupArn"]
+        users = _dataset(personalize, group, "Users", ["USER_ID", "AGE"])
+        items = _dataset(personalize, group, "Items", ["ITEM_ID", "GENRE"])
+        actions = _dataset(personalize, group, "Actions", ["ACTION_ID", "VALUE"])
+        events.put_users(datasetArn=users, users=[{"userId": "u1", "properties": '{"age": "7"}'}])
+        events.put_items(datasetArn=items, items=[{"itemId": "i1"}])
+        events.put_actions(datasetArn=actions, actions=[{"actionId": "a1"}])
+        assert admin(url, "GET", f"users?datasetArn={users}").json == {
+            "users": [{"userId": "u1", "properties": '{"age": "7"}'}]
+        }
+        assert admin(url, "POST", "items", {"datasetArn": items}).json == {
+            "items": [{"itemId": "i1"}]
+        }
+        assert admin(url, "GET", f"actions?datasetArn={actions}").json == {
+            "actions": [{"actionId": "a1"}]
+        }
+
+    def test_action_interactions(self, url: str) -> None:
+        personalize = client("personalize", url)
+        group = personalize.create_dataset_group(name="g")["datasetGroupArn"]
+        fields = ["USER_ID", "ACTION_ID", "TIMESTAMP", "EVENT_TYPE"]
+        dataset = _dataset(personalize, group, "Action_Interactions", fields)
+        tracking_id = personalize.describe_dataset(datasetArn=dataset)["dataset"]["trackingId"]
+        client("personalize-events", url).put_action_interactions(
+            trackingId=tracking_id,
+            actionInteractions=[
+                {"actionId": "a1", "sessionId": "s", "eventType": "TAKEN", "timestamp": SENT_AT}
+            ],
+        )
+        (recorded,) = admin(url, "GET", f"action-interactions?trackingId={tracking_id}").json[
+            "actionInteractions"
+        ]
+        assert recorded["timestamp"] == "2026-01-01T12:00:00+00:00"
+
+    def test_lifecycle_control(self) -> None:
+        """status, advance, fail and settle steer resources of a manual-lifecycle server."""
+        with serving(lifecycle="manual") as (url, _):
+            personalize = client("personalize", url)
+            first = personalize.create_dataset_group(name="a")["datasetGroupArn"]
+            second = personalize.create_dataset_group(name="b")["datasetGroupArn"]
+            assert admin(url, "GET", f"status?arn={first}").json == {
+                "arn": first,
+                "status": "CREATE PENDING",
+            }
+            assert admin(url, "POST", "advance", {"arn": first}).json["status"] == (
+                "CREATE IN_PROGRESS"
+            )
+            failed = admin(url, "POST", "fail", {"arn": first, "reason": "no role"}).json
+            assert failed == {"arn": first, "status": "CREATE FAILED"}
+            group = personalize.describe_dataset_group(datasetGroupArn=first)["datasetGroup"]
+            assert group["failureReason"] == "no role"
+            assert admin(url, "POST", "settle", {"arn": second}).json["status"] == "ACTIVE"
+            assert admin(url, "POST", "settle").json == {}
+
+    def test_fail_next(self, url: str) -> None:
+        """POST /_fake/fail-next makes the next creation of a kind fail, with the reason."""
+        reply = admin(url, "POST", "fail-next", {"kind": "dataset-group", "reason": "quota"})
+        assert reply.status == 200
+        personalize = client("personalize", url)
+        arn = personalize.create_dataset_group(name="g")["datasetGroupArn"]
+        group = personalize.describe_dataset_group(datasetGroupArn=arn)["datasetGroup"]
+        assert (group["status"], group["failureReason"]) == ("CREATE FAILED", "quota")
+
+    @pytest.mark.parametrize(
+        ("method", "path", "body", "status", "code"),
+        [
+            ("GET", "coffee", None, 404, "NotFound"),
+            ("GET", "reset", None, 405, "MethodNotAllowed"),
+            ("DELETE", "events", None, 405, "MethodNotAllowed"),
+            ("GET", "events", None, 400, "BadRequest"),
+            ("POST", "advance", {"arn": 7}, 400, "BadRequest"),
+            ("POST", "fail", {"arn": "arn:aws:personalize:us-east-1:1:schema/x"}, 404, None),
+            ("POST", "fail-next", {"kind": "spaceship"}, 400, "BadRequest"),
+            ("POST", "fail-next", {"kind": "dataset", "times": 0}, 400, "BadRequest"),
+        ],
+        ids=[
+            "unknown",
+            "write-by-get",
+            "bad-method",
+            "missing-param",
+            "not-a-string",
+            "no-arn",
+            "unknown-kind",
+            "no-times",
+        ],
+    )
+    def test_errors(
+        self, url: str, method: str, path: str, body: Any, status: int, code: str | None
+    ) -> None:
+        """Admin mistakes are JSON errors that say what was wrong."""
+        reply = admin(url, method, path, body)
+        assert reply.status == status
+        assert code is None or reply.json["__type"] == code
+        assert reply.json["message"]
+
+    def test_unknown_endpoint_lists_the_known_ones(self, url: str) -> None:
+        assert "/_fake/events" in admin(url, "GET", "coffee").json["message"]
+
+    def test_fail_an_active_resource(self, url: str) -> None:
+        """Failing what is not being created is a 409 that says why."""
+        arn = client("personalize", url).create_dataset_group(name="g")["datasetGroupArn"]
+        reply = admin(url, "POST", "fail", {"arn": arn})
+        assert reply.status == 409
+        assert "ACTIVE" in reply.json["message"]
+
+    def test_body_not_json(self, url: str) -> None:
+        reply = send(url, "POST", "/_fake/settle", b"{nope")
+        assert (reply.status, reply.json["__type"]) == (400, "BadRequest")
+
+    def test_no_authorization_needed(self, url: str) -> None:
+        """The admin surface is not AWS: it takes no signature."""
+        assert send(url, "GET", "/_fake/health").status == 200
+
+
+class TestStateFile:
+    def test_restart_keeps_state(self, tmp_path: Path) -> None:
+        """Resources, recorded events (with datetimes) and list tokens survive a restart."""
+        path = tmp_path / "state.json"
+        with serving(lifecycle="instant", state_file=path) as (url, _):
+            personalize = client("personalize", url)
+            _, tracking_id = tracker_setup(personalize)
+            for index in range(3):
+                personalize.create_dataset_group(name=f"more{index}")
+            token = personalize.list_dataset_groups(maxResults=2)["nextToken"]
+            client("personalize-events", url).put_events(
+                trackingId=tracking_id,
+                sessionId="s1",
+                eventList=[{"eventType": "click", "itemId": "i1", "sentAt": SENT_AT}],
+            )
+        with serving(lifecycle="instant", state_file=path) as (url, fake):
+            personalize = client("personalize", url)
+            page = personalize.list_dataset_groups(maxResults=2, nextToken=token)
+            assert [g["name"] for g in page["datasetGroups"]] == ["more1", "more2"]
+            trackers = personalize.list_event_trackers()["eventTrackers"]
+            assert [t["status"] for t in trackers] == ["ACTIVE"]
+            assert fake.events(tracking_id)[0]["sentAt"] == SENT_AT
+
+    def test_written_soon_after_a_change(self, tmp_path: Path) -> None:
+        """The file follows changes within a bounded delay, not only at shutdown."""
+        path = tmp_path / "state.json"
+        with serving(state_file=path) as (url, _):
+            client("personalize", url).create_dataset_group(name="soon")
+            deadline = time.monotonic() + 5
+            while b"dataset-group/soon" not in path.read_bytes():
+                assert time.monotonic() < deadline, "state file not written within 5 s"
+                time.sleep(0.01)
+        assert not list(tmp_path.glob(".*.tmp"))
+
+    def test_reset_is_saved(self, tmp_path: Path) -> None:
+        path = tmp_path / "state.json"
+        with serving(state_file=path) as (url, _):
+            client("personalize", url).create_dataset_group(name="gone")
+            admin(url, "POST", "reset")
+        with serving(state_file=path) as (url, _):
+            assert client("personalize", url).list_dataset_groups()["datasetGroups"] == []
+
+    @pytest.mark.parametrize(
+        ("content", "complaint"),
+        [
+            (b"", "is empty"),
+            (b"{not json", "corrupt"),
+            (b'{"format": "something else"}', "not a personalize-fake state file"),
+            (b'{"format": "personalize-fake state", "version": 99, "store": {}}', "version 99"),
+            (
+                b'{"format": "personalize-fake state", "version": 1, "store": {"regions": '
+                b'{"!items": [[["a", "b"], {"!kind": "spaceship", "fields": {}}]]}}}',
+                "unknown resource kind 'spaceship'",
+            ),
+            (
+                b'{"format": "personalize-fake state", "version": 1, "store": {"cats": 1}}',
+                "unknown store field(s) cats",
+            ),
+            (
+                b'{"format": "personalize-fake state", "version": 1, "store": {"events": []}}',
+                "store field events is a list, not a dict",
+            ),
+        ],
+        ids=[
+            "empty",
+            "not-json",
+            "not-ours",
+            "future-version",
+            "unknown-kind",
+            "unknown-field",
+            "wrong-type",
+        ],
+    )
+    def test_unreadable_file_is_reported(
+        self, tmp_path: Path, content: bytes, complaint: str
+    ) -> None:
+        """A file that cannot be loaded is an error naming it; the file is left as it was."""
+        path = tmp_path / "state.json"
+        path.write_bytes(content)
+        with pytest.raises(StateFileError) as exc:
+            PersonalizeServer(port=0, state_file=path)
+        assert str(path) in str(exc.value)
+        assert complaint in str(exc.value)
+        assert path.read_bytes() == content
+
+    def test_unwritable_location_is_reported(self, tmp_path: Path) -> None:
+        with pytest.raises(StateFileError, match="cannot write state file"):
+            PersonalizeServer(port=0, state_file=tmp_path / "missing-dir" / "state.json")
+
+    def test_a_replaced_class_is_not_a_second_kind(self) -> None:
+        """A class attrs replaced (slotted) but not yet collected does not count twice."""
+        from personalize_fake._store import Resource
+        from personalize_fake.resources.dataset_groups import DatasetGroup
+
+        namespace = {"KIND": DatasetGroup.KIND, "__module__": DatasetGroup.__module__}
+        stale = type("DatasetGroup", (Resource,), {**namespace, "__qualname__": "DatasetGroup"})
+        try:
+            assert _persistence._classes()[DatasetGroup.KIND] is DatasetGroup
+        finally:
+            del stale
+            gc.collect()
+
+    def test_every_kind_round_trips(self) -> None:
+        """snapshot -> JSON -> restore gives back the same document, for every resource kind."""
+        with serving(lifecycle="instant") as (url, fake):
+            personalize = client("personalize", url)
+            _, tracking_id = tracker_setup(personalize)
+            group = personalize.create_dataset_group(
+                name="g2", tags=[{"tagKey": "k", "tagValue": "v"}]
+            )["datasetGroupArn"]
+            users = _dataset(personalize, group, "Users", ["USER_ID", "AGE"])
+            client("personalize-events", url).put_users(datasetArn=users, users=[{"userId": "u"}])
+            client("personalize-events", url).put_events(
+                trackingId=tracking_id,
+                sessionId="s1",
+                eventList=[{"eventType": "click", "sentAt": SENT_AT}],
+            )
+        written = json.loads(json.dumps(_persistence.snapshot(fake.store)))
+        kinds = {type(r).KIND for s in fake.store.regions.values() for r in s.resources.values()}
+        assert kinds == {"dataset-group", "schema", "dataset", "event-tracker"}
+        copy = PersonalizeFake(fake.settings)
+        _persistence.restore(copy.store, written)
+        assert _persistence.snapshot(copy.store) == written
+        assert copy.events(tracking_id) == fake.events(tracking_id)
+        for state in copy.store.regions.values():
+            assert state.store is copy.store
