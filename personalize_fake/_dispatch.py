@@ -94,7 +94,8 @@ class _Bound:
     content_type: str
 
 
-def _header(headers: Mapping[str, str], name: str) -> str | None:
+def header(headers: Mapping[str, str], name: str) -> str | None:
+    """A header's value by case-insensitive name (an exact-case hit is the fast path)."""
     value = headers.get(name)
     if value is not None:
         return value
@@ -138,7 +139,7 @@ class Dispatcher:
             op = self._catalog.by_route.get((request.method.upper(), path))
             if op is not None:
                 return op
-        target = _header(request.headers, "X-Amz-Target")
+        target = header(request.headers, "X-Amz-Target")
         if target is not None:
             op = self._catalog.by_target.get(target)
             if op is None:
@@ -206,21 +207,34 @@ class Dispatcher:
         status: int | None = None,
     ) -> WireResponse:
         json_11 = (
-            op.protocol == "json" if op else _header(request.headers, "X-Amz-Target") is not None
+            op.protocol == "json" if op else header(request.headers, "X-Amz-Target") is not None
         )
-        headers = {"x-amzn-requestid": request_id}
         if op is None and isinstance(error, UnknownOperation) and not json_11:
             status = status or 404
-        if json_11:
-            document = {"__type": error.code, "message": error.message}
-            headers["content-type"] = JSON_11
-        else:
-            document = {"message": error.message}
-            headers["content-type"] = REST_JSON
-            headers["x-amzn-errortype"] = error.code
         if status is None:
             service = op.service if op else "personalize"
             status = self._catalog.status_for(service, error.code)
-        body = _encode(document).encode()
-        headers["content-length"] = str(len(body))
-        return WireResponse(status, headers, body, document, op)
+        return error_response(json_11, status, error.code, error.message, request_id, op)
+
+
+def error_response(
+    json_11: bool,
+    status: int,
+    code: str,
+    message: str,
+    request_id: str,
+    operation: Operation | None = None,
+) -> WireResponse:
+    """An error as the protocol carries it: ``__type`` for JSON 1.1, a header for REST-JSON."""
+    headers = {"x-amzn-requestid": request_id}
+    document: dict[str, Any]
+    if json_11:
+        document = {"__type": code, "message": message}
+        headers["content-type"] = JSON_11
+    else:
+        document = {"message": message}
+        headers["content-type"] = REST_JSON
+        headers["x-amzn-errortype"] = code
+    body = _encode(document).encode()
+    headers["content-length"] = str(len(body))
+    return WireResponse(status, headers, body, document, operation)

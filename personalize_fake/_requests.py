@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, cast
 from personalize_fake import _hook
 
 if TYPE_CHECKING:
-    from personalize_fake.server import FrontDoor
+    from personalize_fake._front_door import FrontDoor
 
 ENDPOINT = re.compile(
     r"^https?://personalize(?:-events|-runtime)?(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?"
@@ -83,7 +83,7 @@ def _arm() -> None:
     import requests.adapters
     import responses
 
-    from personalize_fake.server import FrontDoor
+    from personalize_fake._front_door import FrontDoor
 
     if _front is None:
         _front = FrontDoor()

@@ -3,12 +3,10 @@
 One port answers all three services, routed as real clients send them: the
 control plane by ``X-Amz-Target: AmazonPersonalize.*`` (JSON 1.1), events and
 runtime by REST path. Everything goes to the same dispatcher as the botocore
-hook, so a request gets the same status, headers and body either way. Before
-the dispatcher, :class:`FrontDoor` does what AWS's front end does: a request
-with no ``Authorization`` is refused, the region is read from the SigV4
-credential scope (signatures are not checked), and a body over
-:data:`MAX_BODY` is refused. Paths under ``/_fake/`` are the admin surface
-(reset, recorded data, lifecycle control), never an AWS path.
+hook, so a request gets the same status, headers and body either way, after
+the checks of :class:`~personalize_fake._front_door.FrontDoor` (authorization
+present, region from the credential scope, body size). Paths under
+``/_fake/`` are the admin surface (``_admin``), never an AWS path.
 
 >>> from personalize_fake.server import serving
 >>> with serving(lifecycle="instant") as (url, fake):
@@ -18,29 +16,20 @@ credential scope (signatures are not checked), and a body over
 from __future__ import annotations
 
 import contextlib
-import datetime
-import json
 import logging
-import re
 import socket
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 from personalize_fake import _persistence
-from personalize_fake._dispatch import (
-    DEFAULT_REGION,
-    JSON_11,
-    REST_JSON,
-    Dispatcher,
-    RequestIds,
-    WireRequest,
-    WireResponse,
-)
+from personalize_fake._admin import ADMIN_PREFIX, Admin
+from personalize_fake._dispatch import WireResponse
+from personalize_fake._front_door import MAX_BODY, FrontDoor
 from personalize_fake._handle import PersonalizeFake
 from personalize_fake._settings import Settings
 
@@ -49,268 +38,8 @@ __all__ = ["DEFAULT_PORT", "MAX_BODY", "FrontDoor", "PersonalizeServer", "servin
 log = logging.getLogger("personalize_fake.server")
 
 DEFAULT_PORT = 4567
-MAX_BODY = 10 * 1024 * 1024
-"""The largest request body answered (10 MiB); a larger one is 413."""
 _DRAIN_LIMIT = 64 * 1024 * 1024
 """A refused body up to this size is read and dropped, so the client sees the 413."""
-ADMIN_PREFIX = "/_fake/"
-
-_CREDENTIAL = re.compile(r"Credential=[^/,\s]*/\d{8}/([a-z0-9-]+)/")
-_QUERY_CREDENTIAL = re.compile(r"^[^/]*/\d{8}/([a-z0-9-]+)/")
-_JSON_TYPES = frozenset({JSON_11, "application/x-amz-json-1.0", REST_JSON})
-_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
-
-
-def _header(headers: Mapping[str, str], name: str) -> str | None:
-    value = headers.get(name)
-    if value is not None:
-        return value
-    lowered = name.lower()
-    for key, found in headers.items():
-        if key.lower() == lowered:
-            return found
-    return None
-
-
-def region_of(headers: Mapping[str, str], path: str) -> str:
-    """The region of a SigV4 credential scope (header or presigned query), else us-east-1."""
-    authorization = _header(headers, "Authorization")
-    if authorization is not None:
-        match = _CREDENTIAL.search(authorization)
-        if match:
-            return match.group(1)
-    query = urlsplit(path).query
-    if "X-Amz-Credential=" in query:
-        for key, value in parse_qsl(query):
-            if key == "X-Amz-Credential":
-                match = _QUERY_CREDENTIAL.match(value)
-                if match:
-                    return match.group(1)
-    return DEFAULT_REGION
-
-
-class FrontDoor:
-    """What an HTTP endpoint checks before the dispatcher; shared by the server and ``requests``.
-
-    Args:
-        dispatcher: the dispatcher that answers what passes (or give one per call).
-    """
-
-    def __init__(self, dispatcher: Dispatcher | None = None) -> None:
-        self.dispatcher = dispatcher
-        self._request_id = RequestIds()
-
-    def answer(
-        self,
-        method: str,
-        path: str,
-        headers: Mapping[str, str],
-        body: bytes,
-        region: str | None = None,
-        *,
-        dispatcher: Dispatcher | None = None,
-    ) -> WireResponse:
-        """Answer one HTTP request to a Personalize endpoint.
-
-        Args:
-            region: the region the endpoint is in; by default the credential scope's.
-            dispatcher: the dispatcher to answer with, instead of the front door's own.
-        """
-        dispatcher = dispatcher or self.dispatcher
-        if dispatcher is None:
-            raise TypeError("FrontDoor.answer needs a dispatcher")
-        json_11 = _header(headers, "X-Amz-Target") is not None
-        if _header(headers, "Authorization") is None and "X-Amz-Credential=" not in path:
-            return self.error(
-                json_11, 403, "MissingAuthenticationTokenException", "Missing Authentication Token"
-            )
-        if json_11:
-            content_type = _header(headers, "Content-Type")
-            media = (content_type or JSON_11).split(";", 1)[0].strip().lower()
-            if media not in _JSON_TYPES:
-                return self.error(
-                    True,
-                    400,
-                    "UnknownOperationException",
-                    f"Content-Type {content_type!r} is not {JSON_11}.",
-                )
-        if len(body) > MAX_BODY:
-            return self.too_large(json_11, len(body))
-        request = WireRequest(method, path, headers, body, region or region_of(headers, path))
-        return dispatcher.handle(request)
-
-    def too_large(self, json_11: bool, length: int) -> WireResponse:
-        """413 for a body of ``length`` bytes."""
-        return self.error(
-            json_11,
-            413,
-            "RequestEntityTooLargeException",
-            f"Request body of {length} bytes is larger than the {MAX_BODY} bytes allowed.",
-        )
-
-    def error(self, json_11: bool, status: int, code: str, message: str) -> WireResponse:
-        """An error in the shape of the protocol: ``__type`` for JSON 1.1, a header for REST."""
-        headers = {"x-amzn-requestid": self._request_id()}
-        if json_11:
-            document = {"__type": code, "message": message}
-            headers["content-type"] = JSON_11
-        else:
-            document = {"message": message}
-            headers["content-type"] = REST_JSON
-            headers["x-amzn-errortype"] = code
-        body = _encode(document).encode()
-        headers["content-length"] = str(len(body))
-        return WireResponse(status, headers, body, document)
-
-
-class AdminError(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, datetime.datetime):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON")
-
-
-class Admin:
-    """The ``/_fake/`` endpoints: JSON in (query string or body), JSON out.
-
-    Args:
-        server: the server whose fake they read and steer.
-    """
-
-    READS = ("health", "status", "events", "action-interactions", "users", "items", "actions")
-    WRITES = ("reset", "advance", "settle", "fail", "fail-next")
-
-    def __init__(self, server: PersonalizeServer) -> None:
-        self.server = server
-        self.fake = server.fake
-
-    def answer(self, method: str, path: str, body: bytes) -> WireResponse:
-        """Answer one admin request; every failure is a JSON error, never an exception."""
-        split = urlsplit(path)
-        name = split.path[len(ADMIN_PREFIX) :].strip("/")
-        try:
-            if name not in self.READS + self.WRITES:
-                endpoints = ", ".join(ADMIN_PREFIX + n for n in self.READS + self.WRITES)
-                raise AdminError(
-                    404, "NotFound", f"No admin endpoint {split.path}; try {endpoints}."
-                )
-            if name in self.WRITES and method != "POST":
-                raise AdminError(405, "MethodNotAllowed", f"{split.path} takes POST, not {method}.")
-            if method not in ("GET", "HEAD", "POST"):
-                raise AdminError(405, "MethodNotAllowed", f"{split.path} takes GET or POST.")
-            arguments: dict[str, Any] = dict(parse_qsl(split.query))
-            if body.strip():
-                try:
-                    document = json.loads(body)
-                except ValueError as exc:
-                    raise AdminError(400, "BadRequest", f"Body is not JSON: {exc}") from None
-                if not isinstance(document, dict):
-                    raise AdminError(400, "BadRequest", "Body must be a JSON object.")
-                arguments.update(document)
-            result = getattr(self, "_" + name.replace("-", "_"))(arguments)
-            if name in self.WRITES:
-                self.server.changed()
-            return self._respond(200, result)
-        except AdminError as exc:
-            return self._respond(exc.status, {"__type": exc.code, "message": exc.message})
-        except KeyError as exc:
-            return self._respond(404, {"__type": "ResourceNotFound", "message": str(exc.args[0])})
-        except ValueError as exc:
-            return self._respond(409, {"__type": "Conflict", "message": str(exc)})
-        except Exception:  # a bug in the fake: answer, keep serving
-            log.exception("personalize-fake admin failed on %s %s", method, path)
-            message = "personalize-fake internal error; see the server log."
-            return self._respond(500, {"__type": "InternalFailure", "message": message})
-
-    @staticmethod
-    def _respond(status: int, document: dict[str, Any]) -> WireResponse:
-        body = json.dumps(document, default=_json_value, ensure_ascii=False).encode()
-        headers = {"content-type": REST_JSON, "content-length": str(len(body))}
-        return WireResponse(status, headers, body, document)
-
-    @staticmethod
-    def _required(arguments: dict[str, Any], name: str) -> str:
-        value = arguments.get(name)
-        if not isinstance(value, str) or not value:
-            raise AdminError(400, "BadRequest", f"Parameter {name!r} (a string) is required.")
-        return value
-
-    def _health(self, arguments: dict[str, Any]) -> dict[str, Any]:
-        settings = self.fake.settings
-        return {
-            "status": "ok",
-            "lifecycle": settings.lifecycle.value,
-            "accountId": settings.account_id,
-        }
-
-    def _status(self, arguments: dict[str, Any]) -> dict[str, Any]:
-        arn = self._required(arguments, "arn")
-        return {"arn": arn, "status": self.fake.status(arn)}
-
-    def _events(self, arguments: dict[str, Any]) -> dict[str, Any]:
-        return {"events": self.fake.events(self._required(arguments, "trackingId"))}
-
-    def _action_interactions(self, arguments: dict[str, Any]) -> dict[str, Any]:
-        tracking_id = self._required(arguments, "trackingId")
-        return {"actionInteractions": self.fake.action_interactions(tracking_id)}
-
-    def _users(self, arguments: dict[str, Any]) -> dict[str, Any]:
-        return {"users": self.fake.users(self._required(arguments, "datasetArn"))}
-
-    def _items(self, arguments: dict[str, Any]) -> dict[str, Any]:
-        return {"items": self.fake.items(self._required(arguments, "datasetArn"))}
-
-    def _actions(self, arguments: dict[str, Any]) -> dict[str, Any]:
-        return {"actions": self.fake.actions(self._required(arguments, "datasetArn"))}
-
-    def _reset(self, arguments: dict[str, Any]) -> dict[str, Any]:
-        _persistence.reset(self.fake.store)
-        return {}
-
-    def _advance(self, arguments: dict[str, Any]) -> dict[str, Any]:
-        arn = self._required(arguments, "arn")
-        return {"arn": arn, "status": self.fake.advance(arn)}
-
-    def _settle(self, arguments: dict[str, Any]) -> dict[str, Any]:
-        if arguments.get("arn") is None:
-            self.fake.settle()
-            return {}
-        arn = self._required(arguments, "arn")
-        self.fake.settle(arn)
-        return {"arn": arn, "status": self._current(arn)}
-
-    def _fail(self, arguments: dict[str, Any]) -> dict[str, Any]:
-        arn = self._required(arguments, "arn")
-        reason = arguments.get("reason", "Injected failure.")
-        if not isinstance(reason, str):
-            raise AdminError(400, "BadRequest", "Parameter 'reason' must be a string.")
-        self.fake.fail(arn, reason)
-        return {"arn": arn, "status": self.fake.status(arn)}
-
-    def _fail_next(self, arguments: dict[str, Any]) -> dict[str, Any]:
-        kind = self._required(arguments, "kind")
-        reason = arguments.get("reason", "Injected failure.")
-        times = arguments.get("times", 1)
-        if not isinstance(reason, str) or not isinstance(times, int) or times < 1:
-            message = "Parameter 'reason' must be a string and 'times' a positive integer."
-            raise AdminError(400, "BadRequest", message)
-        try:
-            self.fake.fail_next(kind, reason, times=times)
-        except ValueError as exc:
-            raise AdminError(400, "BadRequest", str(exc)) from None
-        return {}
-
-    def _current(self, arn: str) -> str:
-        try:
-            return self.fake.status(arn)
-        except KeyError:
-            return "DELETED"
-
 
 _ERROR_CODES = {
     400: "BadRequest",
@@ -465,13 +194,10 @@ class _Handler(BaseHTTPRequestHandler):
         if self.request_version == "HTTP/0.9":  # an unreadable request line: answer in HTTP/1.x
             self.request_version = "HTTP/1.0"
         text = message or self.responses.get(code, ("Error",))[0]
-        body = _encode({"__type": _ERROR_CODES.get(code, "BadRequest"), "message": text}).encode()
-        headers = {
-            "content-type": REST_JSON,
-            "x-amzn-errortype": _ERROR_CODES.get(code, "BadRequest"),
-            "content-length": str(len(body)),
-        }
-        self._send(WireResponse(code, headers, body), "-", time.perf_counter())
+        error = self.server.owner.front.error(
+            False, code, _ERROR_CODES.get(code, "BadRequest"), text
+        )
+        self._send(error, "-", time.perf_counter())
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s " + format, self.client_address[0], *args)
