@@ -177,6 +177,23 @@ def _wrap(
                 return await fn(*args, **kwargs)
 
         wrapper = async_wrapper
+    elif inspect.isgeneratorfunction(fn):  # e.g. a pytest yield fixture: mock spans the yields
+
+        @functools.wraps(fn)
+        def generator_wrapper(*args: Any, **kwargs: Any) -> Any:
+            with activation(args):
+                return (yield from fn(*args, **kwargs))
+
+        wrapper = generator_wrapper
+    elif inspect.isasyncgenfunction(fn):
+
+        @functools.wraps(fn)
+        async def async_generator_wrapper(*args: Any, **kwargs: Any) -> Any:
+            async with activation(args):
+                async for item in fn(*args, **kwargs):
+                    yield item
+
+        wrapper = async_generator_wrapper
     else:
 
         @functools.wraps(fn)

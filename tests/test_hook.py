@@ -64,3 +64,36 @@ def test_other_services_pass_through_the_net(old_session: botocore.session.Sessi
     )
     with mock_personalize(), pytest.raises(ReachedNetwork):
         s3.list_buckets()
+
+
+def test_generator_function_is_decorated_across_its_yields() -> None:
+    """@mock_personalize on a generator (a yield fixture) keeps the mock active while it runs."""
+
+    @mock_personalize(lifecycle="instant")
+    def groups() -> Any:
+        client = boto3.client("personalize", region_name="us-east-1")
+        client.create_dataset_group(name="g")
+        yield client
+        yield [g["name"] for g in client.list_dataset_groups()["datasetGroups"]]
+
+    steps = groups()
+    next(steps)
+    assert next(steps) == ["g"]
+    with pytest.raises(StopIteration):
+        next(steps)
+
+
+def test_async_generator_function_is_decorated() -> None:
+    """@mock_personalize on an async generator keeps the mock active across its yields."""
+    import asyncio
+
+    @mock_personalize(lifecycle="instant")
+    async def statuses() -> Any:
+        client = boto3.client("personalize", region_name="us-east-1")
+        arn = client.create_dataset_group(name="g")["datasetGroupArn"]
+        yield client.describe_dataset_group(datasetGroupArn=arn)["datasetGroup"]["status"]
+
+    async def collect() -> list[str]:
+        return [status async for status in statuses()]
+
+    assert asyncio.run(collect()) == ["ACTIVE"]
