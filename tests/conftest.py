@@ -7,9 +7,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import boto3
+import botocore.endpoint
 import pytest
+from support import ReachedNetwork
 
 from personalize_fake import PersonalizeFake
+
+LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
 
 
 @pytest.fixture(autouse=True)
@@ -22,6 +26,20 @@ def _no_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Iterator[None]:
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     yield
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """botocore may send to this machine (the fake's server, moto's) and nowhere else."""
+    send = botocore.endpoint.Endpoint._send
+
+    def guarded(self: Any, request: Any) -> Any:
+        host = request.url.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0]
+        if host not in LOOPBACK:
+            raise ReachedNetwork(request.url)
+        return send(self, request)
+
+    monkeypatch.setattr(botocore.endpoint.Endpoint, "_send", guarded)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import inspect
 import unittest
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -16,21 +15,6 @@ from botocore.exceptions import ClientError, NoCredentialsError
 from botocore.stub import Stubber
 
 from personalize_fake import Lifecycle, PersonalizeFake, PersonalizeMock, mock_personalize
-
-
-class ReachedNetwork(Exception):
-    """Raised if botocore ever tries to send a request."""
-
-
-@pytest.fixture(autouse=True)
-def _no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Any request that gets as far as sending fails loudly."""
-
-    def send(self: Any, request: Any) -> Any:
-        raise ReachedNetwork(request.url)
-
-    monkeypatch.setattr(botocore.endpoint.Endpoint, "_send", send)
-    yield
 
 
 def client(region: str = "us-east-1") -> Any:

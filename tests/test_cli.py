@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
-from schemas import INTERACTIONS_SCHEMA
+from support import INTERACTIONS_SCHEMA
 from test_server import client
 
 from personalize_fake.__main__ import main

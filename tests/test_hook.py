@@ -9,12 +9,9 @@ import boto3
 import botocore.session
 import pytest
 from botocore.endpoint import Endpoint
+from support import ReachedNetwork
 
 from personalize_fake import mock_personalize
-
-
-class ReachedNetwork(Exception):
-    pass
 
 
 @pytest.fixture
@@ -26,10 +23,6 @@ def old_session(monkeypatch: pytest.MonkeyPatch) -> botocore.session.Session:
             f"before-call.{event}", sys.modules["personalize_fake._hook"].before_call
         )
 
-    def send(self: Any, request: Any) -> Any:
-        raise ReachedNetwork(request.url)
-
-    monkeypatch.setattr(Endpoint, "_send", send)
     return session
 
 

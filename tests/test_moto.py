@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
-import botocore.endpoint
 import pytest
 from moto import mock_aws
 from moto.core.botocore_stubber import BotocoreStubber
 
 from personalize_fake import mock_personalize
-
-
-class ReachedNetwork(Exception):
-    """Raised if botocore ever tries to send a request."""
-
-
-@pytest.fixture(autouse=True)
-def _no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Any request that neither mock answered fails loudly instead of leaving the machine."""
-
-    def send(self: Any, request: Any) -> Any:
-        raise ReachedNetwork(request.url)
-
-    monkeypatch.setattr(botocore.endpoint.Endpoint, "_send", send)
-    yield
 
 
 @pytest.fixture

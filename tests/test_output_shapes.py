@@ -8,7 +8,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.model import ListShape, MapShape, Shape, StructureShape
-from schemas import INTERACTIONS_SCHEMA
+from support import INTERACTIONS_SCHEMA
 
 from personalize_fake import PersonalizeFake, WireResponse
 from personalize_fake._dispatch import Dispatcher

@@ -9,7 +9,7 @@ from botocore import xform_name
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from botocore.loaders import create_loader
-from schemas import INTERACTIONS_SCHEMA
+from support import INTERACTIONS_SCHEMA
 
 from personalize_fake._model import catalog
 from personalize_fake._registry import load_handlers

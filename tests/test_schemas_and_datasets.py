@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from schemas import INTERACTIONS_SCHEMA
+from support import INTERACTIONS_SCHEMA
 
 from personalize_fake import PersonalizeFake
 

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from schemas import INTERACTIONS_SCHEMA
+from support import INTERACTIONS_SCHEMA
 
 from personalize_fake import PersonalizeFake, Settings, WireRequest, _persistence
 from personalize_fake._persistence import StateFileError

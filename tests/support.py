@@ -1,4 +1,4 @@
-"""Avro schemas the tests share (tests/ is on sys.path under pytest's default import mode)."""
+"""What the tests share (tests/ is on sys.path under pytest's default import mode)."""
 
 from __future__ import annotations
 
@@ -17,3 +17,7 @@ INTERACTIONS_SCHEMA = json.dumps(
         "version": "1.0",
     }
 )
+
+
+class ReachedNetwork(Exception):
+    """Raised when botocore tries to send a request anywhere but this machine."""
