@@ -38,7 +38,6 @@ class Operation:
     model: OperationModel
     input_shape: Shape | None
     output_shape: Shape | None
-    error_codes: frozenset[str]
 
     @property
     def python_name(self) -> str:
@@ -92,7 +91,6 @@ def catalog() -> Catalog:
                 model=op_model,
                 input_shape=op_model.input_shape,
                 output_shape=op_model.output_shape,
-                error_codes=frozenset(e.name for e in op_model.error_shapes),
             )
             if model.protocol == "json":
                 by_target[f"{model.metadata['targetPrefix']}.{name}"] = op
