@@ -35,6 +35,7 @@ REST_JSON = "application/json"
 DEFAULT_REGION = "us-east-1"
 
 _encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+_decode_json = json.JSONDecoder().decode
 
 
 class RequestIds:
@@ -176,7 +177,7 @@ class Dispatcher:
         if not body:
             return {}
         try:
-            document = json.loads(body)
+            document = _decode_json(body.decode())  # str: skips loads' encoding sniffing
         except (ValueError, RecursionError) as exc:
             raise SerializationError(f"Request body is not valid JSON: {exc!r}") from None
         if not isinstance(document, dict):
