@@ -311,8 +311,11 @@ class PersonalizeServer:
     def stop(self) -> None:
         """Stop serving, hang up on open connections, and write the state file a last time."""
         if self._thread is not None:
-            self._http.shutdown()
-            self._thread.join()
+            # A thread already gone (a daemon at interpreter exit) would never
+            # acknowledge shutdown(): only ask a living one.
+            if self._thread.is_alive():
+                self._http.shutdown()
+                self._thread.join(timeout=10)
             self._thread = None
         self.close()
 

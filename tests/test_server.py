@@ -14,6 +14,8 @@ import http.client
 import json
 import logging
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -714,3 +716,18 @@ class TestStateFile:
         assert copy.events(tracking_id) == fake.events(tracking_id)
         for state in copy.store.regions.values():
             assert state.store is copy.store
+
+
+def test_a_server_never_stopped_does_not_hang_interpreter_exit(tmp_path: Path) -> None:
+    """A serving() block left open (a crashed test) lets the interpreter exit, not hang."""
+    script = tmp_path / "left_open.py"
+    script.write_text(
+        "from personalize_fake.server import serving\n"
+        "url, fake = serving(lifecycle='instant').__enter__()\n"
+        "print(url)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=30, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("http://127.0.0.1:")
