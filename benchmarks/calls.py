@@ -2,7 +2,7 @@
 
 Usage::
 
-    .venv/bin/python benchmarks/calls.py                    # full run, about 25 s
+    .venv/bin/python benchmarks/calls.py                    # full run, about 45 s
     .venv/bin/python benchmarks/calls.py --quick            # smoke run, about 15 s
     .venv/bin/python benchmarks/calls.py --rounds 30        # more rounds per case
     .venv/bin/python benchmarks/calls.py --check            # exit 1 when a target fails
@@ -46,6 +46,31 @@ Per call
     routing, its parser) and shows "n/a" for a call it cannot answer (moto has
     no personalize-events backend, so no ``put_events``); without moto
     installed, its columns are left out.
+Server round trip
+    The same ``create_schema`` + ``describe_schema`` loop, made by a boto3
+    client with ``endpoint_url`` (dummy credentials) over loopback HTTP, kept
+    alive, against:
+
+    * the fake's ``serving(lifecycle="instant")``, in a thread of the
+      client's process (no mock is active there, so the hook passes every call
+      on to HTTP);
+    * ``python -m personalize_fake serve --port 0 --lifecycle instant``, a
+      process of its own (the client reads the URL it prints);
+    * a stdlib ``ThreadingHTTPServer`` (the base of the fake's) in a thread,
+      answering each operation with a canned body: the floor, as the Stubber
+      is in-process, so fake - floor is the fake's own cost over HTTP;
+    * moto's ``ThreadedMotoServer`` in a thread, its per-request log line
+      switched off (the fake's ``serving()`` logs nothing by default either).
+
+    Each case checks first that its calls reach HTTP (a ``before-send``
+    event fires). The target compares moto's and the fake's thread servers.
+Serve to first answer
+    A child, its botocore models already loaded, launches ``python -m
+    personalize_fake serve --port 0 --lifecycle instant``, reads the URL it
+    prints, makes a client for it and calls ``list_schemas`` (retrying while
+    the connection is refused) until one is answered, then stops the server;
+    several launches, one after the other. Shown: the time from the launch to
+    the printed URL, the client's making, and the time to the first answer.
 Fresh mock
     Each iteration starts a fresh mock, makes a client with ``boto3.client``,
     makes one ``create_schema`` call and stops the mock. The first iteration
@@ -66,8 +91,10 @@ import argparse
 import gc
 import importlib.metadata
 import json
+import logging
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -112,6 +139,8 @@ TARGET_VS_MOTO_CALL = 5.0
 """The fake must be at least this many times faster than moto per call."""
 TARGET_VS_MOTO_FRESH = 20.0
 """...and this many times faster for a fresh mock + client + first call."""
+TARGET_VS_MOTO_SERVER = 3.0
+"""Through the HTTP server, the fake must be at least this many times faster than moto's."""
 TARGET_IMPORT_MS = 60.0
 """``import personalize_fake`` may add at most this much to ``import boto3``."""
 
@@ -357,6 +386,210 @@ def moto_fresh(stack: ExitStack, scale: float) -> Runner | str:
     return fresh(mock_aws, max(1, round(FRESH_PER_ROUND["moto"] * scale)))
 
 
+# -- over HTTP: the fake's server and moto's ThreadedMotoServer -------------------------
+
+SERVE_ARGS = ["-m", "personalize_fake", "serve", "--port", "0", "--lifecycle", "instant"]
+"""``python -m personalize_fake serve`` on a free port (it prints the URL when it listens)."""
+_SERVED = re.compile(r"serving on (\S+)")
+
+
+def _served_url(process: subprocess.Popen[str]) -> str:
+    """The URL a ``serve`` process prints once it is listening."""
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    match = _SERVED.search(line)
+    if match is None:
+        code = process.poll()
+        raise RuntimeError(f"personalize-fake serve printed {line!r} (exit status {code})")
+    return match.group(1)
+
+
+def _stop_process(process: subprocess.Popen[str]) -> None:
+    process.terminate()  # SIGTERM: the server stops and exits 0
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    if process.stdout is not None:
+        process.stdout.close()
+
+
+def _endpoint_client(url: str, config: Any = None) -> Any:
+    """A personalize client for ``url``, with dummy credentials (they sign; nobody checks)."""
+    import boto3
+
+    return boto3.client(
+        "personalize",
+        region_name=REGION,
+        endpoint_url=url,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=config,
+    )
+
+
+def _over_http(client: Any) -> Any:
+    """``client``, once shown to send its calls over HTTP (no mock answers them in-process)."""
+    sent: list[str] = []
+
+    def note(**kwargs: Any) -> None:
+        sent.append(str(kwargs.get("event_name")))
+
+    client.meta.events.register("before-send.personalize", note, unique_id="bench-over-http")
+    client.list_schemas()
+    client.meta.events.unregister("before-send.personalize", unique_id="bench-over-http")
+    if not sent:
+        raise RuntimeError(f"{client.meta.endpoint_url}: answered in-process, not over HTTP")
+    return client
+
+
+def fake_server_loop(stack: ExitStack) -> Loop:
+    """``serving()``: the fake's server in a thread of the client's process (no mock active)."""
+    from personalize_fake.server import serving
+
+    url, _ = stack.enter_context(serving(lifecycle="instant"))
+    return _schema_loop(_over_http(_endpoint_client(url)))
+
+
+def fake_serve_loop(stack: ExitStack) -> Loop:
+    """``python -m personalize_fake serve`` in a process of its own; the client only calls it."""
+    process = subprocess.Popen(
+        [sys.executable, *SERVE_ARGS],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,  # its log line per request, written and dropped
+        text=True,
+    )
+    stack.callback(_stop_process, process)
+    return _schema_loop(_over_http(_endpoint_client(_served_url(process))))
+
+
+def floor_server_loop(stack: ExitStack) -> Loop:
+    """A stdlib ``ThreadingHTTPServer`` (the fake's server's base) with canned answers.
+
+    In a thread of the client's process, it answers each operation with one
+    fixed body of the right shape and does nothing else: the floor for any
+    server the client calls, as the Stubber is in-process.
+    """
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    arn = f"arn:aws:personalize:{REGION}:{ACCOUNT}:schema/bench"
+    at = 1704067200.0
+    described = {
+        "name": "bench",
+        "schemaArn": arn,
+        "schema": SCHEMA,
+        "creationDateTime": at,
+        "lastUpdatedDateTime": at,
+    }
+    answers: dict[str, Any] = {
+        "AmazonPersonalize.CreateSchema": {"schemaArn": arn},
+        "AmazonPersonalize.DescribeSchema": {"schema": described},
+        "AmazonPersonalize.ListSchemas": {"schemas": []},
+    }
+    bodies = {target: json.dumps(answer).encode() for target, answer in answers.items()}
+
+    class Canned(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # kept alive, as the fake's
+        disable_nagle_algorithm = True
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            body = bodies[self.headers.get("X-Amz-Target", "")]
+            self.send_response_only(200)
+            self.send_header("Content-Type", "application/x-amz-json-1.1")
+            self.send_header("x-amzn-RequestId", TRACKING_ID)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Canned)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+
+    def stop() -> None:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+
+    stack.callback(stop)
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    return _schema_loop(_over_http(_endpoint_client(url)))
+
+
+def moto_server_loop(stack: ExitStack) -> Loop | str:
+    """moto's ``ThreadedMotoServer`` in a thread of the client's process (no mock_aws)."""
+    if not _has_moto():
+        return MOTO_MISSING
+    try:
+        from moto.server import ThreadedMotoServer
+    except ImportError as exc:
+        return f"moto's server needs {exc.name}: pip install 'moto[server]'"
+    # werkzeug logs each request to stderr unless told otherwise; the fake's serving()
+    # logs nothing by default, so neither pays for console output.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    stack.callback(server.stop)
+    host, port = server.get_host_and_port()
+    return _schema_loop(_over_http(_endpoint_client(f"http://{host}:{port}")))
+
+
+def first_answers(runs: int) -> Result:
+    """``runs`` times: launch ``serve --port 0``, then call list_schemas until it is answered.
+
+    Times (ms from just before the launch) of the printed URL, of the client
+    made for it and of the first answered call; the last run's server is
+    stopped before the next is launched.
+    """
+    from botocore.config import Config
+    from botocore.exceptions import ConnectionClosedError, EndpointConnectionError
+
+    config = Config(retries={"total_max_attempts": 1}, connect_timeout=2, read_timeout=10)
+    _endpoint_client("http://127.0.0.1:9", config)  # loads the models: later clients cost ~2 ms
+    printed: list[float] = []
+    made: list[float] = []
+    answered: list[float] = []
+    retries = 0
+    for _ in range(runs):
+        gc.collect()
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            [sys.executable, *SERVE_ARGS],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        try:
+            url = _served_url(process)
+            printed.append(time.perf_counter() - start)
+            client = _endpoint_client(url, config)
+            made.append(time.perf_counter() - start)
+            while True:
+                try:
+                    client.list_schemas()
+                    break
+                except (EndpointConnectionError, ConnectionClosedError):
+                    if time.perf_counter() - start > 60:
+                        raise
+                    retries += 1
+                    time.sleep(0.001)
+            answered.append(time.perf_counter() - start)
+        finally:
+            _stop_process(process)
+    return {
+        "printed_ms": [t * 1e3 for t in printed],
+        "client_ms": [(m - p) * 1e3 for m, p in zip(made, printed, strict=True)],
+        "answered_ms": [t * 1e3 for t in answered],
+        "retries": retries,
+    }
+
+
 def _per_call_case(make: Callable[[ExitStack], Loop | str]) -> Setup:
     def setup(stack: ExitStack, scale: float) -> Runner | str:
         loop = make(stack)
@@ -372,6 +605,10 @@ LOOPS: dict[str, Callable[[ExitStack], Loop | str]] = {
     "fake-events": fake_events_loop,
     "stubber-events": stubber_events_loop,
     "moto-events": moto_events_loop,
+    "fake-server": fake_server_loop,
+    "fake-serve": fake_serve_loop,
+    "floor-server": floor_server_loop,
+    "moto-server": moto_server_loop,
 }
 CASES: dict[str, Setup] = {
     **{name: _per_call_case(make) for name, make in LOOPS.items()},
@@ -382,6 +619,7 @@ GROUPS = {
     "schema": ["fake-schema", "stubber-schema", "moto-schema"],
     "events": ["fake-events", "stubber-events", "moto-events"],
     "fresh": ["fake-fresh", "moto-fresh"],
+    "server": ["fake-server", "fake-serve", "floor-server", "moto-server"],
 }
 """Cases compared with each other, run in lock-step."""
 
@@ -453,6 +691,7 @@ def _run_child(args: list[str]) -> Result:
 
 WARM_UP = """
 import boto3, botocore.stub, json
+import personalize_fake.__main__, personalize_fake.server
 from personalize_fake import mock_personalize
 with mock_personalize():
     boto3.client("personalize", region_name="us-east-1").list_schemas()
@@ -463,6 +702,10 @@ except ImportError:
 else:
     with mock_aws():
         boto3.client("personalize", region_name="us-east-1").list_schemas()
+    try:
+        import moto.server
+    except ImportError:
+        pass
 print(json.dumps({}))
 """
 """Run once first, so every module the cases import has bytecode in :data:`PYCACHE`."""
@@ -660,7 +903,9 @@ def _version(package: str) -> str:
         return "absent"
 
 
-def report(results: dict[str, Result], imports: Result) -> tuple[list[str], list[Target]]:
+def report(
+    results: dict[str, Result], startup: Result, imports: Result
+) -> tuple[list[str], list[Target]]:
     """The printed report, and the targets with their verdicts.
 
     Without moto, its columns, rows and targets are left out.
@@ -706,6 +951,9 @@ def report(results: dict[str, Result], imports: Result) -> tuple[list[str], list
     out.extend(_table(header, rows))
     out.append("")
 
+    out.extend(_server_section(figures, with_moto, targets, notes))
+    out.extend(_startup_section(startup))
+
     contenders = [("fake", "personalize-fake")] + ([("moto", "moto mock_aws")] if with_moto else [])
     fresh_rows = []
     for key, name in contenders:
@@ -739,6 +987,63 @@ def report(results: dict[str, Result], imports: Result) -> tuple[list[str], list
     out.extend(_table(["target", "goal", "measured", "verdict"], target_rows))
     out.extend(f"  note: {note}" for note in notes)
     return out, targets
+
+
+def _server_section(
+    figures: dict[str, Figure], with_moto: bool, targets: list[Target], notes: list[str]
+) -> Iterator[str]:
+    """The server round-trip table; adds its target and notes."""
+    label = "create_schema + describe_schema"
+    names = ("fake-server", "fake-serve", "floor-server", "moto-server")
+    fake, process, floor, moto = (figures[name] for name in names)
+    excess = "n/a"
+    if fake.median is not None and floor.median is not None:
+        excess = f"{fake.median - floor.median:.1f}"
+    vs_moto = paired_ratio(moto, fake)
+    header = ["workload", "fake serving()", "fake serve", "floor", "moto Threaded"]
+    header += ["fake-floor", "moto/fake"]
+    row = [label, fake.show(), process.show(), floor.show(), moto.show(), excess]
+    row.append(_show_ratio(vs_moto))
+    if with_moto:
+        targets.append(_at_least(f"server, {label}: moto/fake", vs_moto, TARGET_VS_MOTO_SERVER))
+        if moto.note:
+            notes.append(f"moto server: {moto.note}")
+    else:
+        keep = [i for i, name in enumerate(header) if "moto" not in name]
+        header, row = [header[i] for i in keep], [row[i] for i in keep]
+    yield (
+        f"Server round trip per API call, µs ({fake.count} rounds; boto3 with endpoint_url "
+        "over loopback HTTP; pair / 2)"
+    )
+    yield from _table(header, [row])
+    yield "  fake serving(): personalize_fake.server.serving(), a thread of the client's process"
+    yield "  fake serve: `python -m personalize_fake serve`, a process of its own"
+    yield "  floor: a stdlib http.server, in a thread, answering with canned bodies"
+    if with_moto:
+        yield "  moto Threaded: moto.server.ThreadedMotoServer, in a thread"
+        yield "  moto/fake: moto Threaded / fake serving() (both threads of the client's process)"
+    yield ""
+
+
+def _startup_section(startup: Result) -> Iterator[str]:
+    """Launch of ``serve`` to its first answered request."""
+
+    def figure(key: str) -> str:
+        return Figure.of({"rounds": [[value] for value in startup[key]]}).show()
+
+    runs = len(startup["answered_ms"])
+    yield (
+        f"`python -m personalize_fake serve --port 0` to first answered request, ms "
+        f"(median of {runs} launches)"
+    )
+    rows = [
+        ["prints its URL (listening)", figure("printed_ms")],
+        ["boto3.client for that URL made", figure("client_ms")],
+        ["first list_schemas answered", figure("answered_ms")],
+    ]
+    yield from _table(["from launch to", "ms"], rows)
+    yield f"  the client's second model load excluded; list_schemas retries: {startup['retries']}"
+    yield ""
 
 
 # -- profiling ----------------------------------------------------------------------------
@@ -780,6 +1085,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--case", choices=sorted(CASES), help="run one case here; print JSON")
     parser.add_argument("--serve", choices=sorted(CASES), help=argparse.SUPPRESS)
     parser.add_argument("--scale", type=float, help=argparse.SUPPRESS)
+    parser.add_argument("--first-answers", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     rounds = args.rounds or (5 if args.quick else 15)
     scale = args.scale or (0.5 if args.quick else 1.0)
@@ -791,6 +1097,9 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.update(_aws_env())
         serve(args.case, scale, rounds, sys.stdout)
         return 0
+    if args.first_answers:
+        print(json.dumps(first_answers(args.first_answers)))
+        return 0
     if args.profile:
         profile(args.profile, iterations=round(2000 * scale))
         return 0
@@ -800,9 +1109,11 @@ def main(argv: list[str] | None = None) -> int:
     for group, names in GROUPS.items():
         print(f"{group}:", file=sys.stderr, flush=True)
         results.update(run_group(names, rounds, scale))
+    print("serve to first answer", file=sys.stderr, flush=True)
+    startup = _run_child([__file__, "--first-answers", str(5 if args.quick else 11)])
     print("imports", file=sys.stderr, flush=True)
     imports = measure_imports(5 if args.quick else 11)
-    lines, targets = report(results, imports)
+    lines, targets = report(results, startup, imports)
     print("\n".join(lines))
     return 1 if args.check and any(t.ok is False for t in targets) else 0
 
