@@ -112,6 +112,13 @@ def recorded(n: int, tracking_id: str, session_id: str = "s1", **extra: Any) -> 
     return {"trackingId": tracking_id, "sessionId": session_id, **event(n), **extra}
 
 
+def put_rejected(events: Any, tracking_id: str) -> str:
+    """Put one event that must be refused with InvalidInput (400); return the message."""
+    with pytest.raises(ClientError) as info:
+        events.put_events(trackingId=tracking_id, sessionId="s1", eventList=[event(0)])
+    return assert_error(info, "InvalidInputException", 400)
+
+
 def json_of_length(length: int) -> str:
     """A JSON object string exactly ``length`` characters long."""
     text = '{"a":"' + "x" * (length - 8) + '"}'
@@ -442,10 +449,7 @@ class TestPutEventsRejects:
         make_dataset(personalize, group_arn, "Items")
         _, tracking_id = make_tracker(personalize, group_arn)
 
-        with pytest.raises(ClientError) as info:
-            events.put_events(trackingId=tracking_id, sessionId="s1", eventList=[event(0)])
-
-        assert "Interactions dataset" in assert_error(info, "InvalidInputException", 400)
+        assert "Interactions dataset" in put_rejected(events, tracking_id)
         assert personalize_fake.events(tracking_id) == []
 
     @pytest.mark.personalize_fake(
@@ -515,10 +519,7 @@ class TestTrackerLifecycle:
         make_dataset(personalize, group_arn, "Interactions", wait=True)
         _, tracking_id = make_tracker(personalize, group_arn)
 
-        with pytest.raises(ClientError) as info:
-            events.put_events(trackingId=tracking_id, sessionId="s1", eventList=[event(0)])
-
-        assert "CREATE PENDING" in assert_error(info, "InvalidInputException", 400)
+        assert "CREATE PENDING" in put_rejected(events, tracking_id)
         assert personalize_fake.events(tracking_id) == []
 
     def test_rejected_while_interactions_dataset_not_active(
@@ -530,10 +531,7 @@ class TestTrackerLifecycle:
         tracker_arn, tracking_id = make_tracker(personalize, group_arn)
         wait_active(lambda: personalize.describe_event_tracker(eventTrackerArn=tracker_arn))
 
-        with pytest.raises(ClientError) as info:
-            events.put_events(trackingId=tracking_id, sessionId="s1", eventList=[event(0)])
-
-        assert "Interactions dataset" in assert_error(info, "InvalidInputException", 400)
+        assert "Interactions dataset" in put_rejected(events, tracking_id)
         assert personalize_fake.events(tracking_id) == []
 
     def test_rejected_while_tracker_is_deleting(
@@ -546,10 +544,7 @@ class TestTrackerLifecycle:
         wait_active(lambda: personalize.describe_event_tracker(eventTrackerArn=tracker_arn))
 
         personalize.delete_event_tracker(eventTrackerArn=tracker_arn)
-        with pytest.raises(ClientError) as info:
-            events.put_events(trackingId=tracking_id, sessionId="s1", eventList=[event(0)])
-
-        assert "DELETE PENDING" in assert_error(info, "InvalidInputException", 400)
+        assert "DELETE PENDING" in put_rejected(events, tracking_id)
 
 
 # -- PutUsers, PutItems, PutActions --------------------------------------------------
