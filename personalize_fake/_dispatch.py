@@ -8,6 +8,7 @@ adapters over :meth:`Dispatcher.handle`, so every entry point behaves alike.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import logging
@@ -16,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import attrs
+from botocore import xform_name
 
 from personalize_fake._errors import (
     NotImplementedOperation,
@@ -23,7 +25,7 @@ from personalize_fake._errors import (
     ServiceError,
     UnknownOperation,
 )
-from personalize_fake._model import Catalog, Operation, catalog, snake_case
+from personalize_fake._model import Catalog, Operation, catalog
 from personalize_fake._registry import Handler, load_handlers
 from personalize_fake._store import Store
 from personalize_fake._validation import validate
@@ -107,27 +109,25 @@ def header(headers: Mapping[str, str], name: str) -> str | None:
     return None
 
 
+@functools.cache
+def bind(op: Operation) -> _Bound:
+    """An operation joined to its handler, once per process (not per mock)."""
+    members = op.input_shape.members if op.input_shape is not None else {}
+    return _Bound(
+        operation=op,
+        handler=load_handlers().get(op.python_name),
+        keywords={name: xform_name(name) for name in members},
+        content_type=JSON_11 if op.protocol == "json" else REST_JSON,
+    )
+
+
 class Dispatcher:
     """Answers wire requests from one :class:`Store`."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self._catalog: Catalog = catalog()
-        self._handlers = load_handlers()
-        self._bound: dict[Operation, _Bound] = {}
         self._request_id = RequestIds()
-
-    def _bind(self, op: Operation) -> _Bound:
-        bound = self._bound.get(op)
-        if bound is None:
-            members = op.input_shape.members if op.input_shape is not None else {}
-            bound = self._bound[op] = _Bound(
-                operation=op,
-                handler=self._handlers.get(op.python_name),
-                keywords={name: snake_case(name) for name in members},
-                content_type=JSON_11 if op.protocol == "json" else REST_JSON,
-            )
-        return bound
 
     def route(self, request: WireRequest) -> Operation:
         """The operation a request is for, or UnknownOperation.
@@ -154,7 +154,7 @@ class Dispatcher:
         op: Operation | None = None
         try:
             op = self.route(request)
-            bound = self._bind(op)
+            bound = bind(op)
             document = self._decode(request.body)
             validate(op.input_shape, document)
             if bound.handler is None:

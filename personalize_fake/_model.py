@@ -8,20 +8,13 @@ Loading costs ~30 ms, so it happens on first use, not at import.
 from __future__ import annotations
 
 import functools
-import re
 
 import attrs
+from botocore import xform_name
 from botocore.loaders import create_loader
 from botocore.model import OperationModel, ServiceModel, Shape
 
 SERVICE_NAMES = ("personalize", "personalize-events", "personalize-runtime")
-
-_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-
-
-def snake_case(name: str) -> str:
-    """``datasetGroupArn`` -> ``dataset_group_arn``; ``PutEvents`` -> ``put_events``."""
-    return _CAMEL_BOUNDARY.sub("_", name).lower()
 
 
 @attrs.frozen(eq=False)
@@ -41,7 +34,8 @@ class Operation:
 
     @property
     def python_name(self) -> str:
-        return snake_case(self.name)
+        """The boto3 method name, which is also the handler's: ``put_events``."""
+        return str(xform_name(self.name))
 
 
 @attrs.frozen

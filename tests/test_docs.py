@@ -10,9 +10,10 @@ from pathlib import Path
 
 import botocore
 import pytest
+from botocore import xform_name
 
 from personalize_fake import _coverage
-from personalize_fake._model import catalog, snake_case
+from personalize_fake._model import catalog
 from personalize_fake._registry import load_handlers
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -105,8 +106,8 @@ class TestHandlers:
         if op is None:
             pytest.skip("not an operation; see test_handler_is_a_real_operation")
         shape = op.input_shape
-        members = {snake_case(m) for m in shape.members} if shape is not None else set()
-        required = {snake_case(m) for m in shape.required_members} if shape is not None else set()
+        members = {xform_name(m) for m in shape.members} if shape is not None else set()
+        required = {xform_name(m) for m in shape.required_members} if shape is not None else set()
         parameters = inspect.signature(HANDLERS[name]).parameters
         keywords = {n for n, p in parameters.items() if p.kind is inspect.Parameter.KEYWORD_ONLY}
         assert keywords <= members, f"{name} takes keywords the model lacks"

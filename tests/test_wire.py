@@ -9,6 +9,7 @@ import boto3
 import pytest
 
 from personalize_fake import PersonalizeFake, WireRequest
+from personalize_fake._dispatch import bind
 from personalize_fake._registry import HANDLERS
 
 JSON_11 = {"Content-Type": "application/x-amz-json-1.1"}
@@ -129,10 +130,10 @@ def test_a_bug_in_the_fake_is_a_500_not_a_crash(
     def broken(state: Any, **kwargs: Any) -> None:
         raise ZeroDivisionError("oops")
 
-    personalize_fake.dispatcher._bound.clear()
+    bind.cache_clear()
     monkeypatch.setitem(HANDLERS, "list_schemas", broken)
     response = personalize_fake.handle(control("ListSchemas", {}))
     assert response.status == 500
     assert json.loads(response.body)["__type"] == "InternalFailure"
     assert "ZeroDivisionError" in caplog.text
-    personalize_fake.dispatcher._bound.clear()
+    bind.cache_clear()
