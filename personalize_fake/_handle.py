@@ -14,20 +14,13 @@ from personalize_fake import _lifecycle
 from personalize_fake._dispatch import Dispatcher, WireRequest, WireResponse
 from personalize_fake._registry import load_handlers
 from personalize_fake._settings import Settings
-from personalize_fake._store import RegionState, Resource, Store
+from personalize_fake._store import KINDS, RegionState, Resource, Store
 
 
 def _resource_kinds() -> set[str]:
     """Kinds of the resources that go through a creation (not schemas, which have no status)."""
-    load_handlers()
-    found: set[str] = set()
-    pending: list[type[Resource]] = [Resource]
-    while pending:
-        cls = pending.pop()
-        pending.extend(cls.__subclasses__())
-        if "KIND" in vars(cls) and len(cls.CREATE_CHAIN) > 1:
-            found.add(cls.KIND)
-    return found
+    load_handlers()  # imports every resource module, so every kind is known
+    return {kind for kind, cls in KINDS.items() if len(cls.CREATE_CHAIN) > 1}
 
 
 class PersonalizeFake:

@@ -23,16 +23,14 @@ import datetime
 import json
 import logging
 import os
-import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from personalize_fake._registry import load_handlers
-from personalize_fake._store import RegionState, Resource, Store
+from personalize_fake._store import KINDS, RegionState, Resource, Store
 
 log = logging.getLogger("personalize_fake.server")
 
@@ -50,31 +48,10 @@ class StateFileError(Exception):
     """A state file that cannot be loaded (or written): says which file and why."""
 
 
-def _subclasses(cls: type[Resource]) -> Iterator[type[Resource]]:
-    for sub in cls.__subclasses__():
-        yield sub
-        yield from _subclasses(sub)
-
-
-def _current(cls: type[Any]) -> bool:
-    """Whether ``cls`` is what its module names: attrs replaces a class it makes slotted,
-    and the replaced one stays among ``__subclasses__()`` until it is garbage-collected."""
-    module = sys.modules.get(cls.__module__)
-    return getattr(module, cls.__qualname__, None) is cls
-
-
 def _classes() -> dict[str, type[Any]]:
     """Every class a state file may name: resources by their ``KIND``, and regions."""
-    load_handlers()  # imports every resource module, so every subclass is defined
-    found: dict[str, type[Any]] = {_REGION: RegionState}
-    for cls in _subclasses(Resource):
-        kind = cls.__dict__.get("KIND")
-        if kind is None or (kind in found and not _current(cls)):
-            continue
-        if kind in found and _current(found[kind]):
-            raise RuntimeError(f"two resource classes of kind {kind}: {found[kind]}, {cls}")
-        found[kind] = cls
-    return found
+    load_handlers()  # imports every resource module, so every kind is known
+    return {_REGION: RegionState, **KINDS}
 
 
 # -- encoding ------------------------------------------------------------------

@@ -48,12 +48,22 @@ class Resource:
     doomed: str | None = None
     """A failure the test injected: the creation ends CREATE FAILED with this reason."""
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # attrs.define replaces each class by a slotted copy; only that copy,
+        # the class in use, is registered (the original may linger until collected).
+        super().__init_subclass__(**kwargs)
+        if "KIND" in cls.__dict__ and "__slots__" in cls.__dict__:
+            KINDS[cls.KIND] = cls
+
     @property
     def deleting(self) -> bool:
         return self.status in self.DELETE_CHAIN
 
 
 R = TypeVar("R", bound=Resource)
+
+KINDS: dict[str, type[Resource]] = {}
+"""Every resource class by its ``KIND`` (filled as resource modules are imported)."""
 
 
 def partition_of(region: str) -> str:
