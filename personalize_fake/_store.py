@@ -35,7 +35,6 @@ class Resource:
     """How messages name it, e.g. ``dataset group``."""
     CREATE_CHAIN: ClassVar[tuple[str, ...]] = (CREATE_PENDING, CREATE_IN_PROGRESS, ACTIVE)
     DELETE_CHAIN: ClassVar[tuple[str, ...]] = (DELETE_PENDING, DELETE_IN_PROGRESS)
-    TAGGABLE: ClassVar[bool] = True
 
     arn: str
     name: str

@@ -44,7 +44,6 @@ class Schema(Resource):
     KIND: ClassVar[str] = "schema"
     LABEL: ClassVar[str] = "schema"
     CREATE_CHAIN: ClassVar[tuple[str, ...]] = (ACTIVE,)
-    TAGGABLE: ClassVar[bool] = False
 
     schema: str
     fields: dict[str, Any]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from personalize_fake._errors import InvalidInput, TooManyTagKeys, TooManyTags
+from personalize_fake._model import catalog
 from personalize_fake._registry import operation
 from personalize_fake._store import RegionState, Resource
 
@@ -30,9 +32,17 @@ def check_tags(state: RegionState, resource: Resource | None, tags: list[dict[st
         )
 
 
+@functools.cache
+def taggable(resource_type: str) -> bool:
+    """Whether a resource type (``DatasetGroup``) carries tags: as the model says, when
+    its Create call takes ``tags``."""
+    shape = catalog().operation("personalize", f"Create{resource_type}").input_shape
+    return shape is not None and "tags" in shape.members
+
+
 def _taggable(state: RegionState, arn: str) -> Resource:
     resource = state.get(Resource, arn)
-    if not resource.TAGGABLE:
+    if not taggable(type(resource).__name__):
         raise InvalidInput(f"Resource {arn} does not support tagging.")
     return resource
 
