@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import json
 import logging
 import secrets
 from collections.abc import Mapping
@@ -25,6 +24,8 @@ from personalize_fake._errors import (
     ServiceError,
     UnknownOperation,
 )
+from personalize_fake._fastcheck import Ok, quick
+from personalize_fake._json import decode, encode
 from personalize_fake._model import Catalog, Operation, catalog
 from personalize_fake._registry import Handler, load_handlers
 from personalize_fake._store import Store
@@ -35,9 +36,6 @@ log = logging.getLogger("personalize_fake")
 JSON_11 = "application/x-amz-json-1.1"
 REST_JSON = "application/json"
 DEFAULT_REGION = "us-east-1"
-
-_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
-_decode_json = json.JSONDecoder().decode
 
 
 class RequestIds:
@@ -95,6 +93,8 @@ class _Bound:
     handler: Handler | None
     keywords: dict[str, str]
     content_type: str
+    valid: Ok | None
+    """The input shape's yes/no check (messages are built only when it says no)."""
 
 
 def header(headers: Mapping[str, str], name: str) -> str | None:
@@ -118,6 +118,7 @@ def bind(op: Operation) -> _Bound:
         handler=load_handlers().get(op.python_name),
         keywords={name: xform_name(name) for name in members},
         content_type=JSON_11 if op.protocol == "json" else REST_JSON,
+        valid=quick(op.input_shape) if op.input_shape is not None else None,
     )
 
 
@@ -156,7 +157,8 @@ class Dispatcher:
             op = self.route(request)
             bound = bind(op)
             document = self._decode(request.body)
-            validate(op.input_shape, document)
+            if bound.valid is not None and not bound.valid(document):
+                validate(op.input_shape, document)
             if bound.handler is None:
                 raise NotImplementedOperation(op.service, op.name)
             keywords = bound.keywords
@@ -177,7 +179,7 @@ class Dispatcher:
         if not body:
             return {}
         try:
-            document = _decode_json(body.decode())  # str: skips loads' encoding sniffing
+            document = decode(body.decode())
         except (ValueError, RecursionError) as exc:
             raise SerializationError(f"Request body is not valid JSON: {exc!r}") from None
         if not isinstance(document, dict):
@@ -191,7 +193,7 @@ class Dispatcher:
             body, result = b"", None
         else:
             result = result or {}
-            body = _encode(result).encode()
+            body = encode(result)
         headers = {
             "x-amzn-requestid": request_id,
             "content-type": bound.content_type,
@@ -236,6 +238,6 @@ def error_response(
         document = {"message": message}
         headers["content-type"] = REST_JSON
         headers["x-amzn-errortype"] = code
-    body = _encode(document).encode()
+    body = encode(document)
     headers["content-length"] = str(len(body))
     return WireResponse(status, headers, body, document, operation)

@@ -8,11 +8,9 @@ sees the documented sequence and ends without real time passing.
 
 from __future__ import annotations
 
-import time
-
 from personalize_fake._errors import ResourceInUse
 from personalize_fake._settings import Lifecycle
-from personalize_fake._store import ACTIVE, CREATE_FAILED, RegionState, Resource
+from personalize_fake._store import ACTIVE, CREATE_FAILED, RegionState, Resource, now
 
 GONE = "DELETED"
 """What :func:`advance` reports once a deleting resource has disappeared."""
@@ -60,7 +58,7 @@ def advance(state: RegionState, resource: Resource) -> str:
                     fail(resource, resource.doomed)
                     return resource.status
                 resource.status = chain[position + 1]
-                resource.updated = time.time()
+                resource.updated = now()
                 return resource.status
             if chain is resource.DELETE_CHAIN:
                 state.remove(resource)
@@ -76,7 +74,7 @@ def fail(resource: Resource, reason: str, *, force: bool = False) -> None:
         )
     resource.status = CREATE_FAILED
     resource.failure_reason = reason
-    resource.updated = time.time()
+    resource.updated = now()
 
 
 def require_active(resource: Resource) -> None:
@@ -99,4 +97,4 @@ def begin_delete(state: RegionState, resource: Resource) -> None:
         state.remove(resource)
     else:
         resource.status = resource.DELETE_CHAIN[0]
-        resource.updated = time.time()
+        resource.updated = now()

@@ -142,28 +142,33 @@ def _botocore_parser(protocol: str) -> ResponseParser:
     return create_parser(protocol)
 
 
+@functools.cache
+def _success_converter(op: Operation) -> Convert | None:
+    """The conversion of ``op``'s successful output, looked up once per operation."""
+    return converter(op.output_shape, op.protocol) if op.output_shape is not None else None
+
+
 def parse(op: Operation, response: WireResponse, http: AWSResponse) -> dict[str, Any]:
     """The parsed result botocore would return for ``response`` (plus RetryAttempts)."""
     if response.status < 300 and (response.document is not None or not response.body):
-        shape = op.output_shape
-        document = response.document or {}
-        parsed: dict[str, Any] = (
-            converter(shape, op.protocol)(document) if shape is not None else {}
-        )
+        convert = _success_converter(op)
+        parsed: dict[str, Any] = convert(response.document or {}) if convert is not None else {}
+        headers = response.headers
         parsed["ResponseMetadata"] = {
-            "RequestId": response.headers["x-amzn-requestid"],
+            "RequestId": headers["x-amzn-requestid"],
             "HTTPStatusCode": response.status,
-            "HTTPHeaders": dict(response.headers),  # the dispatcher's names are lower-case
+            "HTTPHeaders": dict(headers),  # the dispatcher's names are lower-case
+            "RetryAttempts": 0,
         }
-    else:
-        parsed = _botocore_parser(op.protocol).parse(
-            {
-                "status_code": response.status,
-                "headers": http.headers,
-                "body": response.body,
-                "context": {"operation_name": op.name},
-            },
-            op.output_shape,
-        )
+        return parsed
+    parsed = _botocore_parser(op.protocol).parse(
+        {
+            "status_code": response.status,
+            "headers": http.headers,
+            "body": response.body,
+            "context": {"operation_name": op.name},
+        },
+        op.output_shape,
+    )
     parsed["ResponseMetadata"]["RetryAttempts"] = 0
     return parsed

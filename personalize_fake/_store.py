@@ -25,6 +25,11 @@ DELETE_PENDING = "DELETE PENDING"
 DELETE_IN_PROGRESS = "DELETE IN_PROGRESS"
 
 
+def now() -> float:
+    """Epoch seconds to the millisecond, the precision the service reports times in."""
+    return round(time.time(), 3)
+
+
 @attrs.define(eq=False, kw_only=True)
 class Resource:
     """A resource the account owns; subclasses add what their Describe shows."""
@@ -39,7 +44,7 @@ class Resource:
     arn: str
     name: str
     status: str = CREATE_PENDING
-    created: float = attrs.field(factory=time.time)
+    created: float = attrs.field(factory=now)
     updated: float = attrs.field(default=attrs.Factory(lambda self: self.created, takes_self=True))
     failure_reason: str | None = None
     dataset_group_arn: str | None = None
