@@ -13,17 +13,21 @@ import json.encoder
 import json.scanner
 from typing import Any
 
+# The C accelerators are undeclared in typeshed (and absent on some interpreters).
+_c_make_scanner: Any = getattr(json.scanner, "c_make_scanner", None)
+_c_make_encoder: Any = getattr(json.encoder, "c_make_encoder", None)
+_c_encode_basestring: Any = getattr(json.encoder, "c_encode_basestring", None)
+
 _decoder = json.JSONDecoder()
-_scan = json.scanner.c_make_scanner(_decoder) if json.scanner.c_make_scanner else None
+_scan = _c_make_scanner(_decoder) if _c_make_scanner is not None else None
 _WHITESPACE = " \t\n\r"
 
 _encoder = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
-_make_encoder = json.encoder.c_make_encoder
 _c_encode = (
-    _make_encoder(
+    _c_make_encoder(
         None,  # no circularity check: handlers answer trees
         _encoder.default,  # a non-JSON value: the standard TypeError
-        json.encoder.c_encode_basestring,
+        _c_encode_basestring,
         None,
         ":",
         ",",
@@ -31,7 +35,7 @@ _c_encode = (
         False,
         True,
     )
-    if _make_encoder is not None and json.encoder.c_encode_basestring is not None
+    if _c_make_encoder is not None and _c_encode_basestring is not None
     else None
 )
 """``_encoder``'s one-shot C encoder, as ``JSONEncoder.encode`` builds it on every call."""
