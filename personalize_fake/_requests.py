@@ -6,12 +6,13 @@ door and dispatcher as the HTTP server, with the region read from the host, and
 the innermost active mock answers, as with boto3. Every other URL passes through
 untouched.
 
-The first mock to start starts a ``responses.RequestsMock`` of the fake's own
-(never the global default one, which ``@responses.activate`` starts, stops and
-resets); the last to stop stops it. Its pass-through goes to whatever
-``HTTPAdapter.send`` was in place when it started, so a ``responses`` mock the
-user started *before* still answers everything but Personalize; one started
-*after* is outermost and answers everything itself. If the last mock stops
+The first mock to start patches in the ``send`` of a ``responses.RequestsMock``
+of the fake's own (never the global default one, which ``@responses.activate``
+starts, stops and resets); the last to stop puts the previous ``send`` back.
+Its pass-through goes to whatever ``HTTPAdapter.send`` was in place when it
+started, so a ``responses`` mock the user started *before* still answers
+everything but Personalize; one started *after* is outermost and answers
+everything itself. If the last mock stops
 while such a later patch is still in place, undoing ours would undo theirs, so
 ours stays where it is, passing everything on, until a mock starts again or a
 stop finds it on top. ``responses`` (and with it ``requests``) is imported at
@@ -46,9 +47,13 @@ _METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
 _lock = threading.Lock()
 _holders = 0
 _mock: Any = None
-"""The fake's RequestsMock while its ``send`` is patched in (armed or passing all through)."""
-_installed: Any = None
-"""The function it patched in, to tell whether it is still on top."""
+"""The fake's RequestsMock, built once its pass-through target is known, and kept."""
+_target: Any = None
+"""The ``send`` it passes other URLs on to (what was in place when it was built)."""
+_send: Any = None
+"""Its patch function, while it is patched in (armed, or passing all through)."""
+_previous: Any = None
+"""What ``_send`` replaced, put back when the last mock stops."""
 _front: FrontDoor | None = None
 
 
@@ -63,41 +68,56 @@ def hold() -> None:
 
 def release() -> None:
     """One mock fewer: after the last, undo the patch (or, if patched over since, pass all on)."""
-    global _holders, _mock, _installed
+    global _holders, _send
     with _lock:
         _holders -= 1
-        if _holders or _mock is None:
+        if _holders or _send is None:
             return
         import requests.adapters
 
-        if requests.adapters.HTTPAdapter.send is _installed:
-            _mock.stop(allow_assert=False)
-            _mock = _installed = None
+        if requests.adapters.HTTPAdapter.send is _send:
+            requests.adapters.HTTPAdapter.send = _previous
+            _send = None
         else:
             _mock.reset()
             _mock.add_passthru(_EVERYTHING)
 
 
 def _arm() -> None:
-    global _mock, _installed, _front
+    """Patch ``HTTPAdapter.send`` by assignment (``responses.start`` costs far more per mock).
+
+    The mock and its registrations are reused while what it passes on to is
+    still what would be replaced; they are redone only after passing all on.
+    """
+    global _mock, _target, _send, _previous, _front
     import requests.adapters
-    import responses
 
-    from personalize_fake._front_door import FrontDoor
+    if _send is not None:  # still patched in under a later patch, passing all on
+        _register(_mock)
+        return
+    current = requests.adapters.HTTPAdapter.send
+    if _mock is None or _target is not current:
+        import responses
 
-    if _front is None:
-        _front = FrontDoor()
-    if _mock is None:
+        from personalize_fake._front_door import FrontDoor
+
+        if _front is None:
+            _front = FrontDoor()
         _mock = responses.RequestsMock(
-            assert_all_requests_are_fired=False,
-            real_adapter_send=cast(Any, requests.adapters.HTTPAdapter.send),
+            assert_all_requests_are_fired=False, real_adapter_send=cast(Any, current)
         )
-        _mock.start()
-        _installed = requests.adapters.HTTPAdapter.send
-    _mock.reset()
+        _target = current
+        _register(_mock)
+    _previous = current
+    _send = _mock.unbound_on_send()
+    requests.adapters.HTTPAdapter.send = _send
+
+
+def _register(mock: Any) -> None:
+    mock.reset()
     for method in _METHODS:
-        _mock.add_callback(method, ENDPOINT, _answer, content_type=None)
-    _mock.add_passthru(_NOT_PERSONALIZE)
+        mock.add_callback(method, ENDPOINT, _answer, content_type=None)
+    mock.add_passthru(_NOT_PERSONALIZE)
 
 
 def _answer(request: Any) -> tuple[int, dict[str, str], bytes] | Exception:
