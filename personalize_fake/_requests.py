@@ -76,7 +76,7 @@ def release() -> None:
         import requests.adapters
 
         if requests.adapters.HTTPAdapter.send is _send:
-            requests.adapters.HTTPAdapter.send = _previous
+            requests.adapters.HTTPAdapter.send = _previous  # type: ignore[method-assign]
             _send = None
         else:
             _mock.reset()
@@ -110,7 +110,7 @@ def _arm() -> None:
         _register(_mock)
     _previous = current
     _send = _mock.unbound_on_send()
-    requests.adapters.HTTPAdapter.send = _send
+    requests.adapters.HTTPAdapter.send = _send  # type: ignore[method-assign]
 
 
 def _register(mock: Any) -> None:
