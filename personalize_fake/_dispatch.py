@@ -122,31 +122,51 @@ def bind(op: Operation) -> _Bound:
     )
 
 
+@attrs.frozen
+class _Routes:
+    """The catalog's routes, each to its bound operation (built once per process)."""
+
+    by_target: dict[str, _Bound]
+    by_route: dict[tuple[str, str], _Bound]
+
+
+@functools.cache
+def _routes() -> _Routes:
+    known = catalog()
+    return _Routes(
+        by_target={target: bind(op) for target, op in known.by_target.items()},
+        by_route={route: bind(op) for route, op in known.by_route.items()},
+    )
+
+
 class Dispatcher:
     """Answers wire requests from one :class:`Store`."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self._catalog: Catalog = catalog()
+        self._routes = _routes()
         self._request_id = RequestIds()
 
-    def route(self, request: WireRequest) -> Operation:
-        """The operation a request is for, or UnknownOperation.
+    def route(self, request: WireRequest) -> _Bound:
+        """The bound operation a request is for, or UnknownOperation.
 
         REST-JSON paths are tried first (JSON 1.1 always posts to ``/``), which
         spares events and runtime calls a case-insensitive header search.
         """
-        path = request.path.split("?", 1)[0]
+        path = request.path
+        if "?" in path:
+            path = path.partition("?")[0]
         if path != "/":
-            op = self._catalog.by_route.get((request.method.upper(), path))
-            if op is not None:
-                return op
+            bound = self._routes.by_route.get((request.method.upper(), path))
+            if bound is not None:
+                return bound
         target = header(request.headers, "X-Amz-Target")
         if target is not None:
-            op = self._catalog.by_target.get(target)
-            if op is None:
+            bound = self._routes.by_target.get(target)
+            if bound is None:
                 raise UnknownOperation(f"Unknown operation {target}.")
-            return op
+            return bound
         raise UnknownOperation(f"No Personalize operation at {request.method} {path}.")
 
     def handle(self, request: WireRequest) -> WireResponse:
@@ -154,8 +174,8 @@ class Dispatcher:
         request_id = self._request_id()
         op: Operation | None = None
         try:
-            op = self.route(request)
-            bound = bind(op)
+            bound = self.route(request)
+            op = bound.operation
             document = self._decode(request.body)
             if bound.valid is not None and not bound.valid(document):
                 validate(op.input_shape, document)

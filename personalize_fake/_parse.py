@@ -66,7 +66,7 @@ def _epoch(value: float) -> datetime.datetime:
 
 
 def _timestamp(value: Any) -> Any:
-    if type(value) in (int, float):
+    if value.__class__ is float or value.__class__ is int:  # what the dispatcher writes
         try:
             return _epoch(value)
         except (OverflowError, OSError, ValueError):
