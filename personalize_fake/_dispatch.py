@@ -139,6 +139,12 @@ def _routes() -> _Routes:
     )
 
 
+def forget_bindings() -> None:
+    """Drop the per-process bindings (for tests that swap a handler in)."""
+    bind.cache_clear()
+    _routes.cache_clear()
+
+
 class Dispatcher:
     """Answers wire requests from one :class:`Store`."""
 

@@ -8,8 +8,8 @@ from typing import Any
 import boto3
 import pytest
 
-from personalize_fake import PersonalizeFake, WireRequest
-from personalize_fake._dispatch import bind
+from personalize_fake import PersonalizeFake, WireRequest, mock_personalize
+from personalize_fake._dispatch import forget_bindings
 from personalize_fake._registry import HANDLERS
 
 JSON_11 = {"Content-Type": "application/x-amz-json-1.1"}
@@ -123,17 +123,21 @@ class TestNotImplemented:
 
 
 def test_a_bug_in_the_fake_is_a_500_not_a_crash(
-    personalize_fake: PersonalizeFake, monkeypatch: pytest.MonkeyPatch, caplog: Any
+    monkeypatch: pytest.MonkeyPatch, caplog: Any
 ) -> None:
     """An exception inside a handler is answered as InternalFailure (500) and logged."""
 
     def broken(state: Any, **kwargs: Any) -> None:
         raise ZeroDivisionError("oops")
 
-    bind.cache_clear()
     monkeypatch.setitem(HANDLERS, "list_schemas", broken)
-    response = personalize_fake.handle(control("ListSchemas", {}))
+    forget_bindings()  # mocks started from here on bind the broken handler
+    try:
+        with mock_personalize() as fake:
+            response = fake.handle(control("ListSchemas", {}))
+    finally:
+        monkeypatch.undo()
+        forget_bindings()
     assert response.status == 500
     assert json.loads(response.body)["__type"] == "InternalFailure"
     assert "ZeroDivisionError" in caplog.text
-    bind.cache_clear()
