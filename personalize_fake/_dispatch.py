@@ -188,7 +188,11 @@ class Dispatcher:
             if bound.handler is None:
                 raise NotImplementedOperation(op.service, op.name)
             keywords = bound.keywords
-            arguments = {keywords[k]: v for k, v in document.items() if k in keywords}
+            arguments = {}
+            for key, value in document.items():  # a loop: a comprehension costs a function call
+                keyword = keywords.get(key)
+                if keyword is not None:
+                    arguments[keyword] = value
             with self.store.lock:
                 state = self.store.region(request.region)
                 result = bound.handler(state, **arguments)

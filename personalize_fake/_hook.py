@@ -47,7 +47,7 @@ class _Body:
 
 
 class FakeHTTPResponse(AWSResponse):  # type: ignore[misc]
-    """The ``http`` botocore's after-call handlers see; headers are built only when read.
+    """The ``http`` botocore's after-call handlers see; headers and ``raw`` made only when read.
 
     Building botocore's case-insensitive ``HeadersDict`` costs a few µs that
     almost no caller spends: the fast parse path does not need it.
@@ -56,10 +56,20 @@ class FakeHTTPResponse(AWSResponse):  # type: ignore[misc]
     def __init__(self, url: str | None, status_code: int, headers: dict[str, str], body: bytes):
         self.url = url
         self.status_code = status_code
-        self.raw = _Body(body)
         self._content = body
         self._plain_headers = headers
         self._headers: HeadersDict | None = None
+        self._raw: Any = None
+
+    @property
+    def raw(self) -> Any:
+        if self._raw is None:
+            self._raw = _Body(self._content)
+        return self._raw
+
+    @raw.setter
+    def raw(self, value: Any) -> None:
+        self._raw = value
 
     @property
     def headers(self) -> HeadersDict:
