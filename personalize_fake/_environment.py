@@ -12,31 +12,29 @@ is cached in botocore's sessions, so nothing of this outlives the mock.
 from __future__ import annotations
 
 import os
-import threading
+
+from personalize_fake._shared import Shared
 
 NAME = "AWS_EC2_METADATA_DISABLED"
 
-_lock = threading.Lock()
-_holders = 0
 _added = False
 
 
-def hold() -> None:
-    """One more active mock: turn the metadata lookup off if nobody has said otherwise."""
-    global _holders, _added
-    with _lock:
-        _holders += 1
-        if _holders == 1 and NAME not in os.environ:
-            os.environ[NAME] = "true"
-            _added = True
+def _turn_off() -> None:
+    global _added
+    if NAME not in os.environ:
+        os.environ[NAME] = "true"
+        _added = True
 
 
-def release() -> None:
-    """One mock fewer: after the last, remove the variable, unless it was changed since."""
-    global _holders, _added
-    with _lock:
-        _holders -= 1
-        if _holders == 0 and _added:
-            if os.environ.get(NAME) == "true":
-                del os.environ[NAME]
-            _added = False
+def _restore() -> None:
+    """Remove the variable if it was added, unless it was changed since."""
+    global _added
+    if _added and os.environ.get(NAME) == "true":
+        del os.environ[NAME]
+    _added = False
+
+
+METADATA_OFF = Shared(_turn_off, _restore)
+"""Held by every active mock whose settings keep the metadata lookup off."""
+hold, release = METADATA_OFF.hold, METADATA_OFF.release

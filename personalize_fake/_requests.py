@@ -22,10 +22,10 @@ the first start, not with the package.
 from __future__ import annotations
 
 import re
-import threading
 from typing import TYPE_CHECKING, Any, cast
 
 from personalize_fake import _hook
+from personalize_fake._shared import Shared
 
 if TYPE_CHECKING:
     from personalize_fake._front_door import FrontDoor
@@ -44,8 +44,6 @@ _NOT_PERSONALIZE = re.compile(
 _EVERYTHING = re.compile("")
 _METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
 
-_lock = threading.Lock()
-_holders = 0
 _mock: Any = None
 """The fake's RequestsMock, built once its pass-through target is known, and kept."""
 _target: Any = None
@@ -57,30 +55,19 @@ _previous: Any = None
 _front: FrontDoor | None = None
 
 
-def hold() -> None:
-    """One more active mock: the first starts answering Personalize URLs."""
-    global _holders
-    with _lock:
-        _holders += 1
-        if _holders == 1:
-            _arm()
+def _disarm() -> None:
+    """After the last mock: undo the patch (or, if patched over since, pass all on)."""
+    global _send
+    if _send is None:
+        return
+    import requests.adapters
 
-
-def release() -> None:
-    """One mock fewer: after the last, undo the patch (or, if patched over since, pass all on)."""
-    global _holders, _send
-    with _lock:
-        _holders -= 1
-        if _holders or _send is None:
-            return
-        import requests.adapters
-
-        if requests.adapters.HTTPAdapter.send is _send:
-            requests.adapters.HTTPAdapter.send = _previous  # type: ignore[method-assign]
-            _send = None
-        else:
-            _mock.reset()
-            _mock.add_passthru(_EVERYTHING)
+    if requests.adapters.HTTPAdapter.send is _send:
+        requests.adapters.HTTPAdapter.send = _previous  # type: ignore[method-assign]
+        _send = None
+    else:
+        _mock.reset()
+        _mock.add_passthru(_EVERYTHING)
 
 
 def _arm() -> None:
@@ -118,6 +105,11 @@ def _register(mock: Any) -> None:
     for method in _METHODS:
         mock.add_callback(method, ENDPOINT, _answer, content_type=None)
     mock.add_passthru(_NOT_PERSONALIZE)
+
+
+INTERCEPTION = Shared(_arm, _disarm)
+"""Held by every active mock: the first starts answering Personalize URLs."""
+hold, release = INTERCEPTION.hold, INTERCEPTION.release
 
 
 def _answer(request: Any) -> tuple[int, dict[str, str], bytes] | Exception:
