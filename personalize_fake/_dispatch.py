@@ -122,27 +122,9 @@ def bind(op: Operation) -> _Bound:
     )
 
 
-@attrs.frozen
-class _Routes:
-    """The catalog's routes, each to its bound operation (built once per process)."""
-
-    by_target: dict[str, _Bound]
-    by_route: dict[tuple[str, str], _Bound]
-
-
-@functools.cache
-def _routes() -> _Routes:
-    known = catalog()
-    return _Routes(
-        by_target={target: bind(op) for target, op in known.by_target.items()},
-        by_route={route: bind(op) for route, op in known.by_route.items()},
-    )
-
-
 def forget_bindings() -> None:
     """Drop the per-process bindings (for tests that swap a handler in)."""
     bind.cache_clear()
-    _routes.cache_clear()
 
 
 class Dispatcher:
@@ -151,11 +133,10 @@ class Dispatcher:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._catalog: Catalog = catalog()
-        self._routes = _routes()
         self._request_id = RequestIds()
 
-    def route(self, request: WireRequest) -> _Bound:
-        """The bound operation a request is for, or UnknownOperation.
+    def route(self, request: WireRequest) -> Operation:
+        """The operation a request is for, or UnknownOperation.
 
         REST-JSON paths are tried first (JSON 1.1 always posts to ``/``), which
         spares events and runtime calls a case-insensitive header search.
@@ -164,15 +145,15 @@ class Dispatcher:
         if "?" in path:
             path = path.partition("?")[0]
         if path != "/":
-            bound = self._routes.by_route.get((request.method.upper(), path))
-            if bound is not None:
-                return bound
+            op = self._catalog.by_route.get((request.method.upper(), path))
+            if op is not None:
+                return op
         target = header(request.headers, "X-Amz-Target")
         if target is not None:
-            bound = self._routes.by_target.get(target)
-            if bound is None:
+            op = self._catalog.by_target.get(target)
+            if op is None:
                 raise UnknownOperation(f"Unknown operation {target}.")
-            return bound
+            return op
         raise UnknownOperation(f"No Personalize operation at {request.method} {path}.")
 
     def handle(self, request: WireRequest) -> WireResponse:
@@ -180,8 +161,8 @@ class Dispatcher:
         request_id = self._request_id()
         op: Operation | None = None
         try:
-            bound = self.route(request)
-            op = bound.operation
+            op = self.route(request)
+            bound = bind(op)  # built on the operation's first call, not at start-up
             document = self._decode(request.body)
             if bound.valid is not None and not bound.valid(document):
                 validate(op.input_shape, document)
