@@ -51,6 +51,8 @@ class Resource:
     """The dataset group the resource belongs to, if any (it keeps the group from deletion)."""
     doomed: str | None = None
     """A failure the test injected: the creation ends CREATE FAILED with this reason."""
+    tracking_id: str | None = None
+    """The tracking ID it issues, if any (event trackers, Action_Interactions datasets)."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         # attrs.define replaces each class by a slotted copy; only that copy,
@@ -101,9 +103,8 @@ class RegionState:
 
     def add(self, resource: R) -> R:
         self.resources[resource.arn] = resource
-        tracking_id = getattr(resource, "tracking_id", None)
-        if tracking_id is not None:
-            self.tracking_ids[tracking_id] = resource
+        if resource.tracking_id is not None:
+            self.tracking_ids[resource.tracking_id] = resource
         return resource
 
     def tracked(self, cls: type[R], tracking_id: str) -> R | None:
@@ -128,9 +129,8 @@ class RegionState:
         """Forget a resource and its tags (what was recorded stays readable)."""
         self.resources.pop(resource.arn, None)
         self.tags.pop(resource.arn, None)
-        tracking_id = getattr(resource, "tracking_id", None)
-        if tracking_id is not None:
-            self.tracking_ids.pop(tracking_id, None)
+        if resource.tracking_id is not None:
+            self.tracking_ids.pop(resource.tracking_id, None)
 
 
 @attrs.define(eq=False)

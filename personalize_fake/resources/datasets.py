@@ -38,7 +38,6 @@ class Dataset(Resource):
     dataset_group_arn: str
     dataset_type: str
     schema_arn: str
-    tracking_id: str | None = None
 
 
 def _summary(dataset: Dataset) -> dict[str, Any]:
