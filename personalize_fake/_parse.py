@@ -3,12 +3,14 @@
 botocore's parser costs about 50 µs a call, more than the whole budget the fake
 has. A success response's body is JSON the dispatcher just encoded from
 ``document``, so the parsed result is ``document`` walked once against the
-output shape: modeled members only, nulls dropped, timestamps through
-botocore's own timestamp parser, blobs base64-decoded, and for REST-JSON the
-scalar coercions botocore's RestJSONParser applies (``int``, ``float``,
-``ensure_boolean``: a ``score`` of ``1`` arrives as ``1.0``). Errors, which are rare,
-go through botocore's real parser. ``tests/test_parse.py`` proves both agree on
-every output shape of the three services.
+output shape, as botocore walks it: modeled members only, in member order,
+nulls dropped, timestamps through botocore's own timestamp parser, blobs
+base64-decoded, and for REST-JSON the scalar coercions botocore's
+RestJSONParser applies (``int``, ``float``, ``ensure_boolean``: a ``score`` of
+``1`` arrives as ``1.0``). Each structure gets a generated function, built once.
+Errors, which are rare, go through botocore's real parser.
+``tests/test_parse.py`` proves both agree, key order included, on every output
+shape of the three services.
 """
 
 from __future__ import annotations
@@ -103,38 +105,38 @@ def _build(shape: Shape, protocol: str, visiting: set[str]) -> Convert:
 
 
 def _structure(shape: StructureShape, protocol: str, visiting: set[str]) -> Convert:
+    """A function generated for the structure: one ``get`` per member, in member order.
+
+    That is botocore's own walk (so the result's keys come in the same order),
+    with each member's conversion bound as a constant and plain members copied.
+    """
     if shape.is_document_type:
         return _identity
     if shape.name in visiting:  # recursive shape: resolve lazily at call time
         return lambda value: converter(shape, protocol)(value)
     visiting = visiting | {shape.name}
-    wire_names = {
-        member.serialization.get("name", name): name for name, member in shape.members.items()
-    }
-    plain: dict[str, str] = {}
-    converted: dict[str, tuple[str, Convert]] = {}
-    for wire, name in wire_names.items():
-        convert = _build(shape.members[name], protocol, visiting)
+    lines = ["def convert_structure(v):", "    out = {}", "    get = v.get"]
+    constants: dict[str, Convert] = {}
+    for name, member in shape.members.items():
+        wire = member.serialization.get("name", name)
+        convert = _build(member, protocol, visiting)
         if convert is _identity:
-            plain[wire] = name
+            value = "x"
         else:
-            converted[wire] = (name, convert)
-
-    def convert_structure(value: dict[str, Any]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for wire, member in value.items():
-            if member is None:
-                continue
-            name = plain.get(wire)
-            if name is not None:
-                out[name] = member
-                continue
-            found = converted.get(wire)
-            if found is not None:
-                out[found[0]] = found[1](member)
-        return out
-
-    return convert_structure
+            constant = f"_c{len(constants)}"
+            constants[constant] = convert
+            value = f"{constant}(x)"
+        lines += [
+            f"    x = get({wire!r})",
+            "    if x is not None:",
+            f"        out[{name!r}] = {value}",
+        ]
+    lines.append("    return out")
+    namespace: dict[str, Any] = dict(constants)
+    code = compile("\n".join(lines), f"<personalize-fake convert {shape.name}>", "exec")
+    exec(code, namespace)
+    function: Convert = namespace["convert_structure"]
+    return function
 
 
 @functools.cache
@@ -152,16 +154,19 @@ def parse(op: Operation, response: WireResponse, http: AWSResponse) -> dict[str,
     """The parsed result botocore would return for ``response`` (plus RetryAttempts)."""
     if response.status < 300 and (response.document is not None or not response.body):
         convert = _success_converter(op)
-        parsed: dict[str, Any] = convert(response.document or {}) if convert is not None else {}
+        members: dict[str, Any] = convert(response.document or {}) if convert is not None else {}
         headers = response.headers
-        parsed["ResponseMetadata"] = {
+        metadata = {
             "RequestId": headers["x-amzn-requestid"],
             "HTTPStatusCode": response.status,
             "HTTPHeaders": dict(headers),  # the dispatcher's names are lower-case
             "RetryAttempts": 0,
         }
-        return parsed
-    parsed = _botocore_parser(op.protocol).parse(
+        if op.protocol == "json":  # botocore's JSON 1.1 parser adds the metadata last...
+            members["ResponseMetadata"] = metadata
+            return members
+        return {"ResponseMetadata": metadata, **members}  # ...its REST-JSON parser first
+    parsed: dict[str, Any] = _botocore_parser(op.protocol).parse(
         {
             "status_code": response.status,
             "headers": http.headers,

@@ -112,10 +112,13 @@ def both(op: Operation, response: WireResponse) -> tuple[dict[str, Any], dict[st
 
 
 def assert_same(got: Any, expected: Any, path: str = "") -> None:
-    """Equal values of identical types all the way down (``1 == 1.0`` is not enough)."""
+    """Equal values of identical types all the way down (``1 == 1.0`` is not enough).
+
+    Keys must also come in the same order, so a result prints as botocore's does.
+    """
     assert type(got) is type(expected), f"{path or '<top>'}: {got!r} != {expected!r}"
     if isinstance(expected, dict):
-        assert got.keys() == expected.keys(), f"{path or '<top>'}: keys differ"
+        assert list(got) == list(expected), f"{path or '<top>'}: keys differ or are out of order"
         for key in expected:
             assert_same(got[key], expected[key], f"{path}.{key}")
     elif isinstance(expected, list):
