@@ -12,6 +12,7 @@ about half the cost of a tree of closures on a 10-event PutEvents.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -70,12 +71,20 @@ class _Source:
         return "(" + " and ".join(parts) + ")"
 
     def _bounds(self, measure: str, meta: dict[str, Any]) -> list[str]:
-        bounds = []
-        if meta.get("min") is not None:
-            bounds.append(f"{measure} >= {self.constant(meta['min'])}")
-        if meta.get("max") is not None:
-            bounds.append(f"{measure} <= {self.constant(meta['max'])}")
-        return bounds
+        """One chained comparison (``measure`` is computed once), numbers written in."""
+        low, high = meta.get("min"), meta.get("max")
+        if low is not None and high is not None:
+            return [f"{self._number(low)} <= {measure} <= {self._number(high)}"]
+        if low is not None:
+            return [f"{measure} >= {self._number(low)}"]
+        if high is not None:
+            return [f"{measure} <= {self._number(high)}"]
+        return []
+
+    def _number(self, value: Any) -> str:
+        if type(value) is int or (type(value) is float and math.isfinite(value)):
+            return repr(value)
+        return self.constant(value)
 
     def function(self, shape: Shape) -> str:
         """The name of the generated function checking ``shape`` (generated once)."""
@@ -124,7 +133,10 @@ class _Source:
             return [*body, "    return True"]
         body += ["    for k, m in v.items():", "        if m is None:", "            continue"]
         keyword = "if"
-        for member, target in shape.members.items():
+        required = set(shape.required_members)
+        # Required members first: every request has them, so the chain ends sooner.
+        ordered = sorted(shape.members.items(), key=lambda item: item[0] not in required)
+        for member, target in ordered:
             body += [
                 f"        {keyword} k == {member!r}:",
                 f"            if not {self.test(target, 'm')}:",
