@@ -12,7 +12,7 @@ import functools
 import itertools
 import logging
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -38,22 +38,17 @@ REST_JSON = "application/json"
 DEFAULT_REGION = "us-east-1"
 
 
-class RequestIds:
-    """UUID4-shaped request IDs: a random prefix per dispatcher and a counter.
+def request_ids() -> Callable[[], str]:
+    """A source of UUID4-shaped request IDs: a random prefix per source and a counter.
 
-    Unique within a fake and unlikely to repeat across fakes, at a fifth of
-    ``uuid.uuid4``'s cost, which every call would pay.
+    Unique within a fake and unlikely to repeat across fakes, at a fraction of
+    ``uuid.uuid4``'s cost, which every call would pay: the counter is formatted
+    by ``map`` and ``str.format`` in C, with no Python frame per ID. (Its 12 hex
+    digits run out after 2**48 IDs.)
     """
-
-    def __init__(self) -> None:
-        text = secrets.token_hex(10)
-        self._prefix = (
-            f"{text[:8]}-{text[8:12]}-4{text[13:16]}-{'89ab'[int(text[16], 16) % 4]}{text[17:20]}-"
-        )
-        self._count = itertools.count()
-
-    def __call__(self) -> str:
-        return f"{self._prefix}{next(self._count) & 0xFFFFFFFFFFFF:012x}"
+    text = secrets.token_hex(10)
+    prefix = f"{text[:8]}-{text[8:12]}-4{text[13:16]}-{'89ab'[int(text[16], 16) % 4]}{text[17:20]}-"
+    return map(f"{prefix}{{:012x}}".format, itertools.count()).__next__
 
 
 @attrs.define
@@ -133,7 +128,7 @@ class Dispatcher:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._catalog: Catalog = catalog()
-        self._request_id = RequestIds()
+        self._request_id = request_ids()
 
     def route(self, request: WireRequest) -> Operation:
         """The operation a request is for, or UnknownOperation.

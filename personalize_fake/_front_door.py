@@ -17,11 +17,11 @@ from personalize_fake._dispatch import (
     JSON_11,
     REST_JSON,
     Dispatcher,
-    RequestIds,
     WireRequest,
     WireResponse,
     error_response,
     header,
+    request_ids,
 )
 
 MAX_BODY = 10 * 1024 * 1024
@@ -58,7 +58,7 @@ class FrontDoor:
 
     def __init__(self, dispatcher: Dispatcher | None = None) -> None:
         self.dispatcher = dispatcher
-        self._request_id = RequestIds()
+        self._request_id = request_ids()
 
     def answer(
         self,
