@@ -73,10 +73,11 @@ Serve to first answer
     the printed URL, the client's making, and the time to the first answer.
 Fresh mock
     Each iteration starts a fresh mock, makes a client with ``boto3.client``,
-    makes one ``create_schema`` call and stops the mock. The floor does what
-    any such test must: ``boto3.client``, a ``Stubber`` with one queued
-    answer, the call; no fake could cost less, so moto/floor is the highest
-    moto/fake ratio any fake can reach. The first iteration in a process pays
+    makes one ``create_schema`` call and stops the mock. The floor is the same
+    test written with botocore's own tools: ``boto3.client``, a ``Stubber``
+    with one queued answer, the call. Nearly all of it is ``boto3.client`` and
+    botocore's first call, which every contender pays, so moto/floor is about
+    the highest moto/fake any fake can show. The first iteration in a process pays
     the model loading the others reuse; it is shown apart as "cold". Figures
     are medians of the other iterations, in two regimes, each a case of its
     own: "steady" leaves the collector to run as it does in a test suite (the
@@ -1053,7 +1054,7 @@ def _fresh_section(
     if with_moto:
         ratios += [
             ("moto/fake", "moto", "fake"),
-            ("moto/floor (best any fake can do)", "moto", "stubber"),
+            ("moto/floor (about the best a fake can show)", "moto", "stubber"),
         ]
     for label, top, bottom in ratios:
         row = [label]
