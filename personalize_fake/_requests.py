@@ -12,11 +12,11 @@ starts, stops and resets); the last to stop puts the previous ``send`` back.
 Its pass-through goes to whatever ``HTTPAdapter.send`` was in place when it
 started, so a ``responses`` mock the user started *before* still answers
 everything but Personalize; one started *after* is outermost and answers
-everything itself. If the last mock stops
-while such a later patch is still in place, undoing ours would undo theirs, so
-ours stays where it is, passing everything on, until a mock starts again or a
-stop finds it on top. ``responses`` (and with it ``requests``) is imported at
-the first start, not with the package.
+everything itself. If the last mock stops while such a later patch is still in
+place, undoing ours would undo theirs, so ours stays where it is, passing
+everything on; the next mock makes it answer again if it is back on top, and
+otherwise puts a new patch on top of whatever is there. ``responses`` (and with
+it ``requests``) is imported at the first start, not with the package.
 """
 
 from __future__ import annotations
@@ -45,23 +45,34 @@ _EVERYTHING = re.compile("")
 _METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
 
 _mock: Any = None
-"""The fake's RequestsMock, built once its pass-through target is known, and kept."""
+"""The fake's RequestsMock, kept for the next mock while it may be reused."""
 _target: Any = None
 """The ``send`` it passes other URLs on to (what was in place when it was built)."""
 _send: Any = None
-"""Its patch function, while it is patched in (armed, or passing all through)."""
+"""Its patch function, from arming until the last mock stops with it on top.
+
+Set after the last stop only when a later patch covered it: it is then left
+in place, passing everything on, and the next arm looks at where it stands.
+"""
 _previous: Any = None
 """What ``_send`` replaced, put back when the last mock stops."""
 _front: FrontDoor | None = None
 
 
 def _disarm() -> None:
-    """After the last mock: undo the patch (or, if patched over since, pass all on)."""
-    global _send
+    """After the last mock: undo the patch (or, if patched over since, pass all on).
+
+    Either way the mock forgets the calls it saw: responses records every one,
+    and a kept mock would otherwise hold every test's requests for good.
+    """
+    global _send, _mock
     if _send is None:
         return
     import requests.adapters
 
+    _mock.calls.reset()
+    for registered in _mock.registered():
+        registered.calls.reset()
     if requests.adapters.HTTPAdapter.send is _send:
         requests.adapters.HTTPAdapter.send = _previous  # type: ignore[method-assign]
         _send = None
@@ -73,16 +84,20 @@ def _disarm() -> None:
 def _arm() -> None:
     """Patch ``HTTPAdapter.send`` by assignment (``responses.start`` costs far more per mock).
 
-    The mock and its registrations are reused while what it passes on to is
-    still what would be replaced; they are redone only after passing all on.
+    The mock and its registrations are reused while it would pass on to what
+    it replaces. A mock left passing all on answers again only if it is back on
+    top; one still under another patch, or since unpatched by someone else, is
+    left alone and a new one goes on top of whatever is in place now.
     """
     global _mock, _target, _send, _previous, _front
     import requests.adapters
 
-    if _send is not None:  # still patched in under a later patch, passing all on
-        _register(_mock)
-        return
     current = requests.adapters.HTTPAdapter.send
+    if _send is not None:
+        if current is _send:  # the patch over it has gone: answer again
+            _register(_mock)
+            return
+        _mock = _send = None  # leave it passing all on wherever it still is
     if _mock is None or _target is not current:
         import responses
 

@@ -18,7 +18,7 @@ import requests.adapters
 import responses
 from test_server import AUTH, JSON_11, SAME_ANSWER_CASES, SIGNED, _without_request_id, send
 
-from personalize_fake import PersonalizeFake, mock_personalize
+from personalize_fake import PersonalizeFake, _requests, mock_personalize
 from personalize_fake._requests import ENDPOINT
 from personalize_fake.server import serving
 
@@ -179,6 +179,28 @@ class TestPassThrough:
             listed = requests.post(CONTROL, json={}, headers=headers("ListSchemas"))
             assert listed.json() == {"schemas": []}
         # ...and now send is the original again (checked after every test)
+
+    def test_users_mock_stopped_while_the_fake_runs(self) -> None:
+        """A responses mock started before the fake and stopped inside it takes the fake's patch
+        with it (its stop restores the send it found); the next mock patches again."""
+        users_mock = responses.RequestsMock()
+        users_mock.start()
+        mock = mock_personalize()
+        mock.start()
+        users_mock.stop()
+        mock.stop()
+        with mock_personalize():
+            listed = requests.post(CONTROL, json={}, headers=headers("ListSchemas"))
+            assert listed.json() == {"schemas": []}
+
+    def test_no_requests_are_kept_after_the_last_mock(self) -> None:
+        """responses records every call it sees; the kept mock forgets them at the last stop."""
+        for _ in range(3):
+            with mock_personalize():
+                requests.post(CONTROL, json={}, headers=headers("ListSchemas"))
+        kept = _requests._mock
+        assert len(kept.calls) == 0
+        assert all(len(registered.calls) == 0 for registered in kept.registered())
 
     def test_mocks_stopped_out_of_order(self) -> None:
         """Two mocks stopped in the order they started: the later one answers until it stops."""
