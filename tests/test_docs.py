@@ -10,6 +10,8 @@ from pathlib import Path
 
 import botocore
 import pytest
+import requests  # noqa: F401  (see below)
+import responses  # noqa: F401
 from botocore import xform_name
 
 from personalize_fake import _coverage
@@ -18,6 +20,10 @@ from personalize_fake._registry import load_handlers
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 OPERATIONS_MD = DOCS / "operations.md"
+
+# requests and responses are imported here, not first inside an example: pytester's
+# in-process runs drop the modules imported during them, and a requests imported
+# again would no longer match the http.cookiejar classes it checks against.
 
 HANDLERS = load_handlers()
 OPERATIONS = {op.python_name: op for op in catalog().operations()}
