@@ -16,6 +16,15 @@ GONE = "DELETED"
 """What :func:`advance` reports once a deleting resource has disappeared."""
 
 
+def _touch(resource: Resource) -> None:
+    """A change moves ``lastUpdatedDateTime`` on by at least the millisecond times count in.
+
+    Steps of a polling loop can fall within one millisecond; each must still
+    show a later time than the last, as the service's (minutes apart) do.
+    """
+    resource.updated = max(now(), round(resource.updated + 0.001, 3))
+
+
 def begin_create(state: RegionState, resource: Resource) -> None:
     """Give a new resource its first status: the chain's start, or its end when instant.
 
@@ -58,7 +67,7 @@ def advance(state: RegionState, resource: Resource) -> str:
                     fail(resource, resource.doomed)
                     return resource.status
                 resource.status = chain[position + 1]
-                resource.updated = now()
+                _touch(resource)
                 return resource.status
             if chain is resource.DELETE_CHAIN:
                 state.remove(resource)
@@ -74,7 +83,7 @@ def fail(resource: Resource, reason: str, *, force: bool = False) -> None:
         )
     resource.status = CREATE_FAILED
     resource.failure_reason = reason
-    resource.updated = now()
+    _touch(resource)
 
 
 def require_active(resource: Resource) -> None:
@@ -97,4 +106,4 @@ def begin_delete(state: RegionState, resource: Resource) -> None:
         state.remove(resource)
     else:
         resource.status = resource.DELETE_CHAIN[0]
-        resource.updated = now()
+        _touch(resource)

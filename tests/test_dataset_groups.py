@@ -68,6 +68,21 @@ class TestDescribe:
         ]
         assert seen == ["CREATE PENDING", "CREATE IN_PROGRESS", "ACTIVE", "ACTIVE"]
 
+    def test_each_status_change_moves_last_updated_on(self, personalize: Any) -> None:
+        """lastUpdatedDateTime grows with every step, even within one millisecond of polling."""
+        personalize.create_dataset_group(name="shop")
+        described = [
+            personalize.describe_dataset_group(datasetGroupArn=ARN)["datasetGroup"]
+            for _ in range(3)
+        ]
+        assert [d["status"] for d in described] == [
+            "CREATE PENDING",
+            "CREATE IN_PROGRESS",
+            "ACTIVE",
+        ]
+        updated = [d["lastUpdatedDateTime"] for d in described]
+        assert described[0]["creationDateTime"] == updated[0] < updated[1] < updated[2]
+
     def test_fields(self, personalize: Any) -> None:
         """Describe shows name, ARN, status and timestamps as datetimes."""
         personalize.create_dataset_group(name="shop")
