@@ -8,7 +8,9 @@ each resource is written by name, and read back through the class's own
 Values JSON cannot hold are tagged one-key objects: ``{"!datetime": iso}``,
 ``{"!bytes": base64}``, ``{"!tuple": [...]}``, ``{"!items": [[key, value], ...]}``
 (a dict whose keys are not all plain strings) and
-``{"!kind": "dataset", "fields": {...}}`` (an attrs instance).
+``{"!kind": "dataset", "fields": {...}}`` (an attrs instance). A field that
+holds ``None`` and defaults to ``None`` is left out, so adding such a field
+never keeps an older version from reading a newer file.
 
 Writes are atomic (a temporary file beside the target, then ``os.replace``)
 and batched: :class:`Saver` writes at most one ``delay`` after a change, and
@@ -78,11 +80,14 @@ def _encode(value: Any, store: Store) -> Any:
         kind = type(value).KIND
     else:
         raise TypeError(f"personalize-fake cannot persist a {type(value).__name__}: {value!r}")
-    fields = {
-        f.name: _encode(getattr(value, f.name), store)
-        for f in attrs.fields(type(value))
-        if getattr(value, f.name) is not store  # the back-reference of a region
-    }
+    fields = {}
+    for f in attrs.fields(type(value)):
+        member = getattr(value, f.name)
+        if member is store:  # the back-reference of a region
+            continue
+        if member is None and f.default is None:  # the default: an older reader may lack it
+            continue
+        fields[f.name] = _encode(member, store)
     return {"!kind": kind, "fields": fields}
 
 

@@ -717,6 +717,33 @@ class TestStateFile:
         for state in copy.store.regions.values():
             assert state.store is copy.store
 
+    def test_fields_at_their_none_default_are_left_out(self) -> None:
+        """An optional field that is None is not written, so older readers can load the file."""
+        fake = PersonalizeFake(Settings(lifecycle="instant"))
+        target = {"X-Amz-Target": "AmazonPersonalize.CreateDatasetGroup"}
+        fake.handle(WireRequest("POST", "/", target, b'{"name":"g"}'))
+        written = json.loads(json.dumps(_persistence.snapshot(fake.store)))
+        (group,) = _kinds(written, "dataset-group")
+        assert group["name"] == "g"
+        assert "tracking_id" not in group and "failure_reason" not in group
+        copy = PersonalizeFake(fake.settings)
+        _persistence.restore(copy.store, written)
+        assert _persistence.snapshot(copy.store) == written
+
+
+def _kinds(document: Any, kind: str) -> list[dict[str, Any]]:
+    """The written fields of every ``kind`` instance anywhere in a state document."""
+    found: list[dict[str, Any]] = []
+    if isinstance(document, dict):
+        if document.get("!kind") == kind:
+            found.append(document["fields"])
+        for value in document.values():
+            found += _kinds(value, kind)
+    elif isinstance(document, list):
+        for value in document:
+            found += _kinds(value, kind)
+    return found
+
 
 def test_a_server_never_stopped_does_not_hang_interpreter_exit(tmp_path: Path) -> None:
     """A serving() block left open (a crashed test) lets the interpreter exit, not hang."""
