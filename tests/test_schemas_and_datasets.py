@@ -140,6 +140,7 @@ class TestDatasets:
             ("Users", ("USER_ID",)),
             ("Items", ("ITEM_ID",)),
             ("Items", ("USER_ID", "GENRE")),
+            ("Actions", ("ACTION_ID",)),
             ("Action_Interactions", ("USER_ID", "ACTION_ID", "TIMESTAMP")),
         ],
     )

@@ -35,8 +35,9 @@ REQUIRED_TYPES = {
 }
 """The Avro type each required field must have (not nullable: every record needs it)."""
 
-METADATA_REQUIRED = frozenset({"USERS", "ITEMS"})
-"""Dataset types whose schema needs at least one field besides its id."""
+METADATA_REQUIRED = frozenset({"USERS", "ITEMS", "ACTIONS"})
+"""Dataset types whose schema needs at least one metadata field besides its id (developer guide:
+custom dataset and schema requirements; Actions dataset schema requirements)."""
 
 
 @attrs.define(eq=False, kw_only=True)
