@@ -20,6 +20,15 @@ def group(personalize: Any, personalize_fake: PersonalizeFake) -> str:
     return GROUP
 
 
+@pytest.fixture
+def other_group(personalize: Any, personalize_fake: PersonalizeFake) -> str:
+    """A second ACTIVE dataset group, ``other``."""
+    personalize.create_dataset_group(name="other")
+    other = GROUP.replace("shop", "other")
+    personalize_fake.settle(other)
+    return other
+
+
 class TestCreate:
     def test_arn_and_tracking_id(self, personalize: Any, group: str) -> None:
         """The ARN ends in 8 lowercase hex digits, not the name; the tracking ID is a UUID4."""
@@ -51,24 +60,18 @@ class TestCreate:
             with pytest.raises(client.exceptions.LimitExceededException):
                 client.create_event_tracker(name="app", datasetGroupArn=GROUP)
 
-    def test_name_unique(
-        self, personalize: Any, group: str, personalize_fake: PersonalizeFake
-    ) -> None:
+    def test_name_unique(self, personalize: Any, group: str, other_group: str) -> None:
         """Tracker names are unique in an account and region."""
-        personalize.create_dataset_group(name="other")
-        other = GROUP.replace("shop", "other")
-        personalize_fake.settle(other)
+        other = other_group
         personalize.create_event_tracker(name="web", datasetGroupArn=group)
         with pytest.raises(personalize.exceptions.ResourceAlreadyExistsException):
             personalize.create_event_tracker(name="web", datasetGroupArn=other)
 
     def test_taken_name_is_reported_before_the_group_rule(
-        self, personalize: Any, group: str, personalize_fake: PersonalizeFake
+        self, personalize: Any, group: str, other_group: str
     ) -> None:
         """A name taken on another group is ResourceAlreadyExists naming that tracker."""
-        personalize.create_dataset_group(name="other")
-        other = GROUP.replace("shop", "other")
-        personalize_fake.settle(other)
+        other = other_group
         personalize.create_event_tracker(name="first", datasetGroupArn=group)
         taken = personalize.create_event_tracker(name="taken", datasetGroupArn=other)
         with pytest.raises(personalize.exceptions.ResourceAlreadyExistsException) as exc:

@@ -112,10 +112,10 @@ def recorded(n: int, tracking_id: str, session_id: str = "s1", **extra: Any) -> 
     return {"trackingId": tracking_id, "sessionId": session_id, **event(n), **extra}
 
 
-def put_rejected(events: Any, tracking_id: str) -> str:
-    """Put one event that must be refused with InvalidInput (400); return the message."""
+def put_rejected(events: Any, tracking_id: str, index: int = 0) -> str:
+    """Put ``event(index)``, which must be refused with InvalidInput (400); return the message."""
     with pytest.raises(ClientError) as info:
-        events.put_events(trackingId=tracking_id, sessionId="s1", eventList=[event(0)])
+        events.put_events(trackingId=tracking_id, sessionId="s1", eventList=[event(index)])
     return assert_error(info, "InvalidInputException", 400)
 
 
@@ -388,10 +388,7 @@ class TestPutEventsRejects:
 
     def test_unknown_tracking_id(self, events: Any, personalize_fake: PersonalizeFake) -> None:
         """A tracking ID no tracker has is a 400 that names it."""
-        with pytest.raises(ClientError) as info:
-            events.put_events(trackingId="no-such-id", sessionId="s1", eventList=[event(0)])
-
-        assert "no-such-id" in assert_error(info, "InvalidInputException", 400)
+        assert "no-such-id" in put_rejected(events, "no-such-id")
         assert personalize_fake.events("no-such-id") == []
 
     def test_tracking_id_of_another_region(
@@ -401,10 +398,7 @@ class TestPutEventsRejects:
         tracking_id = ready_tracking_id(personalize)
         west = boto3.client("personalize-events", region_name="us-west-2")
 
-        with pytest.raises(ClientError) as info:
-            west.put_events(trackingId=tracking_id, sessionId="s1", eventList=[event(0)])
-
-        assert_error(info, "InvalidInputException", 400)
+        put_rejected(west, tracking_id)
         assert personalize_fake.events(tracking_id) == []
 
     def test_tracking_id_of_another_account(
@@ -416,11 +410,9 @@ class TestPutEventsRejects:
         with mock_personalize(account_id=OTHER_ACCOUNT, lifecycle="instant") as other:
             own = ready_tracking_id(personalize)
             events.put_events(trackingId=own, sessionId="s1", eventList=[event(0)])
-            with pytest.raises(ClientError) as info:
-                events.put_events(trackingId=tracking_id, sessionId="s1", eventList=[event(1)])
+            put_rejected(events, tracking_id, 1)
             assert other.events(own) == [recorded(0, own)]
 
-        assert_error(info, "InvalidInputException", 400)
         assert personalize_fake.events(tracking_id) == []
         events.put_events(trackingId=tracking_id, sessionId="s1", eventList=[event(2)])
         assert personalize_fake.events(tracking_id) == [recorded(2, tracking_id)]
@@ -435,10 +427,7 @@ class TestPutEventsRejects:
         events.put_events(trackingId=tracking_id, sessionId="s1", eventList=[event(0)])
 
         personalize.delete_event_tracker(eventTrackerArn=tracker_arn)
-        with pytest.raises(ClientError) as info:
-            events.put_events(trackingId=tracking_id, sessionId="s1", eventList=[event(1)])
-
-        assert_error(info, "InvalidInputException", 400)
+        put_rejected(events, tracking_id, 1)
         assert personalize_fake.events(tracking_id) == [recorded(0, tracking_id)]
 
     def test_group_without_interactions_dataset(
