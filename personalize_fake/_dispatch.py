@@ -24,12 +24,11 @@ from personalize_fake._errors import (
     ServiceError,
     UnknownOperation,
 )
-from personalize_fake._fastcheck import Ok, quick
 from personalize_fake._json import decode, encode
 from personalize_fake._model import Catalog, Operation, catalog
 from personalize_fake._registry import Handler, load_handlers
 from personalize_fake._store import Store
-from personalize_fake._validation import validate
+from personalize_fake._validation import validator
 
 log = logging.getLogger("personalize_fake")
 
@@ -88,8 +87,8 @@ class _Bound:
     handler: Handler | None
     keywords: dict[str, str]
     content_type: str
-    valid: Ok | None
-    """The input shape's yes/no check (messages are built only when it says no)."""
+    validate: Callable[[dict[str, Any]], None] | None
+    """The input shape's validation (None: the operation takes no input)."""
 
 
 def header(headers: Mapping[str, str], name: str) -> str | None:
@@ -113,7 +112,7 @@ def bind(op: Operation) -> _Bound:
         handler=load_handlers().get(op.python_name),
         keywords={name: xform_name(name) for name in members},
         content_type=JSON_11 if op.protocol == "json" else REST_JSON,
-        valid=quick(op.input_shape) if op.input_shape is not None else None,
+        validate=validator(op.input_shape) if op.input_shape is not None else None,
     )
 
 
@@ -159,8 +158,8 @@ class Dispatcher:
             op = self.route(request)
             bound = bind(op)  # built on the operation's first call, not at start-up
             document = self._decode(request.body)
-            if bound.valid is not None and not bound.valid(document):
-                validate(op.input_shape, document)
+            if bound.validate is not None:
+                bound.validate(document)
             if bound.handler is None:
                 raise NotImplementedOperation(op.service, op.name)
             keywords = bound.keywords

@@ -1,6 +1,6 @@
 """The yes/no pass of validation, generated as Python source per input shape.
 
-Almost every request is valid, so :func:`personalize_fake._validation.validate`
+Almost every request is valid, so :func:`personalize_fake._validation.validator`
 first asks only *whether* a document is valid; the path-and-message building
 check runs only for a bad one. This pass applies the same rules (types,
 required members, lengths, patterns, enums, ranges) but as one generated

@@ -65,14 +65,25 @@ def message(problems: Problems) -> str:
 
 def validate(shape: Shape | None, document: dict[str, Any]) -> None:
     """Raise :class:`InvalidInput` naming every violation of ``shape`` in ``document``."""
-    if shape is None:
-        return
-    if quick(shape)(document):
-        return
-    problems: Problems = []
-    compiled(shape)(document, "", problems)
-    if problems:
-        raise InvalidInput(message(problems))
+    if shape is not None:
+        validator(shape)(document)
+
+
+@functools.cache
+def validator(shape: Shape) -> Callable[[dict[str, Any]], None]:
+    """The validation of one input shape, built once: the generated yes/no pass, and
+    the message-building check only when that pass says no (almost never)."""
+    ok = quick(shape)
+
+    def check(document: dict[str, Any]) -> None:
+        if ok(document):
+            return
+        problems: Problems = []
+        compiled(shape)(document, "", problems)
+        if problems:
+            raise InvalidInput(message(problems))
+
+    return check
 
 
 @functools.cache
