@@ -24,7 +24,7 @@ from typing import Any
 
 from botocore.awsrequest import AWSResponse
 from botocore.model import ListShape, MapShape, Shape, StructureShape
-from botocore.parsers import ResponseParser, create_parser
+from botocore.parsers import ResponseParser, RestJSONParser, create_parser
 from botocore.utils import ensure_boolean, parse_timestamp
 from dateutil.tz import tzlocal
 
@@ -34,13 +34,20 @@ from personalize_fake._model import Operation
 Convert = Callable[[Any], Any]
 
 _REST_SCALARS: dict[str, Convert] = {
-    "integer": int,
-    "long": int,
-    "float": float,
-    "double": float,
-    "boolean": ensure_boolean,
+    type_name: convert
+    for type_name, convert in (
+        ("integer", int),
+        ("long", int),
+        ("float", float),
+        ("double", float),
+        ("boolean", ensure_boolean),
+    )
+    if f"_handle_{type_name}" in vars(RestJSONParser)
 }
-"""What botocore's REST-JSON parser does to scalars (its JSON 1.1 parser keeps them as they are)."""
+"""What the installed botocore's REST-JSON parser does to scalars (its JSON 1.1 parser keeps
+them as they are). Read from the parser class, not assumed: botocore 1.34 coerces
+only integers, newer releases floats and booleans too; the fast path must give what the
+installed botocore gives."""
 
 
 def _identity(value: Any) -> Any:

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from support import on_wire
 
 from personalize_fake import PersonalizeFake, WireRequest, mock_personalize
 
@@ -109,7 +110,9 @@ def event(n: int = 0, **extra: Any) -> dict[str, Any]:
 
 def recorded(n: int, tracking_id: str, session_id: str = "s1", **extra: Any) -> dict[str, Any]:
     """What the handle shows for ``event(n)`` sent with ``tracking_id`` and ``session_id``."""
-    return {"trackingId": tracking_id, "sessionId": session_id, **event(n), **extra}
+    sent = event(n)
+    sent["sentAt"] = on_wire(sent["sentAt"])
+    return {"trackingId": tracking_id, "sessionId": session_id, **sent, **extra}
 
 
 def put_rejected(events: Any, tracking_id: str, index: int = 0) -> str:
@@ -166,7 +169,13 @@ class TestPutEvents:
         assert response["ResponseMetadata"]["HTTPHeaders"]["content-length"] == "0"
         assert set(response) == {"ResponseMetadata"}
         assert personalize_fake.events(tracking_id) == [
-            {"trackingId": tracking_id, "userId": "u1", "sessionId": "s1", **sent}
+            {
+                "trackingId": tracking_id,
+                "userId": "u1",
+                "sessionId": "s1",
+                **sent,
+                "sentAt": on_wire(T0),
+            }
         ]
 
     def test_sent_at_is_converted_to_utc(
@@ -777,8 +786,12 @@ class TestPutActionInteractions:
 
         assert response["ResponseMetadata"]["HTTPStatusCode"] == 200
         assert personalize_fake.action_interactions(tracking_id) == [
-            {"trackingId": tracking_id, **first},
-            {"trackingId": tracking_id, **interaction(1, eventType="Viewed")},
+            {"trackingId": tracking_id, **first, "timestamp": on_wire(first["timestamp"])},
+            {
+                "trackingId": tracking_id,
+                **interaction(1, eventType="Viewed"),
+                "timestamp": on_wire(interaction(1)["timestamp"]),
+            },
         ]
 
     def test_event_tracker_tracking_id_is_404(

@@ -183,22 +183,23 @@ class TestSuccess:
         assert created.timestamp() == pytest.approx(1554304597.806)
 
     def test_rest_json_numbers_are_coerced_like_botocore(self) -> None:
-        """A runtime score sent as an integer reaches the caller as a float."""
+        """A runtime score sent as an integer reaches the caller as the installed botocore
+        makes it (a float from the releases whose REST-JSON parser coerces floats)."""
         op = catalog().operation("personalize-runtime", "GetRecommendations")
         doc = {"itemList": [{"itemId": "i", "score": 1}], "recommendationId": "r"}
         fast, expected = both(op, wire(op, 200, doc))
         assert_same(fast, expected)
         assert fast["itemList"][0]["score"] == 1.0
-        assert isinstance(fast["itemList"][0]["score"], float)
+        assert type(fast["itemList"][0]["score"]) is type(expected["itemList"][0]["score"])
 
     def test_result_does_not_alias_the_document(self) -> None:
         """Mutating a parsed result cannot reach the document the fake answered with."""
         op = catalog().operation("personalize-runtime", "GetRecommendations")
-        doc = {"itemList": [{"itemId": "i", "metadata": {"k": "v"}, "reason": ["a"]}]}
+        doc = {"itemList": [{"itemId": "i", "metadata": {"k": "v"}}]}
         fast, _ = both(op, wire(op, 200, doc))
         fast["itemList"][0]["metadata"]["k"] = "changed"
-        fast["itemList"][0]["reason"].append("b")
-        assert doc == {"itemList": [{"itemId": "i", "metadata": {"k": "v"}, "reason": ["a"]}]}
+        fast["itemList"].append({"itemId": "j"})
+        assert doc == {"itemList": [{"itemId": "i", "metadata": {"k": "v"}}]}
 
     @pytest.mark.parametrize("op", WITH_OUTPUT[:1] + WITH_OUTPUT[-1:], ids=_id)
     def test_body_without_document_goes_through_botocore(self, op: Operation) -> None:

@@ -938,7 +938,7 @@ class TestValidatorProperties:
         assert sum(marker in rule for _, rule in found) == 1, case.id
 
     @PROPERTY
-    @given(st.text(max_size=20), st.sampled_from(sorted(SAMPLES)))
+    @given(st.text(max_size=20), st.sampled_from(sorted(PATTERN_SHAPES)))
     def test_pattern_check_is_fullmatch(self, value: str, pattern: str) -> None:
         """A pattern problem is reported iff the translated pattern does not fullmatch."""
         shape = PATTERN_SHAPES[pattern]
