@@ -182,27 +182,34 @@ def to_regex(dfa: Dfa) -> str | None:
 
 
 class DfaMatcher:
-    """Runs a DFA in Python, one step per character (runs of a self-loop and forced
-    literal chains at C speed)."""
+    """Runs a DFA in Python, one step per character, except that a self-loop's run
+    is skipped by a compiled ``[loop]*`` and a forced literal chain (``arn:aws``)
+    is one ``str.startswith``.
+
+    Each state's next state is looked up by character in a dict, filled for ASCII
+    up front and for other characters as they are met (up to ``_MEMO`` of them;
+    past that, a bisection of the DFA's interval bounds).
+    """
+
+    _MEMO = 4096
 
     def __init__(self, dfa: Dfa) -> None:
-        points = sorted(
-            {0} | {p for m in dfa.moves for r, _ in m for a, b in r for p in (a, b + 1)}
-        )
-        self._bounds = [p for p in points if p <= TOP]
-        self._table: list[list[int]] = []
+        points = {0} | {p for m in dfa.moves for r, _ in m for a, b in r for p in (a, b + 1)}
+        self._bounds = sorted(p for p in points if p <= TOP)
+        self._targets: list[list[int]] = []  # per state, per interval of _bounds
+        self._rows: list[dict[str, int] | None] = []  # None: a forced literal chain
         self._skips: list[Callable[[str, int], re.Match[str] | None] | None] = []
-        self._chains: list[tuple[str, int] | None] = []
+        self._chains: list[tuple[str, int]] = []
         self._accepting = list(dfa.accepting)
         writer = _Writer(dfa)
         for state, moves in enumerate(dfa.moves):
-            row = [-1] * len(self._bounds)
+            targets = [-1] * len(self._bounds)
             for ranges, target in moves:
                 for low, high in ranges:
                     first = bisect_right(self._bounds, low) - 1
                     last = bisect_right(self._bounds, high) - 1
-                    row[first : last + 1] = [target] * (last - first + 1)
-            self._table.append(row)
+                    targets[first : last + 1] = [target] * (last - first + 1)
+            self._targets.append(targets)
             loop = dfa.loop(state)
             self._skips.append(re.compile(char_class(loop) + "*").match if loop else None)
             chain, end = "", state
@@ -212,20 +219,30 @@ class DfaMatcher:
                     break
                 chain += chr(low)
                 end = step[1]
-            self._chains.append((chain, end) if len(chain) > 1 else None)
+            self._chains.append((chain, end))
+            ascii_row = {chr(c): self._lookup(state, c) for c in range(128)}
+            self._rows.append(ascii_row if len(chain) < 2 else None)
+
+    def _lookup(self, state: int, code: int) -> int:
+        return self._targets[state][bisect_right(self._bounds, code) - 1]
 
     def fullmatch(self, value: str) -> bool | None:
-        bounds, table, skips, chains = self._bounds, self._table, self._skips, self._chains
+        rows, skips = self._rows, self._skips
         state, position, size = 0, 0, len(value)
         while position < size:
-            chain = chains[state]
-            if chain is not None:
-                if not value.startswith(chain[0], position):
+            row = rows[state]
+            if row is None:
+                text, state = self._chains[state]
+                if not value.startswith(text, position):
                     return None
-                position += len(chain[0])
-                state = chain[1]
+                position += len(text)
                 continue
-            target = table[state][bisect_right(bounds, ord(value[position])) - 1]
+            char = value[position]
+            target = row.get(char)
+            if target is None:
+                target = self._lookup(state, ord(char))
+                if len(row) < self._MEMO:
+                    row[char] = target
             if target < 0:
                 return None
             position += 1

@@ -210,8 +210,10 @@ HAND_PATTERNS = [
     "(?:a$)?",
     "[\n]a",
     "(?s).a",
+    "[\u00e0-\u00ff]+b",
+    "[^é]*é",
 ]
-SMALL = "abc\nd"
+SMALL = "abcd\né"
 ALL_SHORT = ["".join(p) for n in range(6) for p in itertools.product(SMALL, repeat=n)]
 
 
