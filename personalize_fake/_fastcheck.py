@@ -70,7 +70,7 @@ class _Source:
 
     def matcher(self, pattern: str) -> str:
         """The name of a pattern's ``fullmatch``. The matcher is built on the first value
-        it sees (a pattern costs up to a few ms to build), then takes its stand-in's
+        it sees (milliseconds, once per process), then takes its stand-in's
         place among the generated code's globals, so later calls go straight to it."""
         java = compile_java(pattern)
         constants = self.constants
