@@ -51,9 +51,7 @@ class _Source:
             parts = [f"isinstance({var}, str)"]
             parts += self._bounds(f"len({var})", meta)
             if "pattern" in meta:
-                parts.append(
-                    f"{self.constant(compile_java(meta['pattern']).fullmatch)}({var}) is not None"
-                )
+                parts.append(f"{self.matcher(meta['pattern'])}({var}) is not None")
             enum = getattr(shape, "enum", None)
             if enum:
                 parts.append(f"{var} in {self.constant(frozenset(enum))}")
@@ -69,6 +67,21 @@ class _Source:
         else:  # document and unknown types accept any JSON
             parts = ["True"]
         return "(" + " and ".join(parts) + ")"
+
+    def matcher(self, pattern: str) -> str:
+        """The name of a pattern's ``fullmatch``. The matcher is built on the first value
+        it sees (milliseconds, once per process), then takes its stand-in's
+        place among the generated code's globals, so later calls go straight to it."""
+        java = compile_java(pattern)
+        constants = self.constants
+        name = f"_c{len(constants)}"
+
+        def first_use(value: str) -> object:
+            constants[name] = fullmatch = java.matcher()
+            return fullmatch(value)
+
+        constants[name] = first_use
+        return name
 
     def _bounds(self, measure: str, meta: dict[str, Any]) -> list[str]:
         """One chained comparison (``measure`` is computed once), numbers written in."""
@@ -152,7 +165,7 @@ def quick(shape: Shape) -> Ok:
     source = _Source()
     test = source.test(shape, "v")
     source.lines += ["def _check(v):", f"    return {test}", ""]
-    namespace: dict[str, Any] = dict(source.constants)
+    namespace = source.constants  # the generated code's globals
     exec(
         compile("\n".join(source.lines), f"<personalize-fake check {shape.name}>", "exec"),
         namespace,

@@ -1,9 +1,12 @@
-"""Java regular expressions from the service models, compiled for Python's ``re``.
+"""Java regular expressions from the service models, translated for Python.
 
 The models' patterns are Java regexes (the service is Java): ``\\p{L}``,
 ``\\p{ASCII}`` and friends do not exist in ``re``, and ``\\d``, ``\\w``, ``\\s`` and
 ``.`` mean different (wider) things in Python's Unicode mode. The service applies
-a pattern to the whole value (Java's ``matches``), hence ``fullmatch``.
+a pattern to the whole value (Java's ``matches``), hence ``fullmatch``. Values
+come from users, and some model patterns make ``re`` backtrack for seconds
+(``arn:...:.*:.*:.+``), so the translation is matched in linear time
+(:mod:`personalize_fake._linear`).
 """
 
 from __future__ import annotations
@@ -12,6 +15,9 @@ import functools
 import re
 import sys
 import unicodedata
+from collections.abc import Callable
+
+from personalize_fake._linear import linear
 
 # Java's line terminators: what '.' does not match.
 _DOT = "[^\\n\\r\\u0085\\u2028\\u2029]"
@@ -187,7 +193,43 @@ def translate(pattern: str) -> str:
     return "".join(out)
 
 
+class JavaPattern:
+    """A model pattern, built on its first match, once per process: about a millisecond
+    for most, tens for the 1,500-state ``\\p{ASCII}{0,1500}``, never at import.
+
+    ``fullmatch(value)`` returns None when ``value`` does not match, something
+    else when it does, in time linear in ``len(value)``.
+    """
+
+    __slots__ = ("_strategy", "fullmatch", "java")
+
+    def __init__(self, java: str) -> None:
+        self.java = java
+        self.fullmatch: Callable[[str], object] = self._first_match
+        self._strategy = ""
+
+    @property
+    def pattern(self) -> str:
+        """The Python regex the Java one translates to (as ``re.Pattern.pattern``)."""
+        return translate(self.java)
+
+    @property
+    def strategy(self) -> str:
+        """How values are matched: ``re``, ``dfa`` or ``backtracking`` (see ``_linear``)."""
+        self.matcher()
+        return self._strategy
+
+    def matcher(self) -> Callable[[str], object]:
+        """The built ``fullmatch`` (building it if need be)."""
+        if not self._strategy:
+            self.fullmatch, self._strategy = linear(self.pattern)
+        return self.fullmatch
+
+    def _first_match(self, value: str) -> object:
+        return self.matcher()(value)
+
+
 @functools.cache
-def compile_java(pattern: str) -> re.Pattern[str]:
-    """Compile a model pattern once; match it with ``.fullmatch``."""
-    return re.compile(translate(pattern))
+def compile_java(pattern: str) -> JavaPattern:
+    """The matcher of a model pattern, one per pattern and process."""
+    return JavaPattern(pattern)

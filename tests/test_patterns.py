@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import functools
-import re
 import time
 import unicodedata
+from typing import Any
 
 import botocore
 import botocore.session
@@ -65,8 +65,8 @@ class TestModelPatterns:
 
     @pytest.mark.parametrize("pattern", sorted(MODEL_PATTERNS), ids=MODEL_PATTERNS.get)
     def test_every_model_pattern_compiles(self, pattern: str) -> None:
-        """Each pattern of the three models translates and compiles."""
-        assert isinstance(compile_java(pattern), re.Pattern)
+        """Each pattern of the three models translates and compiles to a linear-time matcher."""
+        assert compile_java(pattern).strategy in ("re", "dfa")
 
 
 JAVA_CASES = [
@@ -189,6 +189,30 @@ class TestJavaSemantics:
         oracle = bool(value) and value[0] in ascii_alnum
         oracle = oracle and all(ch in ascii_alnum + "-_" for ch in value[1:])
         assert matches(NAME, value) is oracle
+
+
+class TestHostileValues:
+    def test_an_overlong_arn_that_backtracked_for_seconds(self, personalize: Any) -> None:
+        """The cubic ARN pattern's worst value is answered with both of its violations."""
+        arn = "arn:aws:personalize:" + ":" * 2000 + "\n"
+        with pytest.raises(personalize.exceptions.InvalidInputException) as caught:
+            personalize.describe_dataset_group(datasetGroupArn=arn)
+        shown = f"Value '{arn}' at 'datasetGroupArn' failed to satisfy constraint: "
+        assert caught.value.response["Error"]["Message"] == (
+            f"2 validation errors detected: {shown}Member must have length less than or "
+            f"equal to 256; {shown}Member must satisfy regular expression pattern: {ARN}"
+        )
+
+    def test_matchers_are_built_on_first_use(self) -> None:
+        """Making a pattern's matcher builds nothing (validators are made per operation);
+        its first match does, once."""
+        pattern = _patterns.JavaPattern(ARN)
+        assert pattern.fullmatch == pattern._first_match
+        assert pattern.fullmatch("arn:aws:personalize:::x")
+        built = pattern.fullmatch
+        assert built != pattern._first_match
+        assert pattern.strategy == "re"
+        assert pattern.fullmatch is built
 
 
 @functools.cache
