@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import socket
 import threading
 import time
@@ -40,6 +41,9 @@ log = logging.getLogger("personalize_fake.server")
 DEFAULT_PORT = 4567
 _DRAIN_LIMIT = 64 * 1024 * 1024
 """A refused body up to this size is read and dropped, so the client sees the 413."""
+_CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")
+"""A chunk size: hex digits only (16 at most, so int() stays cheap; any that big is a 413)."""
+_MAX_TRAILERS = 100
 
 _ERROR_CODES = {
     400: "BadRequest",
@@ -137,30 +141,43 @@ class _Handler(BaseHTTPRequestHandler):
         return body
 
     def _chunked(self) -> bytes | None:
+        """A chunked body, its sizes checked strictly so it can never exceed :data:`MAX_BODY`.
+
+        Python's ``int(x, 16)`` also takes ``-1``, ``0x10``, ``+a`` and ``1_0``;
+        a ``-1`` read "to the end", however long. Only hex digits are sizes here.
+        """
         chunks: list[bytes] = []
         total = 0
         while True:
             line = self.rfile.readline(1024)
-            try:
-                size = int(line.split(b";", 1)[0].strip(), 16)
-            except ValueError:
-                self.send_error(400, "Malformed chunked body.")
+            if not line.endswith(b"\n"):
+                self.send_error(400, "The chunked body ended early.")
                 return None
+            digits = line.split(b";", 1)[0].strip(b" \t\r\n")
+            if not _CHUNK_SIZE.fullmatch(digits):
+                self.send_error(400, f"Malformed chunk size {digits[:40]!r}.")
+                return None
+            size = int(digits, 16)
             if size == 0:
-                while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
-                    pass  # trailers
-                return b"".join(chunks)
+                return b"".join(chunks) if self._trailers() else None
             total += size
             if total > MAX_BODY:
                 self.close_connection = True
                 self._send(self._too_large(total), "-", time.perf_counter())
                 return None
             chunk = self.rfile.read(size)
-            self.rfile.readline(1024)
-            if len(chunk) < size:
-                self.send_error(400, "The chunked body ended early.")
+            if len(chunk) < size or self.rfile.readline(3) not in (b"\r\n", b"\n"):
+                self.send_error(400, "The chunked body ended early or a chunk overran its size.")
                 return None
             chunks.append(chunk)
+
+    def _trailers(self) -> bool:
+        """Skip the trailer section (as many lines as http.server allows headers)."""
+        for _ in range(_MAX_TRAILERS):
+            if self.rfile.readline(1024) in (b"\r\n", b"\n", b""):
+                return True
+        self.send_error(400, f"More than {_MAX_TRAILERS} trailer lines.")
+        return False
 
     # -- answer ----------------------------------------------------------------
 

@@ -397,6 +397,64 @@ class TestRobustness:
         assert answer.startswith(b"HTTP/1.1 200 ")
         assert b"dataset-group/chunked" in answer
 
+    @pytest.mark.parametrize(
+        "size",
+        [b"-1", b"-0", b"0x10", b"+10", b"1_0", b"1 0", b"zz", b"", b"1" + b"0" * 16],
+        ids=[
+            "negative",
+            "minus-zero",
+            "0x",
+            "plus",
+            "underscore",
+            "space",
+            "garbage",
+            "empty",
+            "huge",
+        ],
+    )
+    def test_malformed_chunk_size(self, url: str, size: bytes) -> None:
+        """A chunk size that is not hex digits is a 400 at once; a -1 never reads "to the end"."""
+        body = b'{"name":"chunk"}'  # 16 bytes: 0x10, +10 and 1_0 would be read as its size
+        head = (
+            "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: x\r\n"
+            "Transfer-Encoding: chunked\r\nX-Amz-Target: AmazonPersonalize.CreateDatasetGroup\r\n"
+            f"Content-Type: {JSON_11}\r\n\r\n"
+        )
+        chunked = size + b"\r\n" + body + b"\r\n0\r\n\r\n"
+        answer = raw_exchange(url, head.encode() + chunked, half_close=False)
+        assert answer.startswith(b"HTTP/1.1 400 ")
+        assert b"x-amzn-errortype: BadRequest" in answer
+
+    def test_chunked_body_over_the_cap(self, url: str) -> None:
+        """Chunks adding up to more than 10 MiB are a 413 before the one that crosses is read."""
+        head = (
+            "POST /events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: x\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n"
+        )
+        half = MAX_BODY // 2 + 1
+        chunk = f"{half:x}\r\n".encode() + b" " * half + b"\r\n"
+        answer = raw_exchange(url, head.encode() + chunk + f"{half:x}\r\n".encode())
+        assert answer.startswith(b"HTTP/1.1 413 ")
+        assert b"x-amzn-errortype: RequestEntityTooLargeException" in answer
+
+    def test_chunk_longer_than_its_size(self, url: str) -> None:
+        head = (
+            "POST /events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: x\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n"
+        )
+        answer = raw_exchange(url, head.encode() + b"2\r\n{}}\r\n0\r\n\r\n", half_close=False)
+        assert answer.startswith(b"HTTP/1.1 400 ")
+
+    def test_endless_trailers(self, url: str) -> None:
+        """Trailer lines are bounded as header lines are, not read for as long as they come."""
+        head = (
+            "POST /events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: x\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n"
+        )
+        trailers = b"X-Trailer: 1\r\n" * 101
+        answer = raw_exchange(url, head.encode() + trailers, half_close=False)
+        assert answer.startswith(b"HTTP/1.1 400 ")
+
     def test_garbage_request_line(self, url: str) -> None:
         """Not HTTP at all: a JSON 400, not http.server's HTML page."""
         answer = raw_exchange(url, b"\x16\x03\x01 hello there\r\n\r\n")
