@@ -6,16 +6,14 @@ import argparse
 import logging
 import signal
 import sys
+import time
 from collections.abc import Sequence
-from types import FrameType
 
 from personalize_fake._persistence import StateFileError
 from personalize_fake._settings import Lifecycle, Settings
 from personalize_fake.server import DEFAULT_PORT, MAX_BODY, PersonalizeServer
 
-
-class _Stop(Exception):
-    """Raised in the main thread by SIGINT or SIGTERM."""
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -60,11 +58,27 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _stop(signum: int, frame: FrameType | None) -> None:
-    raise _Stop(signal.Signals(signum).name)
-
-
 def serve(arguments: argparse.Namespace) -> int:
+    """Serve until the first SIGINT or SIGTERM, then stop cleanly; returns the exit status.
+
+    The signal handler only notes the signal: requests are answered from a
+    thread of the server's, and this thread waits for a note, then stops the
+    server. A handler that raised instead could land anywhere, and where
+    socketserver catches exceptions (while a connection is accepted) the stop
+    was lost.
+    """
+    received: list[int] = []
+    previous = {signum: signal.getsignal(signum) for signum in _STOP_SIGNALS}
+    for signum in _STOP_SIGNALS:  # even where the shell started us ignoring SIGINT
+        signal.signal(signum, lambda signum, frame: received.append(signum))
+    try:
+        return _serve(arguments, received)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _serve(arguments: argparse.Namespace, received: list[int]) -> int:
     try:
         settings = Settings(lifecycle=arguments.lifecycle, account_id=arguments.account_id)
     except ValueError as exc:
@@ -86,21 +100,20 @@ def serve(arguments: argparse.Namespace) -> int:
     logger = logging.getLogger("personalize_fake")
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)  # one line per request
-    signal.signal(signal.SIGINT, _stop)  # even where the shell started us ignoring SIGINT
-    signal.signal(signal.SIGTERM, _stop)
     details = f"lifecycle {settings.lifecycle.value}, account {settings.account_id}"
     if arguments.state_file:
         details += f", state file {arguments.state_file}"
     print(f"personalize-fake serving on {server.url} ({details}); Ctrl-C stops", flush=True)
     try:
-        server.serve_forever()
-    except _Stop:
-        pass
+        server.start()
+        while not received and server.running:
+            time.sleep(0.1)  # a signal's note is seen within this
     finally:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        server.close()
+        server.stop()
         logger.removeHandler(handler)
+    if not received:
+        print("personalize-fake: error: the server stopped unexpectedly", file=sys.stderr)
+        return 1
     print("personalize-fake stopped", flush=True)
     return 0
 

@@ -287,6 +287,7 @@ class PersonalizeServer:
         self.state_file = Path(state_file) if state_file is not None else None
         self._saver: _persistence.Saver | None = None
         self._thread: threading.Thread | None = None
+        self._serving = False
         self._http = _HTTPServer((host, port), self)
         try:
             if self.state_file is not None:
@@ -314,7 +315,17 @@ class PersonalizeServer:
 
     def serve_forever(self) -> None:
         """Answer requests in this thread until :meth:`stop` (from another thread)."""
-        self._http.serve_forever(poll_interval=0.05)
+        self._serving = True
+        try:
+            self._http.serve_forever(poll_interval=0.05)
+        finally:
+            self._serving = False
+
+    @property
+    def running(self) -> bool:
+        """Whether it answers requests (after :meth:`start`, or in :meth:`serve_forever`)."""
+        thread = self._thread
+        return self._serving or (thread is not None and thread.is_alive())
 
     def start(self) -> PersonalizeServer:
         """Answer requests from a background thread; returns the server."""
@@ -326,7 +337,10 @@ class PersonalizeServer:
         return self
 
     def stop(self) -> None:
-        """Stop serving, hang up on open connections, and write the state file a last time."""
+        """Stop serving, hang up on open connections, and write the state file a last time.
+
+        Whichever thread runs :meth:`serve_forever`, it returns within 50 ms.
+        """
         if self._thread is not None:
             # A thread already gone (a daemon at interpreter exit) would never
             # acknowledge shutdown(): only ask a living one.
@@ -334,6 +348,8 @@ class PersonalizeServer:
                 self._http.shutdown()
                 self._thread.join(timeout=10)
             self._thread = None
+        elif self._serving:  # serve_forever() in a thread of the caller's
+            self._http.shutdown()
         self.close()
 
     def close(self) -> None:

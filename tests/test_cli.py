@@ -14,11 +14,14 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
+import time
 import urllib.request
 from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import Any, NamedTuple
+from urllib.parse import urlsplit
 
 import pytest
 from support import INTERACTIONS_SCHEMA
@@ -38,16 +41,42 @@ class Served(NamedTuple):
     process: subprocess.Popen[str]
     log: Path
 
-    def stop(self, signum: int = signal.SIGINT) -> tuple[int, str, str]:
-        """Signal the server; return its exit status, its stdout and its log."""
+    def stop(self, signum: int = signal.SIGINT, timeout: float = 10) -> tuple[int, str, str]:
+        """Signal the server; return its exit status, its stdout and its log.
+
+        A server that has not exited ``timeout`` seconds later is killed, and the test fails.
+        """
         self.process.send_signal(signum)
-        stdout, _ = self.process.communicate(timeout=10)
+        try:
+            stdout, _ = self.process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.communicate()
+            name = signal.Signals(signum).name
+            raise AssertionError(
+                f"still serving {timeout} s after {name}, killed; log: {self.log.read_text()}"
+            ) from None
         return self.process.returncode, stdout, self.log.read_text()
+
+
+_started: list[subprocess.Popen[str]] = []
+"""Every server a test started, killed after the test if it is still running."""
+
+
+@pytest.fixture(autouse=True)
+def _no_orphans() -> Iterator[None]:
+    """A test that fails between starting a server and stopping it leaves no server behind."""
+    yield
+    while _started:
+        process = _started.pop()
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
 
 
 def start_server(tmp_path: Path, *options: str) -> Served:
     """``python -m personalize_fake serve --port 0 ...``, once it has printed its URL."""
-    log = tmp_path / "serve.log"
+    log = tmp_path / f"serve-{len(_started)}.log"
     with log.open("w") as stream:  # the child keeps its own copy of the descriptor
         process = subprocess.Popen(
             [sys.executable, "-m", "personalize_fake", "serve", "--port", "0", *options],
@@ -56,6 +85,7 @@ def start_server(tmp_path: Path, *options: str) -> Served:
             stderr=stream,
             text=True,
         )
+    _started.append(process)
     assert process.stdout is not None
     line = process.stdout.readline()
     match = re.search(r"serving on (http://\S+)", line)
@@ -64,6 +94,22 @@ def start_server(tmp_path: Path, *options: str) -> Served:
         process.communicate()
         raise AssertionError(f"no URL in {line!r}; log: {log.read_text()}")
     return Served(match.group(1), process, log)
+
+
+def _hammer(address: tuple[str, int], done: threading.Event, kind: int) -> None:
+    """Connect over and over until ``done``: hang up at once (0), leave a request half sent
+    (1), or make a whole call (2)."""
+    while not done.is_set():
+        try:
+            with socket.create_connection(address, timeout=0.25) as sock:
+                if kind == 1:
+                    sock.sendall(b"POST /events HTTP/1.1\r\nContent-Length: 9\r\n\r\n{")
+                    done.wait(0.05)
+                elif kind == 2:
+                    sock.sendall(b"GET /_fake/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                    sock.recv(1024)
+        except OSError:
+            pass
 
 
 @pytest.fixture
@@ -128,6 +174,45 @@ class TestServe:
             ]
         finally:
             assert again.stop()[0] == 0
+
+    def test_first_signal_stops_it_whatever_it_is_doing(self, tmp_path: Path) -> None:
+        """The first SIGINT or SIGTERM stops the server, landing idle, mid-accept or mid-request.
+
+        Clients keep connecting (some hanging up at once, some leaving a request
+        half sent, some making whole calls) while the signal is sent at varied moments.
+        """
+        delays = [0, 0.002, 0.01, 0.03, 0.1, 0.3]
+        for trial, delay in enumerate(delays):
+            signum = (signal.SIGINT, signal.SIGTERM)[trial % 2]
+            server = start_server(tmp_path)
+            split = urlsplit(server.url)
+            address = (str(split.hostname), int(split.port or 0))
+            done = threading.Event()
+            clients = [
+                threading.Thread(target=_hammer, args=(address, done, n % 3)) for n in range(4)
+            ]
+            for client_thread in clients:
+                client_thread.start()
+            try:
+                time.sleep(delay)
+                status, stdout, log = server.stop(signum, timeout=5)
+            finally:
+                done.set()
+                for client_thread in clients:
+                    client_thread.join()
+            assert status == 0, f"{signum.name} after {delay} s: {log}"
+            assert "personalize-fake stopped" in stdout
+            assert "Traceback" not in log
+
+    def test_signals_while_stopping_change_nothing(self, tmp_path: Path) -> None:
+        """More signals while it stops neither interrupt the stop nor print a traceback."""
+        server = start_server(tmp_path)
+        for _ in range(5):
+            server.process.send_signal(signal.SIGINT)
+        status, stdout, log = server.stop(signal.SIGTERM)
+        assert status == 0, log
+        assert "personalize-fake stopped" in stdout
+        assert "Traceback" not in log
 
 
 @pytest.mark.slow

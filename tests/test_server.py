@@ -803,6 +803,21 @@ def _kinds(document: Any, kind: str) -> list[dict[str, Any]]:
     return found
 
 
+def test_stop_ends_serve_forever_in_a_thread_of_ones_own() -> None:
+    """stop() from another thread makes serve_forever() return, whichever thread runs it."""
+    server = PersonalizeServer(port=0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        assert send(server.url, "GET", "/_fake/health").status == 200
+        assert server.running
+    finally:
+        server.stop()
+    thread.join(5)
+    assert not thread.is_alive()
+    assert not server.running
+
+
 def test_a_server_never_stopped_does_not_hang_interpreter_exit(tmp_path: Path) -> None:
     """A serving() block left open (a crashed test) lets the interpreter exit, not hang."""
     script = tmp_path / "left_open.py"
