@@ -8,6 +8,7 @@ import signal
 import sys
 import time
 from collections.abc import Sequence
+from importlib import metadata
 
 from personalize_fake._persistence import StateFileError
 from personalize_fake._settings import Lifecycle, Settings
@@ -16,10 +17,21 @@ from personalize_fake.server import DEFAULT_PORT, MAX_BODY, PersonalizeServer
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
+def _version() -> str:
+    """The installed distribution's version (the package does not repeat it in a constant)."""
+    try:
+        return metadata.version("personalize-fake")
+    except metadata.PackageNotFoundError:  # run from a source tree that is not installed
+        return "(not installed)"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="personalize-fake",
         description="A fake of Amazon Personalize for tests (personalize, -events, -runtime).",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {_version()}", help="print the version"
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     serve = commands.add_parser(

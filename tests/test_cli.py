@@ -318,6 +318,15 @@ class TestMain:
         ]
         assert script.value == "personalize_fake.__main__:main"
 
+    def test_version(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """--version prints the installed version and exits 0."""
+        with pytest.raises(SystemExit) as exc:
+            main(["--version"])
+        assert exc.value.code == 0
+        assert (
+            capsys.readouterr().out == f"personalize-fake {metadata.version('personalize-fake')}\n"
+        )
+
     def test_bad_account_id(self, capsys: pytest.CaptureFixture[str]) -> None:
         assert main(["serve", "--port", "0", "--account-id", "12"]) == 2
         assert "account_id must be 12 digits" in capsys.readouterr().err
