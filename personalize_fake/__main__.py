@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import time
 from collections.abc import Sequence
 from importlib import metadata
 
+from personalize_fake._guard import TOKEN_VARIABLE
 from personalize_fake._persistence import StateFileError
 from personalize_fake._settings import Lifecycle, Settings
 from personalize_fake.server import DEFAULT_PORT, MAX_BODY, PersonalizeServer
@@ -67,6 +69,24 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="keep state in this JSON file across restarts (loaded at start, saved on change)",
     )
+    serve.add_argument(
+        "--allow-host",
+        metavar="NAME",
+        action="append",
+        default=[],
+        help=(
+            "a name clients address the server by (a docker-compose service name), besides IP "
+            "addresses, localhost and --host; repeat for more; '*' allows any"
+        ),
+    )
+    serve.add_argument(
+        "--admin-token",
+        metavar="TOKEN",
+        help=(
+            "a token every /_fake/ request must carry as 'Authorization: Bearer TOKEN' "
+            f"(default: ${TOKEN_VARIABLE}, which keeps it out of the process list)"
+        ),
+    )
     return parser
 
 
@@ -96,25 +116,49 @@ def _serve(arguments: argparse.Namespace, received: list[int]) -> int:
     except ValueError as exc:
         print(f"personalize-fake: error: {exc}", file=sys.stderr)
         return 2
+    token = arguments.admin_token
+    if token is None:
+        token = os.environ.get(TOKEN_VARIABLE)  # set but empty is an error, not "no token"
+    handler = logging.StreamHandler(sys.stderr)  # before the server, which may warn
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    logger = logging.getLogger("personalize_fake")
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)  # one line per request
+    try:
+        return _run(arguments, settings, token, received)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+def _run(
+    arguments: argparse.Namespace, settings: Settings, token: str | None, received: list[int]
+) -> int:
     try:
         server = PersonalizeServer(
-            settings, host=arguments.host, port=arguments.port, state_file=arguments.state_file
+            settings,
+            host=arguments.host,
+            port=arguments.port,
+            state_file=arguments.state_file,
+            allow_hosts=arguments.allow_host,
+            admin_token=token,
         )
     except StateFileError as exc:
         print(f"personalize-fake: error: {exc}", file=sys.stderr)
         return 1
+    except ValueError as exc:  # an allowed host or admin token that cannot work
+        print(f"personalize-fake: error: {exc}", file=sys.stderr)
+        return 2
     except OSError as exc:
         where = f"{arguments.host}:{arguments.port}"
         print(f"personalize-fake: error: cannot listen on {where}: {exc}", file=sys.stderr)
         return 1
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
-    logger = logging.getLogger("personalize_fake")
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)  # one line per request
     details = f"lifecycle {settings.lifecycle.value}, account {settings.account_id}"
     if arguments.state_file:
         details += f", state file {arguments.state_file}"
+    if token is not None:
+        details += ", /_fake/ needs the admin token"
     print(f"personalize-fake serving on {server.url} ({details}); Ctrl-C stops", flush=True)
     try:
         server.start()
@@ -122,7 +166,6 @@ def _serve(arguments: argparse.Namespace, received: list[int]) -> int:
             time.sleep(0.1)  # a signal's note is seen within this
     finally:
         server.stop()
-        logger.removeHandler(handler)
     if not received:
         print("personalize-fake: error: the server stopped unexpectedly", file=sys.stderr)
         return 1

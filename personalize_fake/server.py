@@ -4,9 +4,11 @@ One port answers all three services, routed as real clients send them: the
 control plane by ``X-Amz-Target: AmazonPersonalize.*`` (JSON 1.1), events and
 runtime by REST path. Everything goes to the same dispatcher as the botocore
 hook, so a request gets the same status, headers and body either way, after
-the checks of :class:`~personalize_fake._front_door.FrontDoor` (authorization
-present, region from the credential scope, body size). Paths under
-``/_fake/`` are the admin surface (``_admin``), never an AWS path.
+the checks of :class:`~personalize_fake._guard.Guard` (who may send it: the
+``Host``, no other site's web page, the admin token) and of
+:class:`~personalize_fake._front_door.FrontDoor` (authorization present, region
+from the credential scope, body size). Paths under ``/_fake/`` are the admin
+surface (``_admin``), never an AWS path.
 
 >>> from personalize_fake.server import serving
 >>> with serving(lifecycle="instant") as (url, fake):
@@ -21,7 +23,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,7 @@ from personalize_fake import _persistence
 from personalize_fake._admin import ADMIN_PREFIX, Admin
 from personalize_fake._dispatch import WireResponse
 from personalize_fake._front_door import MAX_BODY, FrontDoor
+from personalize_fake._guard import Guard, Refusal, exposure_warning
 from personalize_fake._handle import PersonalizeFake
 from personalize_fake._settings import Settings
 
@@ -72,7 +75,12 @@ class _Handler(BaseHTTPRequestHandler):
             if body is None:
                 return
             owner = self.server.owner
-            if urlsplit(self.path).path.startswith(ADMIN_PREFIX):
+            admin = urlsplit(self.path).path.startswith(ADMIN_PREFIX)
+            refusal = self.server.guard.check(self.headers, admin, body)
+            if refusal is not None:
+                response = self._refuse(refusal, admin)
+                label = f"refused:{refusal.code}"
+            elif admin:
                 response = owner.admin.answer(self.command, self.path, body)
                 label = "admin"
             else:
@@ -100,6 +108,17 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(self._too_large(length), "-", time.perf_counter())
             return False
         return super().handle_expect_100()
+
+    def _refuse(self, refusal: Refusal, admin: bool) -> WireResponse:
+        """A refusal in the shape of what was asked: the admin surface's, or the protocol's."""
+        owner = self.server.owner
+        if admin:
+            response = owner.admin.error(refusal.status, refusal.code, refusal.message)
+        else:
+            json_11 = self.headers.get("X-Amz-Target") is not None
+            response = owner.front.error(json_11, refusal.status, refusal.code, refusal.message)
+        response.headers.update(refusal.headers)
+        return response
 
     # -- body --------------------------------------------------------------------
 
@@ -224,13 +243,23 @@ class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 64
 
-    def __init__(self, address: tuple[str, int], owner: PersonalizeServer) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        owner: PersonalizeServer,
+        allow_hosts: Iterable[str],
+        admin_token: str | None,
+    ) -> None:
+        self.guard = Guard(address[0], allow_hosts, admin_token)
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         self.owner = owner
         self.connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
         super().__init__(address, _Handler)
+        warning = exposure_warning(self.server_address, admin_token is not None)
+        if warning is not None:
+            log.warning("%s", warning)
 
     def process_request(self, request: Any, client_address: Any) -> None:
         with self._connections_lock:
@@ -266,11 +295,19 @@ class PersonalizeServer:
         port: the port; 0 picks a free one (see :attr:`url`).
         state_file: where state is kept across restarts: loaded now when it
             exists, written within 50 ms of each change and when stopped.
+        allow_hosts: names clients may address the server by (the ``Host``
+            header) besides IP addresses, ``localhost`` and ``host``; ``"*"``: any.
+        admin_token: when set, every ``/_fake/`` request must carry
+            ``Authorization: Bearer <admin_token>``.
+
+    Listening beyond loopback logs a warning. See docs/server.md, "Who can reach what".
 
     Raises:
         personalize_fake._persistence.StateFileError: when ``state_file``
             exists but cannot be loaded, or cannot be written.
         OSError: when the address cannot be bound.
+        ValueError: for an allowed host that is not a host name, or an admin
+            token that is empty or not visible ASCII.
     """
 
     def __init__(
@@ -280,6 +317,8 @@ class PersonalizeServer:
         host: str = "127.0.0.1",
         port: int = DEFAULT_PORT,
         state_file: str | Path | None = None,
+        allow_hosts: Iterable[str] = (),
+        admin_token: str | None = None,
     ) -> None:
         self.fake = PersonalizeFake(settings or Settings())
         self.front = FrontDoor(self.fake.dispatcher)
@@ -288,7 +327,7 @@ class PersonalizeServer:
         self._saver: _persistence.Saver | None = None
         self._thread: threading.Thread | None = None
         self._serving = False
-        self._http = _HTTPServer((host, port), self)
+        self._http = _HTTPServer((host, port), self, allow_hosts, admin_token)
         try:
             if self.state_file is not None:
                 _persistence.load(self.state_file, self.fake.store)
@@ -373,6 +412,8 @@ def serving(
     host: str = "127.0.0.1",
     port: int = 0,
     state_file: str | Path | None = None,
+    allow_hosts: Iterable[str] = (),
+    admin_token: str | None = None,
     **options: Any,
 ) -> Iterator[tuple[str, PersonalizeFake]]:
     """Serve a fresh fake from a background thread for the ``with`` block.
@@ -385,14 +426,22 @@ def serving(
         host: the address to listen on.
         port: the port; by default a free one.
         state_file: keep state in this file (see :class:`PersonalizeServer`).
+        allow_hosts: more names clients may address it by (see :class:`PersonalizeServer`).
+        admin_token: a bearer token every ``/_fake/`` request must carry.
         **options: fields of :class:`~personalize_fake.Settings`.
 
     Raises:
         TypeError: for an option that does not exist.
-        ValueError: for an option value the setting does not accept.
+        ValueError: for an option value the setting does not accept, a bad
+            allowed host or admin token.
     """
     server = PersonalizeServer(
-        Settings.from_options(options), host=host, port=port, state_file=state_file
+        Settings.from_options(options),
+        host=host,
+        port=port,
+        state_file=state_file,
+        allow_hosts=allow_hosts,
+        admin_token=admin_token,
     )
     server.start()
     try:

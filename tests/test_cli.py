@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from importlib import metadata
@@ -74,7 +75,7 @@ def _no_orphans() -> Iterator[None]:
         process.communicate()
 
 
-def start_server(tmp_path: Path, *options: str) -> Served:
+def start_server(tmp_path: Path, *options: str, env: dict[str, str] | None = None) -> Served:
     """``python -m personalize_fake serve --port 0 ...``, once it has printed its URL."""
     log = tmp_path / f"serve-{len(_started)}.log"
     with log.open("w") as stream:  # the child keeps its own copy of the descriptor
@@ -84,6 +85,7 @@ def start_server(tmp_path: Path, *options: str) -> Served:
             stdout=subprocess.PIPE,
             stderr=stream,
             text=True,
+            env=None if env is None else {**os.environ, **env},
         )
     _started.append(process)
     assert process.stdout is not None
@@ -214,6 +216,32 @@ class TestServe:
         assert "personalize-fake stopped" in stdout
         assert "Traceback" not in log
 
+    def test_warns_when_listening_beyond_loopback(self, tmp_path: Path) -> None:
+        """--host 0.0.0.0 serves, with a warning on stderr naming the admin token."""
+        server = start_server(tmp_path, "--host", "0.0.0.0")
+        port = urlsplit(server.url).port
+        assert urllib.request.urlopen(f"http://127.0.0.1:{port}/_fake/health").status == 200
+        status, _, log = server.stop()
+        assert status == 0, log
+        (warning,) = [line for line in log.splitlines() if "beyond this machine" in line]
+        assert "listens on 0.0.0.0:" in warning
+        assert "--admin-token" in warning
+
+    def test_admin_token_from_the_environment(self, tmp_path: Path) -> None:
+        """PERSONALIZE_FAKE_ADMIN_TOKEN guards /_fake/; the AWS operations still answer."""
+        token = "from-the-environment"
+        server = start_server(tmp_path, env={"PERSONALIZE_FAKE_ADMIN_TOKEN": token})
+        health = f"{server.url}/_fake/health"
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(health)
+        assert refused.value.code == 401
+        authorized = urllib.request.Request(health, headers={"Authorization": f"Bearer {token}"})
+        assert urllib.request.urlopen(authorized).status == 200
+        client("personalize", server.url).create_dataset_group(name="g")
+        status, stdout, log = server.stop()
+        assert status == 0, log
+        assert token not in stdout + log
+
 
 @pytest.mark.slow
 class TestAwsCli:
@@ -330,6 +358,29 @@ class TestMain:
     def test_bad_account_id(self, capsys: pytest.CaptureFixture[str]) -> None:
         assert main(["serve", "--port", "0", "--account-id", "12"]) == 2
         assert "account_id must be 12 digits" in capsys.readouterr().err
+
+    @pytest.mark.parametrize(
+        ("options", "environment", "complaint"),
+        [
+            (["--admin-token", "two words"], {}, "admin token"),
+            ([], {"PERSONALIZE_FAKE_ADMIN_TOKEN": ""}, "admin token"),
+            (["--allow-host", "fake:4567"], {}, "allowed host 'fake:4567'"),
+        ],
+        ids=["token-with-space", "empty-token-variable", "host-with-port"],
+    )
+    def test_bad_guard_options(
+        self,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+        options: list[str],
+        environment: dict[str, str],
+        complaint: str,
+    ) -> None:
+        """A token or allowed host that cannot work stops the command with status 2."""
+        for name, value in environment.items():
+            monkeypatch.setenv(name, value)
+        assert main(["serve", "--port", "0", *options]) == 2
+        assert complaint in capsys.readouterr().err
 
     def test_bad_lifecycle(self, capsys: pytest.CaptureFixture[str]) -> None:
         with pytest.raises(SystemExit) as exc:
