@@ -718,6 +718,18 @@ class TestWhoCanReach:
         assert code == "CrossOriginRequestRefused"
         assert groups(url) == []
 
+    @pytest.mark.parametrize("path", ["/", "/events", "/_fake/reset"])
+    def test_no_preflight_is_granted(self, url: str, path: str) -> None:
+        """A page must ask (CORS preflight) before sending Authorization or JSON: never granted."""
+        asked = {
+            "Origin": "http://evil.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization,content-type,x-amz-target",
+        }
+        reply = send(url, "OPTIONS", path, None, asked)
+        assert reply.status == 403
+        assert not [name for name in reply.headers if name.startswith("access-control-")]
+
     @pytest.mark.parametrize(
         "marks",
         [{"Sec-Fetch-Site": "same-origin"}, {"Sec-Fetch-Site": "none"}, {"Origin": "own"}],
