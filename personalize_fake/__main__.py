@@ -4,24 +4,36 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
+import time
 from collections.abc import Sequence
-from types import FrameType
+from importlib import metadata
 
+from personalize_fake._guard import TOKEN_VARIABLE
 from personalize_fake._persistence import StateFileError
 from personalize_fake._settings import Lifecycle, Settings
 from personalize_fake.server import DEFAULT_PORT, MAX_BODY, PersonalizeServer
 
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
-class _Stop(Exception):
-    """Raised in the main thread by SIGINT or SIGTERM."""
+
+def _version() -> str:
+    """The installed distribution's version (the package does not repeat it in a constant)."""
+    try:
+        return metadata.version("personalize-fake")
+    except metadata.PackageNotFoundError:  # run from a source tree that is not installed
+        return "(not installed)"
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="personalize-fake",
         description="A fake of Amazon Personalize for tests (personalize, -events, -runtime).",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {_version()}", help="print the version"
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     serve = commands.add_parser(
@@ -57,50 +69,106 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="keep state in this JSON file across restarts (loaded at start, saved on change)",
     )
+    serve.add_argument(
+        "--allow-host",
+        metavar="NAME",
+        action="append",
+        default=[],
+        help=(
+            "a name clients address the server by (a docker-compose service name), besides IP "
+            "addresses, localhost and --host; repeat for more; '*' allows any"
+        ),
+    )
+    serve.add_argument(
+        "--admin-token",
+        metavar="TOKEN",
+        help=(
+            "a token every /_fake/ request must carry as 'Authorization: Bearer TOKEN' "
+            f"(default: ${TOKEN_VARIABLE}, which keeps it out of the process list)"
+        ),
+    )
     return parser
 
 
-def _stop(signum: int, frame: FrameType | None) -> None:
-    raise _Stop(signal.Signals(signum).name)
-
-
 def serve(arguments: argparse.Namespace) -> int:
+    """Serve until the first SIGINT or SIGTERM, then stop cleanly; returns the exit status.
+
+    The signal handler only notes the signal: requests are answered from a
+    thread of the server's, and this thread waits for a note, then stops the
+    server. A handler that raised instead could land anywhere, and where
+    socketserver catches exceptions (while a connection is accepted) the stop
+    was lost.
+    """
+    received: list[int] = []
+    previous = {signum: signal.getsignal(signum) for signum in _STOP_SIGNALS}
+    for signum in _STOP_SIGNALS:  # even where the shell started us ignoring SIGINT
+        signal.signal(signum, lambda signum, frame: received.append(signum))
+    try:
+        return _serve(arguments, received)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _serve(arguments: argparse.Namespace, received: list[int]) -> int:
     try:
         settings = Settings(lifecycle=arguments.lifecycle, account_id=arguments.account_id)
     except ValueError as exc:
         print(f"personalize-fake: error: {exc}", file=sys.stderr)
         return 2
+    token = arguments.admin_token
+    if token is None:
+        token = os.environ.get(TOKEN_VARIABLE)  # set but empty is an error, not "no token"
+    handler = logging.StreamHandler(sys.stderr)  # before the server, which may warn
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    logger = logging.getLogger("personalize_fake")
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)  # one line per request
+    try:
+        return _run(arguments, settings, token, received)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+def _run(
+    arguments: argparse.Namespace, settings: Settings, token: str | None, received: list[int]
+) -> int:
     try:
         server = PersonalizeServer(
-            settings, host=arguments.host, port=arguments.port, state_file=arguments.state_file
+            settings,
+            host=arguments.host,
+            port=arguments.port,
+            state_file=arguments.state_file,
+            allow_hosts=arguments.allow_host,
+            admin_token=token,
         )
     except StateFileError as exc:
         print(f"personalize-fake: error: {exc}", file=sys.stderr)
         return 1
+    except ValueError as exc:  # an allowed host or admin token that cannot work
+        print(f"personalize-fake: error: {exc}", file=sys.stderr)
+        return 2
     except OSError as exc:
         where = f"{arguments.host}:{arguments.port}"
         print(f"personalize-fake: error: cannot listen on {where}: {exc}", file=sys.stderr)
         return 1
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
-    logger = logging.getLogger("personalize_fake")
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)  # one line per request
-    signal.signal(signal.SIGINT, _stop)  # even where the shell started us ignoring SIGINT
-    signal.signal(signal.SIGTERM, _stop)
     details = f"lifecycle {settings.lifecycle.value}, account {settings.account_id}"
     if arguments.state_file:
         details += f", state file {arguments.state_file}"
+    if token is not None:
+        details += ", /_fake/ needs the admin token"
     print(f"personalize-fake serving on {server.url} ({details}); Ctrl-C stops", flush=True)
     try:
-        server.serve_forever()
-    except _Stop:
-        pass
+        server.start()
+        while not received and server.running:
+            time.sleep(0.1)  # a signal's note is seen within this
     finally:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        server.close()
-        logger.removeHandler(handler)
+        server.stop()
+    if not received:
+        print("personalize-fake: error: the server stopped unexpectedly", file=sys.stderr)
+        return 1
     print("personalize-fake stopped", flush=True)
     return 0
 

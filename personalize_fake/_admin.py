@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     from personalize_fake.server import PersonalizeServer
 
 ADMIN_PREFIX = "/_fake/"
+MAX_TIMES = 1000
+"""The most creations one ``fail-next`` call may doom: a request must not cost unbounded state."""
+MAX_REASON = 1000
+"""The longest failure reason ``fail`` and ``fail-next`` take, in characters."""
 
 log = logging.getLogger("personalize_fake.server")
 
@@ -89,6 +93,10 @@ class Admin:
             message = "personalize-fake internal error; see the server log."
             return self._respond(500, {"__type": "InternalFailure", "message": message})
 
+    def error(self, status: int, code: str, message: str) -> WireResponse:
+        """An admin error: ``{"__type": code, "message": message}``."""
+        return self._respond(status, {"__type": code, "message": message})
+
     @staticmethod
     def _respond(status: int, document: dict[str, Any]) -> WireResponse:
         body = json.dumps(document, default=_json_value, ensure_ascii=False).encode()
@@ -146,20 +154,25 @@ class Admin:
         self.fake.settle(arn)
         return {"arn": arn, "status": self._current(arn)}
 
+    @staticmethod
+    def _reason(arguments: dict[str, Any]) -> str:
+        reason = arguments.get("reason", "Injected failure.")
+        if not isinstance(reason, str) or len(reason) > MAX_REASON:
+            message = f"Parameter 'reason' must be a string of at most {MAX_REASON} characters."
+            raise AdminError(400, "BadRequest", message)
+        return reason
+
     def _fail(self, arguments: dict[str, Any]) -> dict[str, Any]:
         arn = self._required(arguments, "arn")
-        reason = arguments.get("reason", "Injected failure.")
-        if not isinstance(reason, str):
-            raise AdminError(400, "BadRequest", "Parameter 'reason' must be a string.")
-        self.fake.fail(arn, reason)
+        self.fake.fail(arn, self._reason(arguments))
         return {"arn": arn, "status": self.fake.status(arn)}
 
     def _fail_next(self, arguments: dict[str, Any]) -> dict[str, Any]:
         kind = self._required(arguments, "kind")
-        reason = arguments.get("reason", "Injected failure.")
+        reason = self._reason(arguments)
         times = arguments.get("times", 1)
-        if not isinstance(reason, str) or not isinstance(times, int) or times < 1:
-            message = "Parameter 'reason' must be a string and 'times' a positive integer."
+        if isinstance(times, bool) or not isinstance(times, int) or not 1 <= times <= MAX_TIMES:
+            message = f"Parameter 'times' must be an integer from 1 to {MAX_TIMES}."
             raise AdminError(400, "BadRequest", message)
         try:
             self.fake.fail_next(kind, reason, times=times)

@@ -1,7 +1,8 @@
 """The ``requests`` adapter: calls to Personalize endpoints answered in-process, via ``responses``.
 
 While a mock is active, a ``requests`` call to ``https://personalize.<region>.amazonaws.com/``
-(or ``personalize-events.``, ``personalize-runtime.``) goes to the same front
+(or ``personalize-events.``, ``personalize-runtime.``, their FIPS and
+dual-stack forms, any partition: see :func:`endpoint`) goes to the same front
 door and dispatcher as the HTTP server, with the region read from the host, and
 the innermost active mock answers, as with boto3. Every other URL passes through
 untouched.
@@ -21,26 +22,71 @@ it ``requests``) is imported at the first start, not with the package.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from personalize_fake import _hook
+from personalize_fake._model import SERVICE_NAMES
 from personalize_fake._shared import Shared
 
 if TYPE_CHECKING:
     from personalize_fake._front_door import FrontDoor
 
-ENDPOINT = re.compile(
-    r"^https?://personalize(?:-events|-runtime)?(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?"
-    r"(?::\d+)?(?:[/?#]|$)",
-    re.IGNORECASE,
-)
-"""A URL of one of the three Personalize services; group 1 is the region."""
+_TEMPLATE = re.compile(r"https://([a-z0-9-]+)\.\{Region\}\.\{PartitionResult#(\w+)\}")
+"""An endpoint URL in the services' rule sets: host prefix, then the partition output named."""
 
-_NOT_PERSONALIZE = re.compile(
-    r"^(?!https?://personalize(?:-events|-runtime)?(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com)",
-    re.IGNORECASE,
-)
+
+@functools.cache
+def endpoint() -> re.Pattern[str]:
+    """A URL of one of the three Personalize services; group 1 is the region.
+
+    Every host form botocore's endpoint rules build for the three services
+    (plain, FIPS, dual-stack, FIPS and dual-stack), in every partition's DNS
+    suffixes: read from botocore's data when the first mock starts (~10 ms).
+    """
+    from botocore.loaders import create_loader
+
+    loader = create_loader()
+    prefixes, outputs = set(SERVICE_NAMES), {"dnsSuffix"}
+    for service in SERVICE_NAMES:
+        rules = loader.load_service_model(service, "endpoint-rule-set-1")
+        for url in _urls(rules):
+            match = _TEMPLATE.fullmatch(url)
+            if match:
+                prefixes.add(match.group(1))
+                outputs.add(match.group(2))
+    suffixes = {
+        str(partition["outputs"][name])
+        for partition in loader.load_data("partitions")["partitions"]
+        for name in outputs
+        if name in partition["outputs"]
+    }
+    return re.compile(
+        rf"^https?://{_alternatives(prefixes)}\.([a-z0-9-]+)\.{_alternatives(suffixes)}"
+        r"(?::\d+)?(?:[/?#]|$)",
+        re.IGNORECASE,
+    )
+
+
+def _urls(rules: Any) -> Iterator[str]:
+    """Every endpoint ``url`` anywhere in an endpoint rule set."""
+    if isinstance(rules, dict):
+        for key, value in rules.items():
+            if key == "url" and isinstance(value, str):
+                yield value
+            else:
+                yield from _urls(value)
+    elif isinstance(rules, list):
+        for value in rules:
+            yield from _urls(value)
+
+
+def _alternatives(texts: set[str]) -> str:
+    return "(?:" + "|".join(re.escape(t) for t in sorted(texts, key=len, reverse=True)) + ")"
+
+
 _EVERYTHING = re.compile("")
 _METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
 
@@ -117,9 +163,10 @@ def _arm() -> None:
 
 def _register(mock: Any) -> None:
     mock.reset()
+    pattern = endpoint()
     for method in _METHODS:
-        mock.add_callback(method, ENDPOINT, _answer, content_type=None)
-    mock.add_passthru(_NOT_PERSONALIZE)
+        mock.add_callback(method, pattern, _answer, content_type=None)
+    mock.add_passthru(re.compile(f"^(?!{pattern.pattern[1:]})", re.IGNORECASE))
 
 
 INTERCEPTION = Shared(_arm, _disarm)
@@ -132,7 +179,7 @@ def _answer(request: Any) -> tuple[int, dict[str, str], bytes] | Exception:
     front = _front
     if not _hook._active or front is None:  # only if a mock stopped mid-call
         return ConnectionError(f"personalize-fake: no mock active to answer {request.url}")
-    match = ENDPOINT.match(str(request.url))
+    match = endpoint().match(str(request.url))
     region = match.group(1).lower() if match else None
     body = request.body
     if body is None:

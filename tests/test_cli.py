@@ -14,11 +14,15 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
+import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import Any, NamedTuple
+from urllib.parse import urlsplit
 
 import pytest
 from support import INTERACTIONS_SCHEMA
@@ -38,16 +42,42 @@ class Served(NamedTuple):
     process: subprocess.Popen[str]
     log: Path
 
-    def stop(self, signum: int = signal.SIGINT) -> tuple[int, str, str]:
-        """Signal the server; return its exit status, its stdout and its log."""
+    def stop(self, signum: int = signal.SIGINT, timeout: float = 10) -> tuple[int, str, str]:
+        """Signal the server; return its exit status, its stdout and its log.
+
+        A server that has not exited ``timeout`` seconds later is killed, and the test fails.
+        """
         self.process.send_signal(signum)
-        stdout, _ = self.process.communicate(timeout=10)
+        try:
+            stdout, _ = self.process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.communicate()
+            name = signal.Signals(signum).name
+            raise AssertionError(
+                f"still serving {timeout} s after {name}, killed; log: {self.log.read_text()}"
+            ) from None
         return self.process.returncode, stdout, self.log.read_text()
 
 
-def start_server(tmp_path: Path, *options: str) -> Served:
+_started: list[subprocess.Popen[str]] = []
+"""Every server a test started, killed after the test if it is still running."""
+
+
+@pytest.fixture(autouse=True)
+def _no_orphans() -> Iterator[None]:
+    """A test that fails between starting a server and stopping it leaves no server behind."""
+    yield
+    while _started:
+        process = _started.pop()
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
+
+
+def start_server(tmp_path: Path, *options: str, env: dict[str, str] | None = None) -> Served:
     """``python -m personalize_fake serve --port 0 ...``, once it has printed its URL."""
-    log = tmp_path / "serve.log"
+    log = tmp_path / f"serve-{len(_started)}.log"
     with log.open("w") as stream:  # the child keeps its own copy of the descriptor
         process = subprocess.Popen(
             [sys.executable, "-m", "personalize_fake", "serve", "--port", "0", *options],
@@ -55,7 +85,9 @@ def start_server(tmp_path: Path, *options: str) -> Served:
             stdout=subprocess.PIPE,
             stderr=stream,
             text=True,
+            env=None if env is None else {**os.environ, **env},
         )
+    _started.append(process)
     assert process.stdout is not None
     line = process.stdout.readline()
     match = re.search(r"serving on (http://\S+)", line)
@@ -64,6 +96,22 @@ def start_server(tmp_path: Path, *options: str) -> Served:
         process.communicate()
         raise AssertionError(f"no URL in {line!r}; log: {log.read_text()}")
     return Served(match.group(1), process, log)
+
+
+def _hammer(address: tuple[str, int], done: threading.Event, kind: int) -> None:
+    """Connect over and over until ``done``: hang up at once (0), leave a request half sent
+    (1), or make a whole call (2)."""
+    while not done.is_set():
+        try:
+            with socket.create_connection(address, timeout=0.25) as sock:
+                if kind == 1:
+                    sock.sendall(b"POST /events HTTP/1.1\r\nContent-Length: 9\r\n\r\n{")
+                    done.wait(0.05)
+                elif kind == 2:
+                    sock.sendall(b"GET /_fake/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                    sock.recv(1024)
+        except OSError:
+            pass
 
 
 @pytest.fixture
@@ -128,6 +176,71 @@ class TestServe:
             ]
         finally:
             assert again.stop()[0] == 0
+
+    def test_first_signal_stops_it_whatever_it_is_doing(self, tmp_path: Path) -> None:
+        """The first SIGINT or SIGTERM stops the server, landing idle, mid-accept or mid-request.
+
+        Clients keep connecting (some hanging up at once, some leaving a request
+        half sent, some making whole calls) while the signal is sent at varied moments.
+        """
+        delays = [0, 0.002, 0.01, 0.03, 0.1, 0.3]
+        for trial, delay in enumerate(delays):
+            signum = (signal.SIGINT, signal.SIGTERM)[trial % 2]
+            server = start_server(tmp_path)
+            split = urlsplit(server.url)
+            address = (str(split.hostname), int(split.port or 0))
+            done = threading.Event()
+            clients = [
+                threading.Thread(target=_hammer, args=(address, done, n % 3)) for n in range(4)
+            ]
+            for client_thread in clients:
+                client_thread.start()
+            try:
+                time.sleep(delay)
+                status, stdout, log = server.stop(signum, timeout=5)
+            finally:
+                done.set()
+                for client_thread in clients:
+                    client_thread.join()
+            assert status == 0, f"{signum.name} after {delay} s: {log}"
+            assert "personalize-fake stopped" in stdout
+            assert "Traceback" not in log
+
+    def test_signals_while_stopping_change_nothing(self, tmp_path: Path) -> None:
+        """More signals while it stops neither interrupt the stop nor print a traceback."""
+        server = start_server(tmp_path)
+        for _ in range(5):
+            server.process.send_signal(signal.SIGINT)
+        status, stdout, log = server.stop(signal.SIGTERM)
+        assert status == 0, log
+        assert "personalize-fake stopped" in stdout
+        assert "Traceback" not in log
+
+    def test_warns_when_listening_beyond_loopback(self, tmp_path: Path) -> None:
+        """--host 0.0.0.0 serves, with a warning on stderr naming the admin token."""
+        server = start_server(tmp_path, "--host", "0.0.0.0")
+        port = urlsplit(server.url).port
+        assert urllib.request.urlopen(f"http://127.0.0.1:{port}/_fake/health").status == 200
+        status, _, log = server.stop()
+        assert status == 0, log
+        (warning,) = [line for line in log.splitlines() if "beyond this machine" in line]
+        assert "listens on 0.0.0.0:" in warning
+        assert "--admin-token" in warning
+
+    def test_admin_token_from_the_environment(self, tmp_path: Path) -> None:
+        """PERSONALIZE_FAKE_ADMIN_TOKEN guards /_fake/; the AWS operations still answer."""
+        token = "from-the-environment"
+        server = start_server(tmp_path, env={"PERSONALIZE_FAKE_ADMIN_TOKEN": token})
+        health = f"{server.url}/_fake/health"
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(health)
+        assert refused.value.code == 401
+        authorized = urllib.request.Request(health, headers={"Authorization": f"Bearer {token}"})
+        assert urllib.request.urlopen(authorized).status == 200
+        client("personalize", server.url).create_dataset_group(name="g")
+        status, stdout, log = server.stop()
+        assert status == 0, log
+        assert token not in stdout + log
 
 
 @pytest.mark.slow
@@ -233,9 +346,41 @@ class TestMain:
         ]
         assert script.value == "personalize_fake.__main__:main"
 
+    def test_version(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """--version prints the installed version and exits 0."""
+        with pytest.raises(SystemExit) as exc:
+            main(["--version"])
+        assert exc.value.code == 0
+        assert (
+            capsys.readouterr().out == f"personalize-fake {metadata.version('personalize-fake')}\n"
+        )
+
     def test_bad_account_id(self, capsys: pytest.CaptureFixture[str]) -> None:
         assert main(["serve", "--port", "0", "--account-id", "12"]) == 2
         assert "account_id must be 12 digits" in capsys.readouterr().err
+
+    @pytest.mark.parametrize(
+        ("options", "environment", "complaint"),
+        [
+            (["--admin-token", "two words"], {}, "admin token"),
+            ([], {"PERSONALIZE_FAKE_ADMIN_TOKEN": ""}, "admin token"),
+            (["--allow-host", "fake:4567"], {}, "allowed host 'fake:4567'"),
+        ],
+        ids=["token-with-space", "empty-token-variable", "host-with-port"],
+    )
+    def test_bad_guard_options(
+        self,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+        options: list[str],
+        environment: dict[str, str],
+        complaint: str,
+    ) -> None:
+        """A token or allowed host that cannot work stops the command with status 2."""
+        for name, value in environment.items():
+            monkeypatch.setenv(name, value)
+        assert main(["serve", "--port", "0", *options]) == 2
+        assert complaint in capsys.readouterr().err
 
     def test_bad_lifecycle(self, capsys: pytest.CaptureFixture[str]) -> None:
         with pytest.raises(SystemExit) as exc:

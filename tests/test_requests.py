@@ -12,14 +12,16 @@ import subprocess
 import sys
 from typing import Any
 
+import boto3
 import pytest
 import requests
 import requests.adapters
 import responses
+from botocore.config import Config
 from test_server import AUTH, JSON_11, SAME_ANSWER_CASES, SIGNED, _without_request_id, send
 
 from personalize_fake import PersonalizeFake, _requests, mock_personalize
-from personalize_fake._requests import ENDPOINT
+from personalize_fake._requests import endpoint
 from personalize_fake.server import serving
 
 CONTROL = "https://personalize.us-east-1.amazonaws.com/"
@@ -42,7 +44,72 @@ def _send_restored() -> Any:
     assert requests.adapters.HTTPAdapter.send is ORIGINAL_SEND
 
 
+BOTOCORE_ERRORS = ("InvalidInputException", "NotImplementedException")
+
+
+class _Sent(Exception):
+    """Raised by a before-send handler with the URL botocore was about to send to."""
+
+
+DUAL_STACK_FIPS = {"use_dualstack_endpoint": True, "use_fips_endpoint": True}
+BOTOCORE_CALLS = {
+    "personalize": b'{"name": "g"}',
+    "personalize-events": b'{"trackingId": "t", "sessionId": "s", "eventList": []}',
+    "personalize-runtime": b'{"campaignArn": "arn:aws:personalize:us-east-1:1:campaign/c"}',
+}
+"""A body for the call :func:`botocore_url` makes of each service, to send where it went."""
+
+
+def botocore_url(service: str, region: str, variant: dict[str, bool]) -> str:
+    """The URL botocore resolves for one call of ``service`` (caught before it is sent)."""
+    client = boto3.client(
+        service,
+        region_name=region,
+        aws_access_key_id="a",
+        aws_secret_access_key="b",
+        config=Config(**variant),
+    )
+
+    def sent(request: Any, **kwargs: Any) -> None:
+        raise _Sent(request.url)
+
+    client.meta.events.register_first("before-send", sent)
+    with pytest.raises(_Sent) as caught:
+        if service == "personalize":
+            client.list_schemas()
+        elif service == "personalize-events":
+            client.put_events(
+                trackingId="t", sessionId="s", eventList=[{"eventType": "c", "sentAt": 1}]
+            )
+        else:
+            client.get_recommendations(campaignArn="arn:aws:personalize:us-east-1:1:campaign/c")
+    return str(caught.value)
+
+
 class TestAnswered:
+    @pytest.mark.parametrize(
+        "variant",
+        [{}, {"use_dualstack_endpoint": True}, {"use_fips_endpoint": True}, DUAL_STACK_FIPS],
+        ids=["plain", "dual-stack", "fips", "dual-stack-fips"],
+    )
+    def test_every_url_botocore_sends_to_is_answered(self, variant: dict[str, bool]) -> None:
+        """Whatever endpoint botocore would use (FIPS, dual-stack, any partition) is answered."""
+        calls = [
+            (region, service, botocore_url(service, region, variant), body)
+            for region in ("us-east-1", "us-gov-west-1", "cn-north-1")
+            for service, body in BOTOCORE_CALLS.items()
+        ]
+        with mock_personalize(lifecycle="instant"):
+            for region, service, url, body in calls:
+                if service == "personalize":
+                    sent = headers("CreateDatasetGroup", region)
+                    created = requests.post(url, data=body, headers=sent).json()
+                    assert f":{region}:" in created["datasetGroupArn"], url
+                else:  # refused by the fake (validation, not implemented): it reached it
+                    sent = {"Authorization": SIGNED.format(region)}
+                    answer = requests.post(url, data=body, headers=sent)
+                    assert answer.headers["x-amzn-errortype"] in BOTOCORE_ERRORS, url
+
     def test_hand_built_control_plane_call(self, personalize_fake: PersonalizeFake) -> None:
         """requests.post with X-Amz-Target to the real endpoint is answered by the fake."""
         response = requests.post(
@@ -220,6 +287,10 @@ class TestPassThrough:
             ("https://personalize-runtime.ap-south-1.amazonaws.com/recommendations", "ap-south-1"),
             ("https://personalize.cn-north-1.amazonaws.com.cn/", "cn-north-1"),
             ("http://personalize.us-east-1.amazonaws.com:443", "us-east-1"),
+            ("https://personalize.us-east-1.api.aws/", "us-east-1"),
+            ("https://personalize-events-fips.us-gov-west-1.api.aws/events", "us-gov-west-1"),
+            ("https://PERSONALIZE-RUNTIME.CN-NORTH-1.API.AMAZONWEBSERVICES.COM.CN", "CN-NORTH-1"),
+            ("https://personalize.us-east-1.api.aws.example.com/", None),
             ("https://personalize.us-east-1.amazonaws.com.example.com/", None),
             ("https://notpersonalize.us-east-1.amazonaws.com/", None),
             ("https://s3.us-east-1.amazonaws.com/personalize.us-east-1.amazonaws.com", None),
@@ -227,7 +298,7 @@ class TestPassThrough:
     )
     def test_which_urls_are_personalize(self, url: str, region: str | None) -> None:
         """Only the three services' hosts are caught, with the region the host names."""
-        match = ENDPOINT.match(url)
+        match = endpoint().match(url)
         assert (match.group(1) if match else None) == region
 
 

@@ -87,8 +87,12 @@ def control(url: str, op: str, body: Any = None, **headers: str) -> Reply:
     return send(url, "POST", "/", raw, sent)
 
 
-def admin(url: str, method: str, path: str, body: Any = None) -> Reply:
-    return send(url, method, f"/_fake/{path}", None if body is None else json.dumps(body).encode())
+def admin(url: str, method: str, path: str, body: Any = None, **headers: str) -> Reply:
+    """A /_fake/ request, its body (if any) as JSON."""
+    if body is None:
+        return send(url, method, f"/_fake/{path}", None, headers)
+    sent = {"Content-Type": "application/json", **headers}
+    return send(url, method, f"/_fake/{path}", json.dumps(body).encode(), sent)
 
 
 def raw_exchange(url: str, data: bytes, *, half_close: bool = True) -> bytes:
@@ -360,7 +364,7 @@ class TestRobustness:
     def test_oversized_body_announced_with_expect_100(self, url: str) -> None:
         """With Expect: 100-continue the 413 comes before the body is sent."""
         head = (
-            "POST /events HTTP/1.1\r\nHost: x\r\nAuthorization: x\r\n"
+            "POST /events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: x\r\n"
             f"Content-Length: {MAX_BODY + 1}\r\nExpect: 100-continue\r\n\r\n"
         )
         answer = raw_exchange(url, head.encode())
@@ -370,7 +374,7 @@ class TestRobustness:
     def test_body_shorter_than_announced(self, url: str) -> None:
         """A body that ends early is a 400 at once, not a wait for bytes that never come."""
         head = (
-            "POST / HTTP/1.1\r\nHost: x\r\nAuthorization: x\r\n"
+            "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: x\r\n"
             "X-Amz-Target: AmazonPersonalize.ListSchemas\r\nContent-Length: 100\r\n\r\n{}"
         )
         started = time.perf_counter()
@@ -379,7 +383,7 @@ class TestRobustness:
         assert time.perf_counter() - started < 5
 
     def test_content_length_not_a_number(self, url: str) -> None:
-        head = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: lots\r\n\r\n"
+        head = "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: lots\r\n\r\n"
         answer = raw_exchange(url, head.encode())
         assert answer.startswith(b"HTTP/1.1 400 ")
         assert b"x-amzn-errortype: BadRequest" in answer
@@ -388,7 +392,8 @@ class TestRobustness:
         """A chunked body is read like any other."""
         body = b'{"name":"chunked"}'
         head = (
-            "POST / HTTP/1.1\r\nHost: x\r\nAuthorization: x\r\nTransfer-Encoding: chunked\r\n"
+            "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: x\r\n"
+            "Transfer-Encoding: chunked\r\n"
             f"X-Amz-Target: AmazonPersonalize.CreateDatasetGroup\r\nContent-Type: {JSON_11}\r\n"
             "Connection: close\r\n\r\n"
         )
@@ -396,6 +401,64 @@ class TestRobustness:
         answer = raw_exchange(url, head.encode() + chunked)
         assert answer.startswith(b"HTTP/1.1 200 ")
         assert b"dataset-group/chunked" in answer
+
+    @pytest.mark.parametrize(
+        "size",
+        [b"-1", b"-0", b"0x10", b"+10", b"1_0", b"1 0", b"zz", b"", b"1" + b"0" * 16],
+        ids=[
+            "negative",
+            "minus-zero",
+            "0x",
+            "plus",
+            "underscore",
+            "space",
+            "garbage",
+            "empty",
+            "huge",
+        ],
+    )
+    def test_malformed_chunk_size(self, url: str, size: bytes) -> None:
+        """A chunk size that is not hex digits is a 400 at once; a -1 never reads "to the end"."""
+        body = b'{"name":"chunk"}'  # 16 bytes: 0x10, +10 and 1_0 would be read as its size
+        head = (
+            "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: x\r\n"
+            "Transfer-Encoding: chunked\r\nX-Amz-Target: AmazonPersonalize.CreateDatasetGroup\r\n"
+            f"Content-Type: {JSON_11}\r\n\r\n"
+        )
+        chunked = size + b"\r\n" + body + b"\r\n0\r\n\r\n"
+        answer = raw_exchange(url, head.encode() + chunked, half_close=False)
+        assert answer.startswith(b"HTTP/1.1 400 ")
+        assert b"x-amzn-errortype: BadRequest" in answer
+
+    def test_chunked_body_over_the_cap(self, url: str) -> None:
+        """Chunks adding up to more than 10 MiB are a 413 before the one that crosses is read."""
+        head = (
+            "POST /events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: x\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n"
+        )
+        half = MAX_BODY // 2 + 1
+        chunk = f"{half:x}\r\n".encode() + b" " * half + b"\r\n"
+        answer = raw_exchange(url, head.encode() + chunk + f"{half:x}\r\n".encode())
+        assert answer.startswith(b"HTTP/1.1 413 ")
+        assert b"x-amzn-errortype: RequestEntityTooLargeException" in answer
+
+    def test_chunk_longer_than_its_size(self, url: str) -> None:
+        head = (
+            "POST /events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: x\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n"
+        )
+        answer = raw_exchange(url, head.encode() + b"2\r\n{}}\r\n0\r\n\r\n", half_close=False)
+        assert answer.startswith(b"HTTP/1.1 400 ")
+
+    def test_endless_trailers(self, url: str) -> None:
+        """Trailer lines are bounded as header lines are, not read for as long as they come."""
+        head = (
+            "POST /events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: x\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n"
+        )
+        trailers = b"X-Trailer: 1\r\n" * 101
+        answer = raw_exchange(url, head.encode() + trailers, half_close=False)
+        assert answer.startswith(b"HTTP/1.1 400 ")
 
     def test_garbage_request_line(self, url: str) -> None:
         """Not HTTP at all: a JSON 400, not http.server's HTML page."""
@@ -405,7 +468,7 @@ class TestRobustness:
         assert b"<html" not in answer.lower()
 
     def test_unsupported_method(self, url: str) -> None:
-        answer = raw_exchange(url, b"BREW / HTTP/1.1\r\nHost: x\r\n\r\n")
+        answer = raw_exchange(url, b"BREW / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         assert answer.startswith(b"HTTP/1.1 501 ")
         assert b"x-amzn-errortype: NotImplemented" in answer
 
@@ -550,6 +613,11 @@ class TestAdmin:
             ("POST", "fail", {"arn": "arn:aws:personalize:us-east-1:1:schema/x"}, 404, None),
             ("POST", "fail-next", {"kind": "spaceship"}, 400, "BadRequest"),
             ("POST", "fail-next", {"kind": "dataset", "times": 0}, 400, "BadRequest"),
+            ("POST", "fail-next", {"kind": "dataset", "times": 1001}, 400, "BadRequest"),
+            ("POST", "fail-next", {"kind": "dataset", "times": 10**7}, 400, "BadRequest"),
+            ("POST", "fail-next", {"kind": "dataset", "times": True}, 400, "BadRequest"),
+            ("POST", "fail-next", {"kind": "dataset", "reason": "x" * 1001}, 400, "BadRequest"),
+            ("POST", "fail", {"arn": "a", "reason": "x" * 1001}, 400, "BadRequest"),
         ],
         ids=[
             "unknown",
@@ -560,6 +628,11 @@ class TestAdmin:
             "no-arn",
             "unknown-kind",
             "no-times",
+            "too-many-times",
+            "ten-million-times",
+            "times-true",
+            "long-reason",
+            "long-fail-reason",
         ],
     )
     def test_errors(
@@ -570,6 +643,11 @@ class TestAdmin:
         assert reply.status == status
         assert code is None or reply.json["__type"] == code
         assert reply.json["message"]
+
+    def test_fail_next_at_its_bound(self, url: str) -> None:
+        """fail-next takes up to 1,000 creations at once."""
+        reply = admin(url, "POST", "fail-next", {"kind": "dataset", "times": 1000})
+        assert reply.status == 200
 
     def test_unknown_endpoint_lists_the_known_ones(self, url: str) -> None:
         assert "/_fake/events" in admin(url, "GET", "coffee").json["message"]
@@ -582,12 +660,269 @@ class TestAdmin:
         assert "ACTIVE" in reply.json["message"]
 
     def test_body_not_json(self, url: str) -> None:
-        reply = send(url, "POST", "/_fake/settle", b"{nope")
+        reply = send(url, "POST", "/_fake/settle", b"{nope", {"Content-Type": "application/json"})
         assert (reply.status, reply.json["__type"]) == (400, "BadRequest")
 
     def test_no_authorization_needed(self, url: str) -> None:
         """The admin surface is not AWS: it takes no signature."""
         assert send(url, "GET", "/_fake/health").status == 200
+
+
+PRESIGNED = "X-Amz-Credential=a%2F20260101%2Fus-east-1%2Fpersonalize%2Faws4_request"
+"""A presigned URL's query: authentication that needs no header, so a web page can send it."""
+
+
+def groups(url: str) -> list[str]:
+    names = control(url, "ListDatasetGroups").json["datasetGroups"]
+    return [g["name"] for g in names]
+
+
+class TestWhoCanReach:
+    """Host, Origin, Content-Type and token checks: what a web page, or the network, can do."""
+
+    def test_a_page_cannot_reset_the_fake(self, url: str) -> None:
+        """The issue's case: a cross-site text/plain POST to /_fake/reset wipes nothing."""
+        control(url, "CreateDatasetGroup", {"name": "kept"})
+        headers = {"Content-Type": "text/plain", "Origin": "http://evil.example"}
+        reply = send(url, "POST", "/_fake/reset", b"{}", headers)
+        assert reply.status == 403
+        assert reply.json["__type"] == "CrossOriginRequestRefused"
+        assert groups(url) == ["kept"]
+
+    @pytest.mark.parametrize(
+        "marks",
+        [
+            {"Origin": "http://evil.example"},
+            {"Origin": "null"},
+            {"Origin": "http://127.0.0.1:1"},
+            {"Sec-Fetch-Site": "cross-site"},
+            {"Sec-Fetch-Site": "same-site"},
+        ],
+        ids=["other-site", "opaque", "other-port", "cross-site", "same-site"],
+    )
+    @pytest.mark.parametrize("where", ["admin", "presigned", "signed"])
+    def test_browser_requests_from_other_origins(
+        self, url: str, marks: dict[str, str], where: str
+    ) -> None:
+        """A request a browser marks as from another origin is refused, admin or AWS path."""
+        body = json.dumps({"name": "g"}).encode()
+        if where == "admin":
+            reply = send(url, "POST", "/_fake/settle", None, marks)
+        elif where == "presigned":
+            target = {"X-Amz-Target": "AmazonPersonalize.CreateDatasetGroup"}
+            reply = send(url, "POST", f"/?{PRESIGNED}", body, {**target, **marks})
+        else:
+            reply = control(url, "CreateDatasetGroup", body, **marks)
+        assert reply.status == 403
+        code = reply.headers.get("x-amzn-errortype") or reply.json["__type"]
+        assert code == "CrossOriginRequestRefused"
+        assert groups(url) == []
+
+    @pytest.mark.parametrize("path", ["/", "/events", "/_fake/reset"])
+    def test_no_preflight_is_granted(self, url: str, path: str) -> None:
+        """A page must ask (CORS preflight) before sending Authorization or JSON: never granted."""
+        asked = {
+            "Origin": "http://evil.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization,content-type,x-amz-target",
+        }
+        reply = send(url, "OPTIONS", path, None, asked)
+        assert reply.status == 403
+        assert not [name for name in reply.headers if name.startswith("access-control-")]
+
+    @pytest.mark.parametrize(
+        "marks",
+        [{"Sec-Fetch-Site": "same-origin"}, {"Sec-Fetch-Site": "none"}, {"Origin": "own"}],
+        ids=["same-origin", "typed-url", "own-origin"],
+    )
+    def test_browser_requests_from_the_servers_own_origin(
+        self, url: str, marks: dict[str, str]
+    ) -> None:
+        """A browser on the server's own origin (a URL typed in, say) is answered."""
+        if marks.get("Origin") == "own":
+            marks = {"Origin": url}
+        assert send(url, "GET", "/_fake/health", None, marks).status == 200
+
+    @pytest.mark.parametrize(
+        "host",
+        [
+            "evil.example",
+            "evil.example:4567",
+            "127.0.0.1.evil.example",
+            "localhost.evil.example",
+            "127.1",
+            "::1",
+            "a b",
+        ],
+    )
+    @pytest.mark.parametrize("where", ["admin", "aws"])
+    def test_foreign_host(self, url: str, host: str, where: str) -> None:
+        """A Host that is not an address of the server (DNS rebinding sends its own) is 403."""
+        if where == "admin":
+            reply = send(url, "GET", "/_fake/health", None, {"Host": host})
+            assert reply.json["__type"] == "HostNotAllowed"
+        else:
+            reply = control(url, "ListDatasetGroups", Host=host)
+            assert reply.json["__type"] == "HostNotAllowed"
+        assert reply.status == 403
+        assert "--allow-host" in reply.json["message"]
+
+    @pytest.mark.parametrize(
+        "host",
+        [
+            "localhost",
+            "LOCALHOST:1234",
+            "localhost.",
+            "127.0.0.1",
+            "[::1]:80",
+            "10.1.2.3",
+            "[fe80::1]",
+        ],
+    )
+    def test_addresses_of_the_server(self, url: str, host: str) -> None:
+        """IP addresses and localhost are answered, whatever the port (a mapped one, say)."""
+        assert send(url, "GET", "/_fake/health", None, {"Host": host}).status == 200
+        assert control(url, "ListDatasetGroups", Host=host).status == 200
+
+    def test_no_host_header(self, url: str) -> None:
+        """An HTTP/1.0 request without Host (no browser sends one) is answered."""
+        answer = raw_exchange(url, b"GET /_fake/health HTTP/1.0\r\n\r\n")
+        assert answer.startswith(b"HTTP/1.1 200 ")
+
+    def test_two_host_headers(self, url: str) -> None:
+        head = b"GET /_fake/health HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\n\r\n"
+        assert raw_exchange(url, head).startswith(b"HTTP/1.1 400 ")
+
+    def test_boto3_by_localhost(self, url: str) -> None:
+        """boto3 with endpoint_url=http://localhost:PORT (Host: localhost:PORT) works."""
+        port = urlsplit(url).port
+        personalize = client("personalize", f"http://localhost:{port}")
+        personalize.create_dataset_group(name="g")
+        assert len(personalize.list_dataset_groups()["datasetGroups"]) == 1
+
+    def test_allowed_host_names(self) -> None:
+        """allow_hosts adds names (a docker-compose service name); others are still refused."""
+        with serving(allow_hosts=["fake", "Other.Example."]) as (url, _):
+            for host in ("fake:4567", "FAKE", "other.example", "fake."):
+                assert send(url, "GET", "/_fake/health", None, {"Host": host}).status == 200
+            assert send(url, "GET", "/_fake/health", None, {"Host": "fake2"}).status == 403
+
+    def test_the_host_it_listens_on_by_name(self) -> None:
+        with serving(host="localhost") as (url, _):
+            assert send(url, "GET", "/_fake/health", None, {"Host": "localhost"}).status == 200
+
+    def test_any_host(self) -> None:
+        with serving(allow_hosts=["*"]) as (url, _):
+            reply = send(url, "GET", "/_fake/health", None, {"Host": "evil.example"})
+            assert reply.status == 200
+
+    @pytest.mark.parametrize("entry", ["fake:4567", "a b", "", "http://fake", "-fake"])
+    def test_bad_allowed_host(self, entry: str) -> None:
+        with pytest.raises(ValueError, match="allowed host"):
+            PersonalizeServer(port=0, allow_hosts=[entry])
+
+    def test_allowed_hosts_as_one_string(self) -> None:
+        """allow_hosts="fake" would be four one-letter names: a TypeError says so."""
+        with pytest.raises(TypeError, match="list of names"):
+            PersonalizeServer(port=0, allow_hosts="fake")
+
+    @pytest.mark.parametrize(
+        "content_type",
+        ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"],
+    )
+    def test_admin_posts_a_page_may_send(self, url: str, content_type: str) -> None:
+        """Forms and text/plain (what a page may post without asking) are 415, state kept."""
+        control(url, "CreateDatasetGroup", {"name": "kept"})
+        reply = send(url, "POST", "/_fake/reset", b"{}", {"Content-Type": content_type})
+        assert reply.status == 415
+        assert reply.json["__type"] == "UnsupportedMediaType"
+        assert groups(url) == ["kept"]
+
+    def test_admin_body_without_content_type(self, url: str) -> None:
+        reply = send(url, "POST", "/_fake/fail-next", b'{"kind": "dataset"}')
+        assert (reply.status, reply.json["__type"]) == (415, "UnsupportedMediaType")
+
+    @pytest.mark.parametrize(
+        "headers",
+        [
+            {},
+            {"Content-Type": "application/json"},
+            {"Content-Type": "Application/JSON; charset=utf-8"},
+        ],
+        ids=["none", "json", "json-charset"],
+    )
+    def test_admin_posts_that_pass(self, url: str, headers: dict[str, str]) -> None:
+        """No body (curl -X POST), or a body declared JSON, is answered."""
+        body = b"{}" if headers else None
+        assert send(url, "POST", "/_fake/reset", body, headers).status == 200
+
+
+TOKEN = "s3cret-T0ken_~"
+
+
+class TestAdminToken:
+    @pytest.fixture
+    def url(self) -> Iterator[str]:
+        with serving(lifecycle="instant", admin_token=TOKEN) as (url, _):
+            yield url
+
+    @pytest.mark.parametrize("path", ["health", "events?trackingId=t", "coffee"])
+    def test_missing(self, url: str, path: str) -> None:
+        """Without the token every /_fake/ request is 401, unknown endpoints too."""
+        reply = admin(url, "GET", path)
+        assert (reply.status, reply.json["__type"]) == (401, "AdminTokenRequired")
+        assert reply.headers["www-authenticate"].startswith("Bearer")
+
+    def test_a_sigv4_signature_is_not_the_token(self, url: str) -> None:
+        reply = admin(url, "POST", "reset", **AUTH)
+        assert (reply.status, reply.json["__type"]) == (401, "AdminTokenRequired")
+
+    @pytest.mark.parametrize("given", ["wrong", TOKEN + "x", TOKEN[:-1], "", "s3cret-T0ken_\u00e9"])
+    def test_wrong(self, url: str, given: str) -> None:
+        authorization = f"Bearer {given}".encode().decode("latin-1")
+        reply = admin(url, "POST", "reset", Authorization=authorization)
+        assert (reply.status, reply.json["__type"]) == (403, "AdminTokenInvalid")
+
+    @pytest.mark.parametrize("scheme", ["Bearer", "bearer"])
+    def test_right(self, url: str, scheme: str) -> None:
+        control(url, "CreateDatasetGroup", {"name": "gone"})
+        reply = admin(url, "POST", "reset", {}, Authorization=f"{scheme} {TOKEN}")
+        assert reply.status == 200
+        assert groups(url) == []
+
+    def test_aws_operations_do_not_need_it(self, url: str) -> None:
+        """boto3 calls sign as usual: the token guards /_fake/ only."""
+        personalize = client("personalize", url)
+        personalize.create_dataset_group(name="g")
+        assert len(personalize.list_dataset_groups()["datasetGroups"]) == 1
+
+    @pytest.mark.parametrize("token", ["", "two words", "caf\u00e9", "tab\t"])
+    def test_bad_token(self, token: str) -> None:
+        with pytest.raises(ValueError, match="admin token"):
+            PersonalizeServer(port=0, admin_token=token)
+
+
+class TestBeyondLoopback:
+    def test_warns_when_listening_on_every_interface(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """0.0.0.0 logs a warning: who can reach it, and the token that guards /_fake/."""
+        server = PersonalizeServer(host="0.0.0.0", port=0)
+        server.close()
+        (record,) = [r for r in caplog.records if r.levelno == logging.WARNING]
+        assert "beyond this machine" in record.getMessage()
+        assert "--admin-token" in record.getMessage()
+
+    def test_with_a_token_the_warning_says_so(self, caplog: pytest.LogCaptureFixture) -> None:
+        server = PersonalizeServer(host="0.0.0.0", port=0, admin_token=TOKEN)
+        server.close()
+        (record,) = [r for r in caplog.records if r.levelno == logging.WARNING]
+        assert "/_fake/ needs the admin token" in record.getMessage()
+
+    @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1"])
+    def test_no_warning_on_loopback(self, caplog: pytest.LogCaptureFixture, host: str) -> None:
+        PersonalizeServer(host=host, port=0).close()
+        assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
 
 
 class TestStateFile:
@@ -743,6 +1078,21 @@ def _kinds(document: Any, kind: str) -> list[dict[str, Any]]:
         for value in document:
             found += _kinds(value, kind)
     return found
+
+
+def test_stop_ends_serve_forever_in_a_thread_of_ones_own() -> None:
+    """stop() from another thread makes serve_forever() return, whichever thread runs it."""
+    server = PersonalizeServer(port=0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        assert send(server.url, "GET", "/_fake/health").status == 200
+        assert server.running
+    finally:
+        server.stop()
+    thread.join(5)
+    assert not thread.is_alive()
+    assert not server.running
 
 
 def test_a_server_never_stopped_does_not_hang_interpreter_exit(tmp_path: Path) -> None:
