@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import os
 import re
 import subprocess
 import sys
@@ -14,12 +15,15 @@ import requests  # noqa: F401  (see below)
 import responses  # noqa: F401
 from botocore import xform_name
 
+import personalize_fake
 from personalize_fake import _coverage
 from personalize_fake._model import catalog
 from personalize_fake._registry import load_handlers
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
 OPERATIONS_MD = DOCS / "operations.md"
+README = ROOT / "README.md"
 
 # requests and responses are imported here, not first inside an example: pytester's
 # in-process runs drop the modules imported during them, and a requests imported
@@ -134,3 +138,58 @@ class TestExamples:
             assert set(outcomes) == {"passed"}, result.stdout.str()
         else:
             exec(compile(code, "<docs example>", "exec"), {"__name__": "__docs__"})
+
+
+_SH_FENCE = re.compile(r"^```sh\n(.*?)^```", re.MULTILINE | re.DOTALL)
+
+TYPED_USER_TEST = """\
+from personalize_fake import PersonalizeFake, mock_personalize
+
+
+def test_typed(personalize_fake: PersonalizeFake) -> None:
+    with mock_personalize(lifecycle="instant") as fake:
+        assert fake is not personalize_fake
+"""
+
+
+class TestInstall:
+    def test_readme_starts_with_what_ci_runs(self) -> None:
+        """The README's first block is the install and test commands, and .ci/run runs them."""
+        text = README.read_text(encoding="utf-8")
+        assert text.split("```", 1)[0].strip() == "# personalize-fake", "commands come first"
+        first = _SH_FENCE.search(text)
+        assert first is not None
+        ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+        for command in first.group(1).splitlines():
+            assert command in ci, f"README's {command!r} is not a line of .ci/run"
+
+    @pytest.mark.slow
+    def test_installed_package_type_checks(self, tmp_path: Path) -> None:
+        """`mypy --strict` on a user's test outside the checkout finds the installed package."""
+        pytest.importorskip("mypy")
+        environment = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "MYPYPATH")}
+        where = subprocess.run(
+            [sys.executable, "-c", "import personalize_fake; print(personalize_fake.__file__)"],
+            cwd=tmp_path,
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        here = Path(personalize_fake.__file__).resolve()
+        if where.returncode != 0 or Path(where.stdout.strip()).resolve() != here:
+            pytest.skip("this interpreter installs another copy of personalize_fake than this one")
+        (tmp_path / "test_user.py").write_text(TYPED_USER_TEST, encoding="utf-8")
+        result = subprocess.run(
+            [sys.executable, "-m", "mypy", "--strict", "--cache-dir", ".mypy", "test_user.py"],
+            cwd=tmp_path,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, (
+            f"{result.stdout}{result.stderr}(an editable install made before package-dir was "
+            "set in pyproject.toml uses an import hook mypy cannot follow: install it again)"
+        )
