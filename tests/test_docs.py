@@ -9,14 +9,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import boto3
 import botocore
 import pytest
 import requests  # noqa: F401  (see below)
 import responses  # noqa: F401
 from botocore import xform_name
+from botocore.exceptions import ClientError
 
 import personalize_fake
-from personalize_fake import _coverage
+from personalize_fake import PersonalizeFake, _coverage
 from personalize_fake._model import catalog
 from personalize_fake._registry import load_handlers
 
@@ -95,6 +97,29 @@ class TestOperationsTable:
             check=True,
         )
         assert result.stdout == _coverage.render()
+
+    def test_not_implemented_names_a_command_that_lists_it(
+        self, personalize_fake: PersonalizeFake
+    ) -> None:
+        """NotImplementedException names the version, the count, and a command listing the rest.
+
+        The installed package carries no docs/, so the message points to nothing there.
+        """
+        client = boto3.client("personalize", region_name="us-east-1")
+        with pytest.raises(ClientError) as exc:
+            client.list_recipes()
+        message = exc.value.response["Error"]["Message"]
+        assert "docs/" not in message
+        done = sum(row.implemented for row in _coverage.rows())
+        assert f"(answering {done} of {len(_coverage.rows())} operations)" in message
+        command = re.search(r"`python -m ([\w.]+)`", message)
+        assert command is not None, message
+        result = subprocess.run(
+            [sys.executable, "-m", command.group(1)], capture_output=True, text=True, check=True
+        )
+        assert "| personalize | ListRecipes | `list_recipes` |" in result.stdout
+        row = next(line for line in result.stdout.splitlines() if "`list_recipes`" in line)
+        assert row.endswith("| no |")
 
     def test_write_option(self, tmp_path: Path) -> None:
         """`--write PATH` writes the table to PATH."""
