@@ -5,8 +5,11 @@ from __future__ import annotations
 import inspect
 import os
 import re
+import signal
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import boto3
@@ -35,17 +38,28 @@ HANDLERS = load_handlers()
 OPERATIONS = {op.python_name: op for op in catalog().operations()}
 
 _FENCE = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
+_SH_FENCE = re.compile(r"^```sh\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 
-def _examples() -> list[pytest.ParameterSet]:
-    """Every ```python block of docs/*.md, with an id naming its file and line."""
+def _blocks(fence: re.Pattern[str], paths: list[Path]) -> list[pytest.ParameterSet]:
+    """Every block ``fence`` finds in ``paths``, with an id naming its file and line."""
     found = []
-    for path in sorted(DOCS.glob("*.md")):
+    for path in paths:
         text = path.read_text(encoding="utf-8")
-        for match in _FENCE.finditer(text):
+        for match in fence.finditer(text):
             line = text.count("\n", 0, match.start()) + 1
             found.append(pytest.param(match.group(1), id=f"{path.name}:{line}"))
     return found
+
+
+def _examples() -> list[pytest.ParameterSet]:
+    """Every ```python block of README.md and docs/*.md."""
+    return _blocks(_FENCE, [README, *sorted(DOCS.glob("*.md"))])
+
+
+def _readme_shell() -> list[pytest.ParameterSet]:
+    """README.md's ```sh blocks after the first (which is what .ci/run runs)."""
+    return _blocks(_SH_FENCE, [README])[1:]
 
 
 def _is_test_module(code: str) -> bool:
@@ -149,10 +163,21 @@ class TestHandlers:
         assert required <= keywords, f"{name} ignores required members"
 
 
+def _no_real_sleep(seconds: float) -> None:
+    raise AssertionError(f"an example slept {seconds} s: the docs say how not to")
+
+
 class TestExamples:
     @pytest.mark.parametrize("code", _examples())
-    def test_example_runs(self, code: str, pytester: pytest.Pytester) -> None:
-        """Every Python example in the docs runs as shown (test modules pass under pytest)."""
+    def test_example_runs(
+        self, code: str, pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Every Python example in the docs runs as shown (test modules pass under pytest).
+
+        None sleeps: an example that patches ``time.sleep`` itself replaces this guard.
+        """
+        sleep = time.sleep
+        monkeypatch.setattr(time, "sleep", lambda s: sleep(s) if s <= 0 else _no_real_sleep(s))
         if _is_test_module(code):
             pytester.makepyfile(test_example=code)
             result = pytester.runpytest_inprocess(
@@ -165,8 +190,6 @@ class TestExamples:
             exec(compile(code, "<docs example>", "exec"), {"__name__": "__docs__"})
 
 
-_SH_FENCE = re.compile(r"^```sh\n(.*?)^```", re.MULTILINE | re.DOTALL)
-
 TYPED_USER_TEST = """\
 from personalize_fake import PersonalizeFake, mock_personalize
 
@@ -177,7 +200,7 @@ def test_typed(personalize_fake: PersonalizeFake) -> None:
 """
 
 
-class TestInstall:
+class TestReadme:
     def test_readme_starts_with_what_ci_runs(self) -> None:
         """The README's first block is the install and test commands, and .ci/run runs them."""
         text = README.read_text(encoding="utf-8")
@@ -218,3 +241,48 @@ class TestInstall:
             f"{result.stdout}{result.stderr}(an editable install made before package-dir was "
             "set in pyproject.toml uses an import hook mypy cannot follow: install it again)"
         )
+
+    @pytest.mark.slow
+    @pytest.mark.parametrize("code", _readme_shell())
+    def test_readme_shell_block_runs(self, code: str, tmp_path: Path) -> None:
+        """A README shell block runs pasted whole on a machine with no AWS configuration.
+
+        Only the port is changed, to a free one; the block starts the server itself
+        and must stop it.
+        """
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        environment = {
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+            "HOME": str(tmp_path),  # no ~/.aws
+            "LANG": "C.UTF-8",
+        }
+        if "PYTHONPATH" in os.environ:  # the checkout under test, when it is not installed
+            environment["PYTHONPATH"] = os.environ["PYTHONPATH"]
+        shell = subprocess.Popen(
+            ["sh", "-c", code.replace("4567", str(port))],
+            cwd=tmp_path,
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,  # its own process group, to end all of it if it hangs
+        )
+        try:
+            stdout, stderr = shell.communicate(timeout=120)
+        finally:
+            if shell.poll() is None:
+                os.killpg(shell.pid, signal.SIGKILL)
+                shell.communicate()
+        assert shell.returncode == 0, stderr
+        assert "arn:aws:personalize:us-east-1:123456789012:dataset-group/shop" in stdout, stdout
+        assert '"status": "ACTIVE"' in stdout, stdout
+        assert list(tmp_path.iterdir()) == [], "the block leaves files behind"
+        for _ in range(100):  # the server it started is gone: nothing listens on the port
+            with socket.socket() as client:
+                if client.connect_ex(("127.0.0.1", port)) != 0:
+                    break
+            time.sleep(0.1)
+        else:
+            raise AssertionError(f"the block left a server on port {port}")
