@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import os
 import re
@@ -253,36 +254,40 @@ class TestReadme:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
+        home = tmp_path / "home"  # no ~/.aws; the block runs here
+        home.mkdir()
         environment = {
             "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-            "HOME": str(tmp_path),  # no ~/.aws
+            "HOME": str(home),
             "LANG": "C.UTF-8",
         }
         if "PYTHONPATH" in os.environ:  # the checkout under test, when it is not installed
             environment["PYTHONPATH"] = os.environ["PYTHONPATH"]
-        shell = subprocess.Popen(
-            ["sh", "-c", code.replace("4567", str(port))],
-            cwd=tmp_path,
-            env=environment,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,  # its own process group, to end all of it if it hangs
-        )
+        # Files, not pipes: a server left running would hold a pipe open after sh exits.
+        with (tmp_path / "out").open("w+") as out, (tmp_path / "err").open("w+") as err:
+            shell = subprocess.Popen(
+                ["sh", "-c", code.replace("4567", str(port))],
+                cwd=home,
+                env=environment,
+                stdout=out,
+                stderr=err,
+                start_new_session=True,  # its own process group: the server it starts is in it
+            )
         try:
-            stdout, stderr = shell.communicate(timeout=120)
-        finally:
-            if shell.poll() is None:
+            shell.wait(timeout=120)
+            stdout = (tmp_path / "out").read_text()
+            assert shell.returncode == 0, (tmp_path / "err").read_text()
+            assert "arn:aws:personalize:us-east-1:123456789012:dataset-group/shop" in stdout
+            assert '"status": "ACTIVE"' in stdout, stdout
+            assert list(home.iterdir()) == [], "the block leaves files behind"
+            for _ in range(100):  # the server it started is gone: nothing listens on the port
+                with socket.socket() as client:
+                    if client.connect_ex(("127.0.0.1", port)) != 0:
+                        break
+                time.sleep(0.1)
+            else:
+                raise AssertionError(f"the block left a server on port {port}")
+        finally:  # end whatever of it is left, whichever way the test ends
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(shell.pid, signal.SIGKILL)
-                shell.communicate()
-        assert shell.returncode == 0, stderr
-        assert "arn:aws:personalize:us-east-1:123456789012:dataset-group/shop" in stdout, stdout
-        assert '"status": "ACTIVE"' in stdout, stdout
-        assert list(tmp_path.iterdir()) == [], "the block leaves files behind"
-        for _ in range(100):  # the server it started is gone: nothing listens on the port
-            with socket.socket() as client:
-                if client.connect_ex(("127.0.0.1", port)) != 0:
-                    break
-            time.sleep(0.1)
-        else:
-            raise AssertionError(f"the block left a server on port {port}")
+            shell.wait()
