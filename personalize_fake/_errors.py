@@ -70,12 +70,31 @@ class NotImplementedOperation(ServiceError):
     """An operation in the model that this version of the fake does not answer yet."""
 
     code = "NotImplementedException"
+    _coverage: str | None = None
+    """What the message says of the package, worked out on the first one."""
 
     def __init__(self, service: str, operation: str) -> None:
         super().__init__(
-            f"personalize-fake does not implement {service} {operation} yet; "
-            "see the operations table in docs/operations.md."
+            f"personalize-fake {self._covered()} does not implement {service} {operation} yet: "
+            "`python -m personalize_fake._coverage` lists which operations it answers."
         )
+
+    @classmethod
+    def _covered(cls) -> str:
+        """The version and how many operations it answers: the installed package has no docs/."""
+        if cls._coverage is None:
+            from importlib import metadata
+
+            from personalize_fake._coverage import rows  # late: _coverage imports the handlers
+
+            try:
+                version = metadata.version("personalize-fake")
+            except metadata.PackageNotFoundError:  # run from a checkout that is not installed
+                version = "(not installed)"
+            table = rows()
+            done = sum(row.implemented for row in table)
+            cls._coverage = f"{version} (answering {done} of {len(table)} operations)"
+        return cls._coverage
 
 
 class UnknownOperation(ServiceError):

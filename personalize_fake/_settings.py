@@ -25,17 +25,34 @@ class Lifecycle(str, enum.Enum):
 
 
 def _lifecycle(value: Lifecycle | str) -> Lifecycle:
+    allowed = ", ".join(m.value for m in Lifecycle)
+    if not isinstance(value, str):
+        raise TypeError(f"lifecycle must be a string, one of {allowed}, not {value!r}")
     try:
         return Lifecycle(value)
     except ValueError:
-        allowed = ", ".join(m.value for m in Lifecycle)
         raise ValueError(f"lifecycle must be one of {allowed}, not {value!r}") from None
 
 
 def _account(value: str) -> str:
-    if not (isinstance(value, str) and len(value) == 12 and value.isdigit()):
+    if not isinstance(value, str):  # an ID is a string: an int would lose a leading zero
+        if type(value) is int and len(str(value)) == 12:
+            raise TypeError(
+                f"account_id must be a string of 12 digits, not the int {value}: quote it, "
+                f'account_id="{value}"'
+            )
+        raise TypeError(
+            f'account_id must be a string of 12 digits such as "123456789012", not {value!r}'
+        )
+    if not (len(value) == 12 and value.isascii() and value.isdigit()):
         raise ValueError(f"account_id must be 12 digits, not {value!r}")
     return value
+
+
+def _bool(instance: Any, attribute: attrs.Attribute[Any], value: bool) -> None:
+    """A validator: ``True`` or ``False`` only, so a string such as "no" is not taken as true."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{attribute.name} must be True or False, not {value!r}")
 
 
 def _whole(low: int, high: int | None) -> Any:
@@ -58,6 +75,10 @@ def _error_of(service: str) -> Any:
         from personalize_fake._model import catalog
 
         codes = sorted(e.name for e in catalog().services[service].error_shapes)
+        if not isinstance(value, str):
+            raise TypeError(
+                f"{attribute.name} must be a string, one of {', '.join(codes)}, not {value!r}"
+            )
         if value not in codes:
             raise ValueError(f"{attribute.name} must be one of {', '.join(codes)}, not {value!r}")
 
@@ -82,7 +103,7 @@ class Settings:
     """Code of PutEvents with an unknown or non-ACTIVE tracking ID (the only one it declares)."""
     tags_per_resource: int = attrs.field(default=50, validator=_whole(0, None))
     """Tags one resource may carry (the developer guide's quota)."""
-    disable_instance_metadata: bool = True
+    disable_instance_metadata: bool = attrs.field(default=True, validator=_bool)
     """Set ``AWS_EC2_METADATA_DISABLED=true`` while active, so making a client on a machine
     without credentials never asks the instance metadata service over the network."""
 

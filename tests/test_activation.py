@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import inspect
+import threading
 import unittest
 from typing import Any
 
@@ -594,3 +596,83 @@ class TestOptions:
         """An account_id that is not 12 digits is refused."""
         with pytest.raises(ValueError, match="12 digits"):
             mock_personalize(account_id="42")
+
+
+def own_client() -> Any:
+    """A client of a session of its own, as code in another thread makes one (boto3's advice)."""
+    return boto3.session.Session().client("personalize", region_name="us-east-1")
+
+
+class TestProcessWide:
+    def test_worker_threads_see_the_tests_mock(self) -> None:
+        """Code under test calling from a thread pool is answered by the test's mock."""
+        with mock_personalize():
+            client().create_dataset_group(name="from-test")
+            with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+                seen = pool.submit(lambda: group_names(own_client())).result()
+                pool.submit(lambda: own_client().create_dataset_group(name="from-worker")).result()
+            assert seen == ["from-test"]
+            assert group_names(client()) == ["from-test", "from-worker"]
+
+    def test_two_threads_with_their_own_mocks_share_the_later_one(self) -> None:
+        """Mocks are not per thread: while both are active, the one started last answers both."""
+        first_started, second_started, first_listed, second_stopped = (
+            threading.Event() for _ in range(4)
+        )
+        seen: dict[str, list[str]] = {}
+
+        def first() -> None:
+            with mock_personalize():
+                own_client().create_dataset_group(name="first")
+                first_started.set()
+                second_started.wait(10)
+                seen["first, while both run"] = group_names(own_client())
+                first_listed.set()
+                second_stopped.wait(10)
+                seen["first, alone again"] = group_names(own_client())
+
+        def second() -> None:
+            first_started.wait(10)
+            with mock_personalize():
+                own_client().create_dataset_group(name="second")
+                second_started.set()
+                seen["second"] = group_names(own_client())
+                first_listed.wait(10)
+            second_stopped.set()
+
+        threads = [threading.Thread(target=first), threading.Thread(target=second)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        assert seen == {
+            "second": ["second"],
+            "first, while both run": ["second"],
+            "first, alone again": ["first"],
+        }
+        assert_not_answered(client())
+
+    def test_two_coroutines_with_their_own_mocks_share_the_later_one(self) -> None:
+        """Under asyncio.gather, too, the mock started last answers both coroutines."""
+
+        async def first(started: asyncio.Event, other: asyncio.Event) -> list[str]:
+            async with mock_personalize():
+                client().create_dataset_group(name="first")
+                started.set()
+                await other.wait()
+                return group_names(client())
+
+        async def second(started: asyncio.Event, other: asyncio.Event) -> list[str]:
+            await other.wait()
+            async with mock_personalize():
+                client().create_dataset_group(name="second")
+                started.set()
+                await asyncio.sleep(0)  # let the first one list while this mock is active
+                return group_names(client())
+
+        async def both() -> list[list[str]]:
+            one, two = asyncio.Event(), asyncio.Event()
+            return list(await asyncio.gather(first(one, two), second(two, one)))
+
+        assert asyncio.run(both()) == [["second"], ["second"]]
+        assert_not_answered(client())

@@ -17,7 +17,27 @@ from personalize_fake import mock_personalize
         pytest.param({"default_max_results": "10"}, TypeError, "whole number", id="page-str"),
         pytest.param({"tags_per_resource": -1}, ValueError, "at least 0", id="tags-negative"),
         pytest.param({"lifecycle": "eventually"}, ValueError, "stepwise", id="lifecycle"),
+        pytest.param({"lifecycle": 1}, TypeError, "must be a string", id="lifecycle-int"),
         pytest.param({"account_id": "42"}, ValueError, "12 digits", id="account"),
+        pytest.param(
+            {"account_id": "\uff11" * 12},  # fullwidth digits: isdigit() but not ASCII
+            ValueError,
+            "12 digits",
+            id="account-not-ascii",
+        ),
+        pytest.param(
+            {"account_id": 123456789012},
+            TypeError,
+            'string of 12 digits, not the int 123456789012: quote it, account_id="123456789012"',
+            id="account-int",
+        ),
+        pytest.param(
+            {"account_id": 42}, TypeError, 'string of 12 digits such as "123456789012"', id="int-42"
+        ),
+        pytest.param(
+            {"disable_instance_metadata": "no"}, TypeError, "True or False", id="metadata-str"
+        ),
+        pytest.param({"disable_instance_metadata": 0}, TypeError, "True or False", id="metadata-0"),
         pytest.param(
             {"duplicate_event_tracker_error": "TrackerExists"},
             ValueError,
@@ -30,12 +50,19 @@ from personalize_fake import mock_personalize
             "ResourceNotFoundException",
             id="events-error-of-another-service",
         ),
+        pytest.param(
+            {"duplicate_event_tracker_error": None},
+            TypeError,
+            "must be a string, one of",
+            id="tracker-error-none",
+        ),
     ],
 )
 def test_bad_option(options: dict[str, Any], error: type[Exception], fragment: str) -> None:
     """A bad value fails at once, naming the option and what it may be."""
-    with pytest.raises(error, match=fragment) as exc:
+    with pytest.raises(error) as exc:
         mock_personalize(**options)
+    assert fragment in str(exc.value)
     assert next(iter(options)) in str(exc.value)
 
 
@@ -50,3 +77,12 @@ def test_small_pages_by_default() -> None:
         page = client.list_dataset_groups()
         assert len(page["datasetGroups"]) == 2
         assert "nextToken" in page
+
+
+@pytest.mark.parametrize("value", [True, False])
+def test_booleans_are_taken(value: bool) -> None:
+    """disable_instance_metadata takes True and False."""
+    assert (
+        mock_personalize(disable_instance_metadata=value).settings.disable_instance_metadata
+        is value
+    )
