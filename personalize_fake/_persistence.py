@@ -40,7 +40,7 @@ FORMAT = "personalize-fake state"
 VERSION = 1
 """Bumped whenever a file written by this version cannot be read by an older one."""
 
-TRANSIENT = frozenset({"settings", "lock"})
+TRANSIENT = frozenset({"settings", "lock", "journal"})
 """Store fields that are not state: the options come from the command line."""
 
 _REGION = "region-state"
@@ -82,6 +82,8 @@ def _encode(value: Any, store: Store) -> Any:
         raise TypeError(f"personalize-fake cannot persist a {type(value).__name__}: {value!r}")
     fields = {}
     for f in attrs.fields(type(value)):
+        if not f.init:  # not state (a resource's back-reference to its region)
+            continue
         member = getattr(value, f.name)
         if member is store:  # the back-reference of a region
             continue
@@ -182,11 +184,7 @@ def restore(store: Store, document: dict[str, Any]) -> None:
 
 def reset(store: Store) -> None:
     """Empty the store: every field but the options and the lock as a fresh store has it."""
-    fresh = Store(store.settings)
-    with store.lock:
-        for field in attrs.fields(Store):
-            if field.name not in TRANSIENT:
-                setattr(store, field.name, getattr(fresh, field.name))
+    store.clear()
 
 
 # -- files -----------------------------------------------------------------------
