@@ -31,6 +31,7 @@ from personalize_fake._admin import ADMIN_PREFIX, Admin
 from personalize_fake._dispatch import WireResponse
 from personalize_fake._front_door import MAX_BODY, FrontDoor
 from personalize_fake._handle import PersonalizeFake
+from personalize_fake._journal import Journal
 from personalize_fake._settings import Settings
 
 __all__ = ["DEFAULT_PORT", "MAX_BODY", "FrontDoor", "PersonalizeServer", "serving"]
@@ -76,8 +77,6 @@ class _Handler(BaseHTTPRequestHandler):
                 response = owner.front.answer(self.command, self.path, headers, body)
                 op = response.operation
                 label = f"{op.service}.{op.name}" if op else "-"
-                if op is not None and not op.name.startswith(("List", "Get")):
-                    owner.changed()
         except OSError:  # the client went away (or a read timed out) mid-request
             self.close_connection = True
             return
@@ -247,12 +246,13 @@ class PersonalizeServer:
         settings: options of the fake (those of ``mock_personalize``).
         host: the address to listen on.
         port: the port; 0 picks a free one (see :attr:`url`).
-        state_file: where state is kept across restarts: loaded now when it
-            exists, written within 50 ms of each change and when stopped.
+        state_file: where state is kept across restarts (an SQLite file, created
+            when missing): loaded now, and each change is in it before the call
+            that made it is answered (see ``_persistence``).
 
     Raises:
         personalize_fake._persistence.StateFileError: when ``state_file``
-            exists but cannot be loaded, or cannot be written.
+            cannot be opened or loaded (it is then left as it is).
         OSError: when the address cannot be bound.
     """
 
@@ -268,14 +268,12 @@ class PersonalizeServer:
         self.front = FrontDoor(self.fake.dispatcher)
         self.admin = Admin(self)
         self.state_file = Path(state_file) if state_file is not None else None
-        self._saver: _persistence.Saver | None = None
+        self._journal: Journal | None = None
         self._thread: threading.Thread | None = None
         self._http = _HTTPServer((host, port), self)
         try:
             if self.state_file is not None:
-                _persistence.load(self.state_file, self.fake.store)
-                _persistence.write(self.state_file, self.fake.store)  # fail now if it cannot
-                self._saver = _persistence.Saver(self.fake.store, self.state_file)
+                self._journal = _persistence.attach(self.state_file, self.fake.store)
         except BaseException:
             self._http.server_close()
             raise
@@ -290,10 +288,10 @@ class PersonalizeServer:
         host = str(host)
         return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
-    def changed(self) -> None:
-        """Note that state changed (the state file, if any, is written soon)."""
-        if self._saver is not None:
-            self._saver.changed()
+    @property
+    def state_file_failure(self) -> str | None:
+        """Why the state file could not be written, once that has happened (else None)."""
+        return self._journal.failure if self._journal is not None else None
 
     def serve_forever(self) -> None:
         """Answer requests in this thread until :meth:`stop` (from another thread)."""
@@ -309,7 +307,7 @@ class PersonalizeServer:
         return self
 
     def stop(self) -> None:
-        """Stop serving, hang up on open connections, and write the state file a last time."""
+        """Stop serving, hang up on open connections, and close the state file."""
         if self._thread is not None:
             # A thread already gone (a daemon at interpreter exit) would never
             # acknowledge shutdown(): only ask a living one.
@@ -320,12 +318,11 @@ class PersonalizeServer:
         self.close()
 
     def close(self) -> None:
-        """Release the port and connections and write the state file (after serve_forever)."""
+        """Release the port and connections and close the state file (after serve_forever)."""
         self._http.server_close()
         self._http.close_connections()
-        if self._saver is not None:
-            self._saver.close()
-            self._saver = None
+        if self._journal is not None:
+            self._journal.close()
 
     def __enter__(self) -> PersonalizeServer:
         return self.start()
