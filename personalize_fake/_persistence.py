@@ -106,6 +106,10 @@ def attach(path: Path, store: Store) -> Journal:
         if db.execute("PRAGMA journal_mode = WAL").fetchone()[0] != "wal":
             raise _corrupt(path, "it cannot be put in WAL mode")
         db.execute("PRAGMA synchronous = NORMAL")
+        try:  # a file that can be read but not written fails now, not at the first change
+            db.execute("UPDATE meta SET value = value WHERE key = 'format'")
+        except sqlite3.Error as exc:
+            raise StateFileError(f"cannot write state file {path}: {exc}") from None
     except sqlite3.Error as exc:
         db.close()
         raise _unreadable(path, exc) from None
@@ -138,6 +142,8 @@ def _unreadable(path: Path, exc: sqlite3.Error) -> StateFileError:
         return StateFileError(
             f"state file {path} is in use by another process (another personalize-fake serve?)"
         )
+    if "unable to open" in text or "readonly" in text:
+        return StateFileError(f"cannot open state file {path}: {text}")
     if "not a database" in text:
         text = "not a personalize-fake state file (not an SQLite database)"
     return _corrupt(path, text)
