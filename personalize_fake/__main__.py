@@ -67,7 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--state-file",
         metavar="PATH",
-        help="keep state in this JSON file across restarts (loaded at start, saved on change)",
+        help="keep state in this SQLite file across restarts (created if missing; every change "
+        "is written before it is answered)",
     )
     serve.add_argument(
         "--allow-host",
@@ -170,6 +171,10 @@ def _run(
         print("personalize-fake: error: the server stopped unexpectedly", file=sys.stderr)
         return 1
     print("personalize-fake stopped", flush=True)
+    failure = server.state_file_failure
+    if failure is not None:  # logged when it happened; said again where the exit status is seen
+        print(f"personalize-fake: error: {failure}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -14,8 +14,8 @@ import logging
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from personalize_fake import _persistence
 from personalize_fake._dispatch import REST_JSON, WireResponse
+from personalize_fake._journal import StateFileError
 
 if TYPE_CHECKING:
     from personalize_fake.server import PersonalizeServer
@@ -79,11 +79,13 @@ class Admin:
                     raise AdminError(400, "BadRequest", "Body must be a JSON object.")
                 arguments.update(document)
             result = getattr(self, "_" + name.replace("-", "_"))(arguments)
-            if name in self.WRITES:
-                self.server.changed()
+            if name == "health" and result["status"] != "ok":
+                return self._respond(503, result)
             return self._respond(200, result)
         except AdminError as exc:
             return self._respond(exc.status, {"__type": exc.code, "message": exc.message})
+        except StateFileError as exc:  # the change was made but could not be saved (logged)
+            return self._respond(500, {"__type": "StateFileError", "message": str(exc)})
         except KeyError as exc:
             return self._respond(404, {"__type": "ResourceNotFound", "message": str(exc.args[0])})
         except ValueError as exc:
@@ -112,11 +114,15 @@ class Admin:
 
     def _health(self, arguments: dict[str, Any]) -> dict[str, Any]:
         settings = self.fake.settings
-        return {
+        answer = {
             "status": "ok",
             "lifecycle": settings.lifecycle.value,
             "accountId": settings.account_id,
         }
+        failure = self.server.state_file_failure
+        if failure is not None:  # answered with 503
+            answer.update(status="failing", problem=failure)
+        return answer
 
     def _status(self, arguments: dict[str, Any]) -> dict[str, Any]:
         arn = self._required(arguments, "arn")
@@ -139,7 +145,7 @@ class Admin:
         return {"actions": self.fake.actions(self._required(arguments, "datasetArn"))}
 
     def _reset(self, arguments: dict[str, Any]) -> dict[str, Any]:
-        _persistence.reset(self.fake.store)
+        self.fake.store.clear()
         return {}
 
     def _advance(self, arguments: dict[str, Any]) -> dict[str, Any]:

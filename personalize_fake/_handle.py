@@ -125,7 +125,7 @@ class PersonalizeFake:
         if kind not in kinds:
             raise ValueError(f"unknown resource kind {kind!r}; known: {', '.join(sorted(kinds))}")
         with self.store.lock:
-            self.store.injected_failures.setdefault(kind, []).extend([reason] * times)
+            self.store.inject_failures(kind, reason, times)
 
     # -- raw access --------------------------------------------------------------
 

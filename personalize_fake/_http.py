@@ -77,8 +77,6 @@ class Handler(BaseHTTPRequestHandler):
                 response = owner.front.answer(self.command, self.path, headers, body)
                 op = response.operation
                 label = f"{op.service}.{op.name}" if op else "-"
-                if op is not None and not op.name.startswith(("List", "Get")):
-                    owner.changed()
         except OSError:  # the client went away (or a read timed out) mid-request
             self.close_connection = True
             return

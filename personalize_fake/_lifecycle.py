@@ -31,9 +31,9 @@ def begin_create(state: RegionState, resource: Resource) -> None:
     A failure injected for its kind (``fake.fail_next``) dooms it: where it would
     become ACTIVE it becomes CREATE FAILED instead.
     """
-    waiting = state.store.injected_failures.get(resource.KIND)
-    if waiting:
-        resource.doomed = waiting.pop(0)
+    reason = state.store.take_injected_failure(resource.KIND)
+    if reason is not None:
+        resource.doomed = reason
     chain = resource.CREATE_CHAIN
     if state.settings.lifecycle is Lifecycle.INSTANT:
         resource.status = chain[-1]

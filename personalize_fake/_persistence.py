@@ -1,285 +1,245 @@
-"""A store on disk: the server's ``--state-file``, so state survives a restart.
+"""A store on disk: the server's ``--state-file``, so state survives a restart, or a crash.
 
-The whole :class:`~personalize_fake._store.Store` is written as one JSON
-document, generically: every attrs field of the store, of each region and of
-each resource is written by name, and read back through the class's own
-``__init__``. Resource classes are found by their ``KIND`` (every subclass of
-``Resource`` the handlers define), so a new resource family needs no code here.
-Values JSON cannot hold are tagged one-key objects: ``{"!datetime": iso}``,
-``{"!bytes": base64}``, ``{"!tuple": [...]}``, ``{"!items": [[key, value], ...]}``
-(a dict whose keys are not all plain strings) and
-``{"!kind": "dataset", "fields": {...}}`` (an attrs instance). A field that
-holds ``None`` and defaults to ``None`` is left out, so adding such a field
-never keeps an older version from reading a newer file.
+The file is an SQLite database (standard library) of facts, one row each: a
+resource (its fields and tags, in creation order), an event or action
+interaction (append-only), a stored user, item or action record, a count of
+injected failures, and the store's secret. Indexes (tracking IDs, the map of
+regions) are never saved: loading adds each resource to its region again,
+which rebuilds them, so what was one object before a restart is one object
+after. A region is saved only through its resources: one with nothing in it
+leaves no trace.
 
-Writes are atomic (a temporary file beside the target, then ``os.replace``)
-and batched: :class:`Saver` writes at most one ``delay`` after a change, and
-once more when it is closed. A file that cannot be read is an error that
-names the file and what is wrong; it is never replaced silently.
+:func:`attach` checks and loads the file and attaches a
+:class:`~personalize_fake._journal.Journal`, which writes each change as it is
+made. The database is in WAL mode with ``synchronous=NORMAL``: a committed
+change survives the server being killed (``kill -9``), but not a power cut or
+an operating system crash, which may lose the last commits (never corrupt the
+file). It is opened with an exclusive lock, so a second server cannot use it
+at the same time.
+
+A file that cannot be read is a :class:`StateFileError` that names the file
+and what is wrong; it is never changed or replaced.
 """
 
 from __future__ import annotations
 
-import base64
-import datetime
-import json
-import logging
-import os
-import threading
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from personalize_fake._journal import Journal, StateFileError, decode
 from personalize_fake._registry import load_handlers
-from personalize_fake._store import KINDS, RegionState, Resource, Store
+from personalize_fake._store import KINDS, Resource, Store
 
-log = logging.getLogger("personalize_fake.server")
+__all__ = ["APPLICATION_ID", "FORMAT", "VERSION", "StateFileError", "attach"]
 
 FORMAT = "personalize-fake state"
-VERSION = 1
-"""Bumped whenever a file written by this version cannot be read by an older one."""
+APPLICATION_ID = 0x50464B53  # "PFKS", in the SQLite header: this file is ours
+VERSION = 2
+"""Bumped whenever a file written by this version cannot be read by an older one.
+Version 1 was one JSON document, rewritten whole after each change."""
 
-TRANSIENT = frozenset({"settings", "lock"})
-"""Store fields that are not state: the options come from the command line."""
+SCHEMA = f"""
+BEGIN;
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE resources (
+    seq INTEGER PRIMARY KEY,  -- creation order
+    arn TEXT NOT NULL UNIQUE,
+    account TEXT NOT NULL,
+    region TEXT NOT NULL,
+    kind TEXT NOT NULL,       -- the resource type in its ARN: dataset-group, dataset...
+    fields TEXT NOT NULL,     -- JSON object: the resource's fields
+    tags TEXT                 -- JSON object, or NULL: no tags
+);
+CREATE TABLE recorded (
+    seq INTEGER PRIMARY KEY,  -- arrival order
+    stream TEXT NOT NULL,     -- events | action_interactions
+    tracking_id TEXT NOT NULL,
+    body TEXT NOT NULL        -- JSON object: one event or action interaction
+);
+CREATE TABLE records (
+    seq INTEGER PRIMARY KEY,  -- order of the last write
+    dataset_arn TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    body TEXT NOT NULL,       -- JSON object: one user, item or action
+    UNIQUE (dataset_arn, record_id)
+);
+CREATE TABLE injected_failures (
+    kind TEXT PRIMARY KEY,
+    runs TEXT NOT NULL        -- JSON: [[reason, how many], ...] in the order they apply
+);
+INSERT INTO meta (key, value) VALUES ('format', '{FORMAT}'), ('secret', '{{secret}}');
+PRAGMA application_id = {APPLICATION_ID};
+PRAGMA user_version = {VERSION};
+COMMIT;
+"""
 
-_REGION = "region-state"
-
-
-class StateFileError(Exception):
-    """A state file that cannot be loaded (or written): says which file and why."""
-
-
-def _classes() -> dict[str, type[Any]]:
-    """Every class a state file may name: resources by their ``KIND``, and regions."""
-    load_handlers()  # imports every resource module, so every kind is known
-    return {_REGION: RegionState, **KINDS}
-
-
-# -- encoding ------------------------------------------------------------------
-
-
-def _encode(value: Any, store: Store) -> Any:
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, list):
-        return [_encode(v, store) for v in value]
-    if isinstance(value, tuple):
-        return {"!tuple": [_encode(v, store) for v in value]}
-    if isinstance(value, dict):
-        if all(isinstance(k, str) and not k.startswith("!") for k in value):
-            return {k: _encode(v, store) for k, v in value.items()}
-        return {"!items": [[_encode(k, store), _encode(v, store)] for k, v in value.items()]}
-    if isinstance(value, datetime.datetime):
-        return {"!datetime": value.isoformat()}
-    if isinstance(value, bytes):
-        return {"!bytes": base64.b64encode(value).decode("ascii")}
-    if isinstance(value, RegionState):
-        kind = _REGION
-    elif isinstance(value, Resource):
-        kind = type(value).KIND
-    else:
-        raise TypeError(f"personalize-fake cannot persist a {type(value).__name__}: {value!r}")
-    fields = {}
-    for f in attrs.fields(type(value)):
-        member = getattr(value, f.name)
-        if member is store:  # the back-reference of a region
-            continue
-        if member is None and f.default is None:  # the default: an older reader may lack it
-            continue
-        fields[f.name] = _encode(member, store)
-    return {"!kind": kind, "fields": fields}
+BUSY_TIMEOUT = 0.5
+"""Seconds to wait for a state file another process holds (one that is just stopping)."""
 
 
-def snapshot(store: Store) -> dict[str, Any]:
-    """The store as a JSON-ready document (call it holding ``store.lock``)."""
-    state = {
-        f.name: _encode(getattr(store, f.name), store)
-        for f in attrs.fields(Store)
-        if f.name not in TRANSIENT
-    }
-    return {"format": FORMAT, "version": VERSION, "store": state}
+def attach(path: Path, store: Store) -> Journal:
+    """Open the state file at ``path`` (created if missing), load it into ``store``, and
+    attach a journal that writes every change from now on.
+
+    Raises:
+        StateFileError: when the file cannot be opened, is not a state file this
+            version reads, or holds something that cannot be loaded.
+    """
+    _refuse_json(path)
+    try:
+        # The journal's own locks serialise every use, from whichever request thread.
+        db = sqlite3.connect(
+            path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
+        )
+    except sqlite3.Error as exc:
+        raise StateFileError(f"cannot open state file {path}: {exc}") from None
+    try:
+        db.execute("PRAGMA locking_mode = EXCLUSIVE")  # taken at the first read, held to close
+        if _check(db, path):
+            _load(db, path, store)
+        else:
+            db.execute("PRAGMA journal_mode = WAL")
+            db.executescript(SCHEMA.format(secret=store.secret.hex()))
+        if db.execute("PRAGMA journal_mode = WAL").fetchone()[0] != "wal":
+            raise _corrupt(path, "it cannot be put in WAL mode")
+        db.execute("PRAGMA synchronous = NORMAL")
+        try:  # a file that can be read but not written fails now, not at the first change
+            db.execute("UPDATE meta SET value = value WHERE key = 'format'")
+        except sqlite3.Error as exc:
+            raise StateFileError(f"cannot write state file {path}: {exc}") from None
+    except sqlite3.Error as exc:
+        db.close()
+        raise _unreadable(path, exc) from None
+    except BaseException:
+        db.close()
+        raise
+    return Journal(path, db, store)
 
 
-# -- decoding ------------------------------------------------------------------
+def _refuse_json(path: Path) -> None:
+    """A JSON state file of an older personalize-fake is named as such, not as garbage."""
+    try:
+        with path.open("rb") as stream:
+            start = stream.read(4096)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StateFileError(f"cannot read state file {path}: {exc.strerror or exc}") from None
+    if start.lstrip().startswith(b"{") and FORMAT.encode() in start:
+        raise StateFileError(
+            f"state file {path} is in the JSON format of personalize-fake before state files "
+            f"were SQLite (format version 1); this version reads format version {VERSION} "
+            "only. It was left as it is: move it away to start with no state"
+        )
 
 
-def _build(cls: type[Any], fields: dict[str, Any], store: Store) -> Any:
-    known = {f.name: f for f in attrs.fields(cls)}
+def _unreadable(path: Path, exc: sqlite3.Error) -> StateFileError:
+    text = str(exc)
+    if "locked" in text:
+        return StateFileError(
+            f"state file {path} is in use by another process (another personalize-fake serve?)"
+        )
+    if "unable to open" in text or "readonly" in text:
+        return StateFileError(f"cannot open state file {path}: {text}")
+    if "not a database" in text:
+        text = "not a personalize-fake state file (not an SQLite database)"
+    return _corrupt(path, text)
+
+
+def _corrupt(path: Path, why: str) -> StateFileError:
+    return StateFileError(
+        f"state file {path} is corrupt or incompatible: {why}; "
+        "it was left as it is (move it away to start with no state)"
+    )
+
+
+def _check(db: sqlite3.Connection, path: Path) -> bool:
+    """True for a state file this version reads; False for a new (empty) database."""
+    application_id = db.execute("PRAGMA application_id").fetchone()[0]
+    if application_id != APPLICATION_ID:
+        if application_id == 0 and not db.execute("SELECT 1 FROM sqlite_master").fetchone():
+            return False  # a new file (or an empty one): made a state file now
+        raise _corrupt(path, "not a personalize-fake state file (another SQLite database)")
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version != VERSION:
+        raise _corrupt(
+            path, f"format version {version}; this personalize-fake reads version {VERSION}"
+        )
+    return True
+
+
+def _build(cls: type[Resource], fields: Any) -> Resource:
+    if not isinstance(fields, dict):
+        raise ValueError("its fields are not a JSON object")
+    known = {f.name: f for f in attrs.fields(cls) if f.init}
     unknown = sorted(set(fields) - set(known))
     if unknown:
-        raise ValueError(f"{cls.__name__} has no field(s) {', '.join(unknown)}")
-    arguments = {known[name].alias: value for name, value in fields.items()}
-    if cls is RegionState:
-        arguments["store"] = store
+        raise ValueError(f"a {cls.__name__} has no field(s) {', '.join(unknown)}")
     try:
-        return cls(**arguments)
+        return cls(**{str(known[name].alias): value for name, value in fields.items()})
     except TypeError as exc:
         raise ValueError(f"cannot rebuild a {cls.__name__}: {exc}") from None
 
 
-def _decode(value: Any, store: Store, classes: dict[str, type[Any]]) -> Any:
-    if isinstance(value, list):
-        return [_decode(v, store, classes) for v in value]
+def _object(text: str) -> dict[str, Any]:
+    value = decode(text)
     if not isinstance(value, dict):
-        return value
-    tags = [k for k in value if k.startswith("!")]
-    if not tags:
-        return {k: _decode(v, store, classes) for k, v in value.items()}
-    tag = tags[0]
-    payload = value[tag]
-    if tag == "!tuple":
-        return tuple(_decode(v, store, classes) for v in payload)
-    if tag == "!items":
-        return {_decode(k, store, classes): _decode(v, store, classes) for k, v in payload}
-    if tag == "!datetime":
-        return datetime.datetime.fromisoformat(payload)
-    if tag == "!bytes":
-        return base64.b64decode(payload, validate=True)
-    if tag == "!kind":
-        cls = classes.get(payload)
-        if cls is None:
-            raise ValueError(f"unknown resource kind {payload!r}")
-        fields = {k: _decode(v, store, classes) for k, v in value["fields"].items()}
-        return _build(cls, fields, store)
-    raise ValueError(f"unknown tag {tag!r}")
+        raise ValueError(f"{type(value).__name__} where a JSON object belongs")
+    return value
 
 
-def restore(store: Store, document: dict[str, Any]) -> None:
-    """Replace the store's state by what ``document`` (from :func:`snapshot`) holds.
+def _runs(text: str) -> list[tuple[str, int]]:
+    runs = decode(text)
+    if not isinstance(runs, list) or not all(
+        isinstance(r, list)
+        and len(r) == 2
+        and isinstance(r[0], str)
+        and isinstance(r[1], int)
+        and r[1] > 0
+        for r in runs
+    ):
+        raise ValueError("injected failures are not [[reason, count], ...]")
+    return [(reason, times) for reason, times in runs]
 
-    Raises:
-        ValueError: when the document is not a state this version can read.
-    """
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise ValueError(f'not a personalize-fake state file (no "format": "{FORMAT}")')
-    version = document.get("version")
-    if version != VERSION:
-        raise ValueError(f"format version {version!r}; this personalize-fake reads {VERSION}")
-    state = document.get("store")
-    if not isinstance(state, dict):
-        raise ValueError('"store" must be an object')
-    names = {f.name for f in attrs.fields(Store)} - TRANSIENT
-    unknown = sorted(set(state) - names)
-    if unknown:
-        raise ValueError(f"unknown store field(s) {', '.join(unknown)}")
+
+def _load(db: sqlite3.Connection, path: Path, store: Store) -> None:
+    """Fill ``store`` from the file's facts; every index is rebuilt by adding to it."""
+    load_handlers()  # imports every resource module, so every kind is known
+    where = "table meta"
     try:
-        decoded = {name: _decode(value, store, _classes()) for name, value in state.items()}
-    except (KeyError, TypeError, AttributeError) as exc:
-        raise ValueError(f"malformed value: {exc!r}") from None
-    fresh = Store(store.settings)
-    for name, value in decoded.items():
-        expected = type(getattr(fresh, name))
-        if not isinstance(value, expected):
-            raise ValueError(
-                f"store field {name} is a {type(value).__name__}, not a {expected.__name__}"
-            )
-    with store.lock:
-        reset(store)
-        for name, value in decoded.items():
-            setattr(store, name, value)
-
-
-def reset(store: Store) -> None:
-    """Empty the store: every field but the options and the lock as a fresh store has it."""
-    fresh = Store(store.settings)
-    with store.lock:
-        for field in attrs.fields(Store):
-            if field.name not in TRANSIENT:
-                setattr(store, field.name, getattr(fresh, field.name))
-
-
-# -- files -----------------------------------------------------------------------
-
-
-def load(path: Path, store: Store) -> bool:
-    """Load ``path`` into ``store``; ``False`` when there is no such file (state stays empty).
-
-    Raises:
-        StateFileError: when the file exists but cannot be read as a state file.
-    """
-    try:
-        text = path.read_bytes()
-    except FileNotFoundError:
-        return False
-    except OSError as exc:
-        raise StateFileError(f"cannot read state file {path}: {exc.strerror or exc}") from None
-    if not text.strip():
-        raise StateFileError(f"state file {path} is empty; remove it to start with no state")
-    try:
-        restore(store, json.loads(text))
-    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
-        raise StateFileError(
-            f"state file {path} is corrupt or incompatible: {exc}; "
-            "it was left as it is (move it away to start with no state)"
-        ) from None
-    return True
-
-
-def write(path: Path, store: Store) -> None:
-    """Write the store to ``path`` atomically: a temporary file, then ``os.replace``.
-
-    Raises:
-        StateFileError: when the file cannot be written.
-    """
-    with store.lock:
-        document = snapshot(store)
-    data = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    try:
-        with open(temporary, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise StateFileError(f"cannot write state file {path}: {exc.strerror or exc}") from None
-
-
-class Saver:
-    """Writes a store to its file in the background, at most ``delay`` seconds after a change.
-
-    Args:
-        store: the store to save.
-        path: the state file.
-        delay: how long changes are gathered before one write.
-    """
-
-    def __init__(self, store: Store, path: Path, delay: float = 0.05) -> None:
-        self.store = store
-        self.path = path
-        self.delay = delay
-        self._condition = threading.Condition()
-        self._dirty = False
-        self._closed = False
-        self._thread = threading.Thread(target=self._run, name="personalize-fake-saver")
-        self._thread.daemon = True
-        self._thread.start()
-
-    def changed(self) -> None:
-        """Note a change: the file is written within ``delay``."""
-        with self._condition:
-            self._dirty = True
-            self._condition.notify()
-
-    def close(self) -> None:
-        """Write any pending change now and stop the background thread."""
-        with self._condition:
-            self._closed = True
-            self._condition.notify()
-        self._thread.join()
-
-    def _run(self) -> None:
-        while True:
-            with self._condition:
-                self._condition.wait_for(lambda: self._dirty or self._closed)
-                if not self._dirty:
-                    return
-                if not self._closed:  # gather what follows; close() cuts the wait short
-                    self._condition.wait_for(lambda: self._closed, timeout=self.delay)
-                self._dirty = False
-            try:
-                write(self.path, self.store)
-            except StateFileError as exc:
-                log.error("%s", exc)
+        meta = dict(db.execute("SELECT key, value FROM meta"))
+        store.secret = bytes.fromhex(meta["secret"])
+        rows = db.execute(
+            "SELECT seq, arn, account, region, kind, fields, tags FROM resources ORDER BY seq"
+        )
+        for seq, arn, account, region, kind, fields, tags in rows:
+            where = f"row {seq} of table resources"
+            cls = KINDS.get(kind)
+            if cls is None:
+                raise ValueError(f"unknown resource kind {kind!r}")
+            resource = _build(cls, decode(fields))
+            if resource.arn != arn:
+                raise ValueError(f"the resource's ARN is {resource.arn}, not {arn}")
+            state = store.region(region, account)
+            state.add(resource)
+            if tags is not None:
+                state.tags[arn] = _object(tags)
+        streams = {"events": store.events, "action_interactions": store.action_interactions}
+        rows = db.execute("SELECT seq, stream, tracking_id, body FROM recorded ORDER BY seq")
+        for seq, stream, tracking_id, body in rows:
+            where = f"row {seq} of table recorded"
+            streams[stream].setdefault(tracking_id, []).append(_object(body))
+        rows = db.execute("SELECT seq, dataset_arn, record_id, body FROM records ORDER BY seq")
+        for seq, dataset_arn, record_id, body in rows:
+            where = f"row {seq} of table records"
+            store.records.setdefault(dataset_arn, {})[record_id] = _object(body)
+        for kind, runs in db.execute("SELECT kind, runs FROM injected_failures"):
+            where = f"injected failures of {kind}"
+            store.injected_failures[kind] = _runs(runs)
+    except RecursionError:
+        raise _corrupt(path, f"{where}: JSON nested too deeply to read") from None
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise _corrupt(path, f"{where}: {exc!r}") from None

@@ -28,6 +28,7 @@ from personalize_fake._admin import Admin
 from personalize_fake._front_door import MAX_BODY, FrontDoor
 from personalize_fake._handle import PersonalizeFake
 from personalize_fake._http import HTTPServer
+from personalize_fake._journal import Journal
 from personalize_fake._settings import Settings
 
 __all__ = ["DEFAULT_PORT", "MAX_BODY", "FrontDoor", "PersonalizeServer", "serving"]
@@ -45,8 +46,9 @@ class PersonalizeServer:
         settings: options of the fake (those of ``mock_personalize``).
         host: the address to listen on.
         port: the port; 0 picks a free one (see :attr:`url`).
-        state_file: where state is kept across restarts: loaded now when it
-            exists, written within 50 ms of each change and when stopped.
+        state_file: where state is kept across restarts (an SQLite file, created
+            when missing): loaded now, and each change is in it before the call
+            that made it is answered (see ``_persistence``).
         allow_hosts: names clients may address the server by (the ``Host``
             header) besides IP addresses, ``localhost`` and ``host``; ``"*"``: any.
         admin_token: when set, every ``/_fake/`` request must carry
@@ -56,7 +58,7 @@ class PersonalizeServer:
 
     Raises:
         personalize_fake._persistence.StateFileError: when ``state_file``
-            exists but cannot be loaded, or cannot be written.
+            cannot be opened or loaded (it is then left as it is).
         OSError: when the address cannot be bound.
         ValueError: for an allowed host that is not a host name, or an admin
             token that is empty or not visible ASCII.
@@ -76,15 +78,13 @@ class PersonalizeServer:
         self.front = FrontDoor(self.fake.dispatcher)
         self.admin = Admin(self)
         self.state_file = Path(state_file) if state_file is not None else None
-        self._saver: _persistence.Saver | None = None
+        self._journal: Journal | None = None
         self._thread: threading.Thread | None = None
         self._serving = False
         self._http = HTTPServer((host, port), self, allow_hosts, admin_token)
         try:
             if self.state_file is not None:
-                _persistence.load(self.state_file, self.fake.store)
-                _persistence.write(self.state_file, self.fake.store)  # fail now if it cannot
-                self._saver = _persistence.Saver(self.fake.store, self.state_file)
+                self._journal = _persistence.attach(self.state_file, self.fake.store)
         except BaseException:
             self._http.server_close()
             raise
@@ -99,10 +99,10 @@ class PersonalizeServer:
         host = str(host)
         return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
-    def changed(self) -> None:
-        """Note that state changed (the state file, if any, is written soon)."""
-        if self._saver is not None:
-            self._saver.changed()
+    @property
+    def state_file_failure(self) -> str | None:
+        """Why the state file could not be written, once that has happened (else None)."""
+        return self._journal.failure if self._journal is not None else None
 
     def serve_forever(self) -> None:
         """Answer requests in this thread until :meth:`stop` (from another thread)."""
@@ -128,7 +128,7 @@ class PersonalizeServer:
         return self
 
     def stop(self) -> None:
-        """Stop serving, hang up on open connections, and write the state file a last time.
+        """Stop serving, hang up on open connections, and close the state file.
 
         Whichever thread runs :meth:`serve_forever`, it returns within 50 ms.
         """
@@ -144,12 +144,11 @@ class PersonalizeServer:
         self.close()
 
     def close(self) -> None:
-        """Release the port and connections and write the state file (after serve_forever)."""
+        """Release the port and connections and close the state file (after serve_forever)."""
         self._http.server_close()
         self._http.close_connections()
-        if self._saver is not None:
-            self._saver.close()
-            self._saver = None
+        if self._journal is not None:
+            self._journal.close()
 
     def __enter__(self) -> PersonalizeServer:
         return self.start()

@@ -398,10 +398,10 @@ class TestMain:
 
     def test_corrupt_state_file(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         """A corrupt state file stops the command with status 1 and says so; the file stays."""
-        state = tmp_path / "state.json"
-        state.write_text('{"format": "personalize-fake state", "version": 1, "store": {')
+        state = tmp_path / "state.db"
+        state.write_text("not a state file")
         assert main(["serve", "--port", "0", "--state-file", str(state)]) == 1
         error = capsys.readouterr().err
         assert f"state file {state} is corrupt" in error
         assert "left as it is" in error
-        assert state.read_text().endswith('"store": {')
+        assert state.read_text() == "not a state file"

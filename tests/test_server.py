@@ -1,4 +1,6 @@
-"""The HTTP server: three services on one port, in-process answers, ``/_fake/``, state files.
+"""The HTTP server: three services on one port, in-process answers, ``/_fake/``.
+
+State files are tested in test_state_file.py.
 
 Every test here talks to a real socket on 127.0.0.1 (``serving()`` runs the
 server in a thread), through boto3 with ``endpoint_url=`` or through raw
@@ -9,7 +11,6 @@ hook passes every call on to the server.
 from __future__ import annotations
 
 import datetime
-import gc
 import http.client
 import json
 import logging
@@ -28,8 +29,7 @@ import pytest
 from botocore.exceptions import ClientError
 from support import INTERACTIONS_SCHEMA
 
-from personalize_fake import PersonalizeFake, Settings, WireRequest, _persistence
-from personalize_fake._persistence import StateFileError
+from personalize_fake import PersonalizeFake, Settings, WireRequest
 from personalize_fake.server import MAX_BODY, PersonalizeServer, serving
 
 SCOPE = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/{}/personalize/aws4_request, "
@@ -923,161 +923,6 @@ class TestBeyondLoopback:
     def test_no_warning_on_loopback(self, caplog: pytest.LogCaptureFixture, host: str) -> None:
         PersonalizeServer(host=host, port=0).close()
         assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
-
-
-class TestStateFile:
-    def test_restart_keeps_state(self, tmp_path: Path) -> None:
-        """Resources, recorded events (with datetimes) and list tokens survive a restart."""
-        path = tmp_path / "state.json"
-        with serving(lifecycle="instant", state_file=path) as (url, _):
-            personalize = client("personalize", url)
-            _, tracking_id = tracker_setup(personalize)
-            for index in range(3):
-                personalize.create_dataset_group(name=f"more{index}")
-            token = personalize.list_dataset_groups(maxResults=2)["nextToken"]
-            client("personalize-events", url).put_events(
-                trackingId=tracking_id,
-                sessionId="s1",
-                eventList=[{"eventType": "click", "itemId": "i1", "sentAt": SENT_AT}],
-            )
-        with serving(lifecycle="instant", state_file=path) as (url, fake):
-            personalize = client("personalize", url)
-            page = personalize.list_dataset_groups(maxResults=2, nextToken=token)
-            assert [g["name"] for g in page["datasetGroups"]] == ["more1", "more2"]
-            trackers = personalize.list_event_trackers()["eventTrackers"]
-            assert [t["status"] for t in trackers] == ["ACTIVE"]
-            assert fake.events(tracking_id)[0]["sentAt"] == SENT_AT
-
-    def test_written_soon_after_a_change(self, tmp_path: Path) -> None:
-        """The file follows changes within a bounded delay, not only at shutdown."""
-        path = tmp_path / "state.json"
-        with serving(state_file=path) as (url, _):
-            client("personalize", url).create_dataset_group(name="soon")
-            deadline = time.monotonic() + 5
-            while b"dataset-group/soon" not in path.read_bytes():
-                assert time.monotonic() < deadline, "state file not written within 5 s"
-                time.sleep(0.01)
-        assert not list(tmp_path.glob(".*.tmp"))
-
-    def test_reset_is_saved(self, tmp_path: Path) -> None:
-        path = tmp_path / "state.json"
-        with serving(state_file=path) as (url, _):
-            client("personalize", url).create_dataset_group(name="gone")
-            admin(url, "POST", "reset")
-        with serving(state_file=path) as (url, _):
-            assert client("personalize", url).list_dataset_groups()["datasetGroups"] == []
-
-    @pytest.mark.parametrize(
-        ("content", "complaint"),
-        [
-            (b"", "is empty"),
-            (b"{not json", "corrupt"),
-            (b'{"format": "something else"}', "not a personalize-fake state file"),
-            (b'{"format": "personalize-fake state", "version": 99, "store": {}}', "version 99"),
-            (
-                b'{"format": "personalize-fake state", "version": 1, "store": {"regions": '
-                b'{"!items": [[["a", "b"], {"!kind": "spaceship", "fields": {}}]]}}}',
-                "unknown resource kind 'spaceship'",
-            ),
-            (
-                b'{"format": "personalize-fake state", "version": 1, "store": {"cats": 1}}',
-                "unknown store field(s) cats",
-            ),
-            (
-                b'{"format": "personalize-fake state", "version": 1, "store": {"events": []}}',
-                "store field events is a list, not a dict",
-            ),
-        ],
-        ids=[
-            "empty",
-            "not-json",
-            "not-ours",
-            "future-version",
-            "unknown-kind",
-            "unknown-field",
-            "wrong-type",
-        ],
-    )
-    def test_unreadable_file_is_reported(
-        self, tmp_path: Path, content: bytes, complaint: str
-    ) -> None:
-        """A file that cannot be loaded is an error naming it; the file is left as it was."""
-        path = tmp_path / "state.json"
-        path.write_bytes(content)
-        with pytest.raises(StateFileError) as exc:
-            PersonalizeServer(port=0, state_file=path)
-        assert str(path) in str(exc.value)
-        assert complaint in str(exc.value)
-        assert path.read_bytes() == content
-
-    def test_unwritable_location_is_reported(self, tmp_path: Path) -> None:
-        with pytest.raises(StateFileError, match="cannot write state file"):
-            PersonalizeServer(port=0, state_file=tmp_path / "missing-dir" / "state.json")
-
-    def test_a_replaced_class_is_not_a_second_kind(self) -> None:
-        """A class attrs replaced (slotted) but not yet collected does not count twice."""
-        from personalize_fake._store import Resource
-        from personalize_fake.resources.dataset_groups import DatasetGroup
-
-        namespace = {"KIND": DatasetGroup.KIND, "__module__": DatasetGroup.__module__}
-        stale = type("DatasetGroup", (Resource,), {**namespace, "__qualname__": "DatasetGroup"})
-        try:
-            assert _persistence._classes()[DatasetGroup.KIND] is DatasetGroup
-        finally:
-            del stale
-            gc.collect()
-
-    def test_every_kind_round_trips(self) -> None:
-        """snapshot -> JSON -> restore gives back the same document, for every resource kind."""
-        with serving(lifecycle="instant") as (url, fake):
-            personalize = client("personalize", url)
-            _, tracking_id = tracker_setup(personalize)
-            group = personalize.create_dataset_group(
-                name="g2", tags=[{"tagKey": "k", "tagValue": "v"}]
-            )["datasetGroupArn"]
-            users = _dataset(personalize, group, "Users", ["USER_ID", "AGE"])
-            client("personalize-events", url).put_users(datasetArn=users, users=[{"userId": "u"}])
-            client("personalize-events", url).put_events(
-                trackingId=tracking_id,
-                sessionId="s1",
-                eventList=[{"eventType": "click", "sentAt": SENT_AT}],
-            )
-        written = json.loads(json.dumps(_persistence.snapshot(fake.store)))
-        kinds = {type(r).KIND for s in fake.store.regions.values() for r in s.resources.values()}
-        assert kinds == {"dataset-group", "schema", "dataset", "event-tracker"}
-        copy = PersonalizeFake(fake.settings)
-        _persistence.restore(copy.store, written)
-        assert _persistence.snapshot(copy.store) == written
-        assert copy.events(tracking_id) == fake.events(tracking_id)
-        for state in copy.store.regions.values():
-            assert state.store is copy.store
-
-    def test_fields_at_their_none_default_are_left_out(self) -> None:
-        """An optional field that is None is not written, so older readers can load the file."""
-        fake = PersonalizeFake(Settings(lifecycle="instant"))
-        target = {"X-Amz-Target": "AmazonPersonalize.CreateDatasetGroup"}
-        fake.handle(WireRequest("POST", "/", target, b'{"name":"g"}'))
-        written = json.loads(json.dumps(_persistence.snapshot(fake.store)))
-        (group,) = _kinds(written, "dataset-group")
-        assert group["name"] == "g"
-        assert "tracking_id" not in group and "failure_reason" not in group
-        copy = PersonalizeFake(fake.settings)
-        _persistence.restore(copy.store, written)
-        assert _persistence.snapshot(copy.store) == written
-
-
-def _kinds(document: Any, kind: str) -> list[dict[str, Any]]:
-    """The written fields of every ``kind`` instance anywhere in a state document."""
-    found: list[dict[str, Any]] = []
-    if isinstance(document, dict):
-        if document.get("!kind") == kind:
-            found.append(document["fields"])
-        for value in document.values():
-            found += _kinds(value, kind)
-    elif isinstance(document, list):
-        for value in document:
-            found += _kinds(value, kind)
-    return found
 
 
 def test_stop_ends_serve_forever_in_a_thread_of_ones_own() -> None:

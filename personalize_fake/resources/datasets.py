@@ -110,7 +110,7 @@ def create_dataset(
     )
     _lifecycle.begin_create(state, dataset)
     state.add(dataset)
-    state.store.records.pop(arn, None)  # a dataset made again at the same ARN starts empty
+    state.store.clear_records(arn)  # a dataset made again at the same ARN starts empty
     apply_tags(state, dataset, tags)
     return {"datasetArn": arn}
 

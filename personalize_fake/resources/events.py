@@ -103,7 +103,7 @@ def put_events(
         record.update(event)
         record["sentAt"] = sent
         records.append(record)
-    state.store.events.setdefault(tracking_id, []).extend(records)
+    state.store.record_events(tracking_id, records)
 
 
 def _put_records(
@@ -125,10 +125,7 @@ def _put_records(
     for index, record in enumerate(records, 1):
         if "properties" in record:
             _properties(record["properties"], f"{member}.{index}.member.properties")
-    stored = state.store.records.setdefault(dataset_arn, {})
-    for record in records:
-        stored.pop(record[id_key], None)  # a replaced record moves to the end
-        stored[record[id_key]] = dict(record)
+    state.store.put_records(dataset_arn, id_key, records)  # a replaced record moves to the end
 
 
 @operation
@@ -165,4 +162,4 @@ def put_action_interactions(
             _properties(interaction["properties"], f"{where}.properties", RESERVED_EVENT_KEYS)
         timestamp = _utc(interaction["timestamp"], "actionInteractions", index, "timestamp")
         records.append({"trackingId": tracking_id, **interaction, "timestamp": timestamp})
-    state.store.action_interactions.setdefault(tracking_id, []).extend(records)
+    state.store.record_action_interactions(tracking_id, records)

@@ -16,9 +16,7 @@ def apply_tags(state: RegionState, resource: Resource, tags: list[dict[str, Any]
     if not tags:
         return
     check_tags(state, resource, tags)
-    state.tags.setdefault(resource.arn, {}).update(
-        {t["tagKey"]: t.get("tagValue", "") for t in tags}
-    )
+    state.tag(resource, {t["tagKey"]: t.get("tagValue", "") for t in tags})
 
 
 def check_tags(state: RegionState, resource: Resource | None, tags: list[dict[str, Any]]) -> None:
@@ -60,9 +58,7 @@ def untag_resource(state: RegionState, *, resource_arn: str, tag_keys: list[str]
         raise TooManyTagKeys(
             f"The request has {len(tag_keys)} tag keys; a resource can have at most {limit} tags."
         )
-    current = state.tags.get(resource.arn, {})
-    for key in tag_keys:
-        current.pop(key, None)
+    state.untag(resource, tag_keys)
 
 
 @operation
