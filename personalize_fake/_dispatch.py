@@ -185,8 +185,12 @@ class Dispatcher:
             return {}
         try:
             document = decode(body.decode())
-        except (ValueError, RecursionError) as exc:
-            raise SerializationError(f"Request body is not valid JSON: {exc!r}") from None
+        except ValueError as exc:  # UnicodeDecodeError included
+            raise SerializationError(f"Request body is not valid JSON: {exc}.") from None
+        except RecursionError:
+            raise SerializationError(
+                "Request body nests arrays and objects too deeply to decode."
+            ) from None
         if not isinstance(document, dict):
             raise SerializationError("Request body must be a JSON object.")
         return document
