@@ -6,6 +6,7 @@ client can send them, through ``fake.handle()`` where only a raw body can.
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -15,6 +16,8 @@ import botocore.session
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from botocore.serialize import create_serializer
+from support import INTERACTIONS_SCHEMA
 
 from personalize_fake import PersonalizeFake, Settings, WireRequest, mock_personalize
 from personalize_fake._validation import render
@@ -24,9 +27,62 @@ SERVICES = ("personalize", "personalize-events", "personalize-runtime")
 _SESSION = botocore.session.get_session()
 MODELS = {service: _SESSION.get_service_model(service) for service in SERVICES}
 REGION = "us-east-1"
+ACCOUNT = "123456789012"
 UNCHECKED = Config(parameter_validation=False, retries={"total_max_attempts": 1})
 CREDENTIALS = {"aws_access_key_id": "AKIDEXAMPLE", "aws_secret_access_key": "secret"}
 JSON_11 = "application/x-amz-json-1.1"
+
+
+# -- the prepared state: the same resources in both fakes ---------------------------
+
+
+def _arn(kind: str, name: str) -> str:
+    return f"arn:aws:personalize:{REGION}:{ACCOUNT}:{kind}/{name}"
+
+
+def _schema(name: str, *fields: tuple[str, str]) -> str:
+    listed = [{"name": f, "type": t} for f, t in fields]
+    return json.dumps({"type": "record", "name": name, "fields": listed, "version": "1.0"})
+
+
+SCHEMAS = {
+    "Interactions": INTERACTIONS_SCHEMA,
+    "Users": _schema("Users", ("USER_ID", "string"), ("TIER", "string")),
+    "Items": _schema("Items", ("ITEM_ID", "string"), ("GENRE", "string")),
+    "Actions": _schema("Actions", ("ACTION_ID", "string"), ("VALUE", "string")),
+    "Action_Interactions": _schema(
+        "ActionInteractions",
+        ("USER_ID", "string"),
+        ("ACTION_ID", "string"),
+        ("TIMESTAMP", "long"),
+        ("EVENT_TYPE", "string"),
+    ),
+}
+GROUP = _arn("dataset-group", "g")
+TRACKING_ID = "<tracking id of the prepared event tracker>"
+ACTION_TRACKING_ID = "<tracking id of the prepared Action_Interactions dataset>"
+TRACKER_ARN = "<ARN of the prepared event tracker>"
+
+
+def prepare(personalize: Any) -> dict[str, str]:
+    """A group with a dataset of each type and an event tracker; what is random, by sentinel."""
+    personalize.create_dataset_group(name="g", tags=[{"tagKey": "team", "tagValue": "a"}])
+    found = {}
+    for kind, schema in SCHEMAS.items():
+        schema_arn = personalize.create_schema(name=f"s-{kind.lower()}", schema=schema)
+        answer = personalize.create_dataset(
+            name=f"d-{kind.lower()}",
+            datasetGroupArn=GROUP,
+            datasetType=kind,
+            schemaArn=schema_arn["schemaArn"],
+        )
+        if kind == "Action_Interactions":
+            dataset = personalize.describe_dataset(datasetArn=answer["datasetArn"])["dataset"]
+            found[ACTION_TRACKING_ID] = dataset["trackingId"]
+    tracker = personalize.create_event_tracker(name="t", datasetGroupArn=GROUP)
+    found[TRACKING_ID] = tracker["trackingId"]
+    found[TRACKER_ARN] = tracker["eventTrackerArn"]
+    return found
 
 
 # -- inputs generated from the input shapes ------------------------------------------
@@ -87,6 +143,113 @@ def _error(request: Callable[[], Any]) -> dict[str, Any]:
     return response
 
 
+class TestUnpairedSurrogates:
+    @pytest.mark.parametrize(
+        ("service", "operation", "params", "path"),
+        [
+            ("personalize", "create_dataset_group", {"name": "\ud800"}, "name"),
+            ("personalize", "list_dataset_groups", {"nextToken": "\ud800"}, "nextToken"),
+            ("personalize", "create_dataset_group", {"name": "g", "domain": "\ud800"}, "domain"),
+            (
+                "personalize",
+                "create_schema",
+                {"name": "s", "schema": "{}", "domain": "\udc00"},
+                "domain",
+            ),
+            (
+                "personalize",
+                "create_dataset",
+                {
+                    "name": "d",
+                    "schemaArn": _arn("schema", "s"),
+                    "datasetGroupArn": GROUP,
+                    "datasetType": "Interactions\ud800",
+                },
+                "datasetType",
+            ),
+            (
+                "personalize-events",
+                "put_events",
+                {
+                    "trackingId": "t\ud800",
+                    "sessionId": "s",
+                    "eventList": [{"eventType": "c", "sentAt": 1}],
+                },
+                "trackingId",
+            ),
+        ],
+    )
+    def test_refused_with_question_mark(
+        self,
+        clients: tuple[dict[str, Any], PersonalizeFake],
+        service: str,
+        operation: str,
+        params: Any,
+        path: str,
+    ) -> None:
+        """An unpaired surrogate is InvalidInputException naming the member, shown as '?'."""
+        client = clients[0][service]
+        response = _error(lambda: getattr(client, operation)(**params))
+        assert response["Error"]["Code"] == "InvalidInputException"
+        assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
+        message = response["Error"]["Message"]
+        assert message.startswith("1 validation error detected: Value '")
+        assert f"at '{path}' failed to satisfy constraint" in message
+        assert "?" in message and "\ufffd" not in message
+
+    def test_a_stored_value_is_refused_not_kept(
+        self, clients: tuple[dict[str, Any], PersonalizeFake]
+    ) -> None:
+        """put_events(sessionId="s\\ud800") to a live tracker records nothing."""
+        made, fake = clients
+        tracking_id = prepare(made["personalize"])[TRACKING_ID]
+        response = _error(
+            lambda: made["personalize-events"].put_events(
+                trackingId=tracking_id,
+                sessionId="s\ud800",
+                eventList=[{"eventType": "click", "sentAt": 1704067200}],
+            )
+        )
+        assert response["Error"] == {
+            "Code": "InvalidInputException",
+            "Message": "1 validation error detected: Value 's?' at 'sessionId' failed to "
+            "satisfy constraint: Member must not contain an unpaired surrogate",
+        }
+        assert fake.events(tracking_id) == []
+
+    def test_sensitive_member_is_redacted(
+        self, clients: tuple[dict[str, Any], PersonalizeFake]
+    ) -> None:
+        """A surrogate in a sensitive member names it but shows the redaction, not the value."""
+        made = clients[0]
+        tracking_id = prepare(made["personalize"])[TRACKING_ID]
+        response = _error(
+            lambda: made["personalize-events"].put_events(
+                trackingId=tracking_id,
+                sessionId="s",
+                eventList=[{"eventType": "click", "sentAt": 1704067200, "itemId": "\udfff"}],
+            )
+        )
+        assert response["Error"]["Message"] == (
+            "1 validation error detected: Value '*** Sensitive Data Redacted ***' at "
+            "'eventList.1.member.itemId' failed to satisfy constraint: Member must not contain "
+            "an unpaired surrogate"
+        )
+
+    def test_paired_surrogates_are_text(
+        self, clients: tuple[dict[str, Any], PersonalizeFake]
+    ) -> None:
+        """A character outside the BMP (a surrogate pair on the wire) is recorded as sent."""
+        made, fake = clients
+        tracking_id = prepare(made["personalize"])[TRACKING_ID]
+        made["personalize-events"].put_events(
+            trackingId=tracking_id,
+            sessionId="s\U0001f600",
+            eventList=[{"eventType": "click", "sentAt": 1704067200}],
+        )
+        assert [e["sessionId"] for e in fake.events(tracking_id)] == ["s\U0001f600"]
+
+
 class TestDepth:
     def test_deep_wrong_typed_value(self, clients: tuple[dict[str, Any], PersonalizeFake]) -> None:
         """A name nested 350 lists deep is a type error, the value shown whole."""
@@ -133,6 +296,38 @@ class TestNumbers:
             "__type": "SerializationException",
             "message": f"Request body is not valid JSON: {constant} is not a JSON number.",
         }
+
+    def test_botocore_nan_is_refused(self, clients: tuple[dict[str, Any], PersonalizeFake]) -> None:
+        """eventValue=float("nan") is refused and records nothing, however botocore writes it:
+        a bare NaN (older botocore) is not JSON, the string "NaN" (newer) is not a float."""
+        made, fake = clients
+        tracking_id = prepare(made["personalize"])[TRACKING_ID]
+        event = {"eventType": "click", "sentAt": 1, "eventValue": float("nan")}
+        params = {"trackingId": tracking_id, "sessionId": "s", "eventList": [event]}
+        model = MODELS["personalize-events"].operation_model("PutEvents")
+        body = create_serializer("rest-json", False).serialize_to_request(params, model)["body"]
+        bare = b'"eventValue":NaN' in body.replace(b" ", b"")
+        response = _error(lambda: made["personalize-events"].put_events(**params))
+        expected = "SerializationException" if bare else "InvalidInputException"
+        assert response["Error"]["Code"] == expected
+        assert fake.events(tracking_id) == []
+
+    def test_overflowing_float_is_refused_not_stored(self) -> None:
+        """An eventValue of 1e999 (infinite as a double) is refused; nothing is recorded."""
+        with mock_personalize(lifecycle="instant") as fake:
+            tracking_id = prepare(boto3.client("personalize", region_name=REGION))[TRACKING_ID]
+            _, path, headers = _target("personalize-events", "PutEvents")
+            event = {"eventType": "c", "sentAt": 1, "eventValue": 1.5}
+            body = json.dumps({"trackingId": tracking_id, "sessionId": "s", "eventList": [event]})
+            body = body.replace("1.5", "1e999")
+            response = fake.handle(WireRequest("POST", path, headers, body.encode(), REGION))
+            assert response.headers["x-amzn-errortype"] == "InvalidInputException"
+            assert response.document == {
+                "message": "1 validation error detected: Value '*** Sensitive Data Redacted ***' "
+                "at 'eventList.1.member.eventValue' failed to satisfy constraint: "
+                "Member must be a finite number"
+            }
+            assert fake.events(tracking_id) == []
 
     def test_huge_int_is_rendered(self) -> None:
         """An int beyond the int-to-str digit limit still renders, in full, in a message."""
