@@ -260,6 +260,28 @@ class TestDepth:
             "failed to satisfy constraint: Member must be of type string",
         }
 
+    def test_deeply_nested_schema(self, clients: tuple[dict[str, Any], PersonalizeFake]) -> None:
+        """A schema of 19,000 '[' (within the member's 20,000 characters) is InvalidInput."""
+        made, fake = clients
+        response = _error(lambda: made["personalize"].create_schema(name="s", schema="[" * 19000))
+        assert response["Error"]["Code"] == "InvalidInputException"
+        assert "deeper than 100 levels" in response["Error"]["Message"]
+        assert not any(state.resources for state in fake.store.regions.values())
+
+    def test_schema_nested_past_the_limit(
+        self, clients: tuple[dict[str, Any], PersonalizeFake]
+    ) -> None:
+        """Valid JSON nested 101 deep is refused; 100 deep is parsed (and judged as Avro)."""
+        personalize = clients[0]["personalize"]
+        deep = '{"type": "record", "name": "x", "fields": [{"name": "A", "type": %s}]}'
+        too_deep = deep % ("[" * 98 + '"string"' + "]" * 98)
+        response = _error(lambda: personalize.create_schema(name="s", schema=too_deep))
+        assert response["Error"]["Message"] == (
+            "Schema nests arrays and objects deeper than 100 levels."
+        )
+        fits = deep % ("[" * 97 + '"string"' + "]" * 97)
+        assert "schemaArn" in personalize.create_schema(name="s", schema=fits)
+
     def test_deep_body_is_answered_alike_from_any_stack_depth(self) -> None:
         """A body nested 950 deep decodes whether the caller is shallow or 400 frames down."""
         fake = PersonalizeFake(_settings())
@@ -311,6 +333,16 @@ class TestNumbers:
         expected = "SerializationException" if bare else "InvalidInputException"
         assert response["Error"]["Code"] == expected
         assert fake.events(tracking_id) == []
+
+    def test_schema_with_nan(self, clients: tuple[dict[str, Any], PersonalizeFake]) -> None:
+        """A schema whose JSON holds NaN is InvalidInputException; nothing is created."""
+        schema = '{"type": "record", "name": "x", "fields": [{"name": "A", "type": "double", '
+        schema += '"default": NaN}]}'
+        response = _error(lambda: clients[0]["personalize"].create_schema(name="s", schema=schema))
+        assert response["Error"] == {
+            "Code": "InvalidInputException",
+            "Message": "Schema is not valid JSON: NaN is not a JSON number.",
+        }
 
     def test_overflowing_float_is_refused_not_stored(self) -> None:
         """An eventValue of 1e999 (infinite as a double) is refused; nothing is recorded."""
