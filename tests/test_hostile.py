@@ -6,6 +6,7 @@ client can send them, through ``fake.handle()`` where only a raw body can.
 
 from __future__ import annotations
 
+import http.client
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -31,6 +32,10 @@ ACCOUNT = "123456789012"
 UNCHECKED = Config(parameter_validation=False, retries={"total_max_attempts": 1})
 CREDENTIALS = {"aws_access_key_id": "AKIDEXAMPLE", "aws_secret_access_key": "secret"}
 JSON_11 = "application/x-amz-json-1.1"
+AUTH = {
+    "Authorization": "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/personalize/"
+    "aws4_request, SignedHeaders=host, Signature=0"
+}
 
 
 # -- the prepared state: the same resources in both fakes ---------------------------
@@ -104,6 +109,17 @@ def _target(service: str, operation: str) -> tuple[str, str, dict[str, str]]:
         prefix = model.metadata["targetPrefix"]
         return "POST", "/", {"Content-Type": JSON_11, "X-Amz-Target": f"{prefix}.{operation}"}
     return model.http["method"], model.http["requestUri"], {"Content-Type": "application/json"}
+
+
+def _send(url: str, method: str, path: str, headers: dict[str, str], body: bytes) -> Any:
+    host, port = url.split("//", 1)[1].split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
 
 
 def _deep_call(depth: int, function: Callable[[], Any]) -> Any:
@@ -365,3 +381,27 @@ class TestNumbers:
         """An int beyond the int-to-str digit limit still renders, in full, in a message."""
         assert sys.get_int_max_str_digits() < 5001
         assert render([10**5000]) == "[1" + "0" * 5000 + "]"
+
+
+class TestMethods:
+    def test_json_11_takes_only_post(self) -> None:
+        """GET / with a CreateDatasetGroup target is UnknownOperationException; nothing made."""
+        with serving(lifecycle="instant") as (url, fake):
+            headers = {
+                "Content-Type": JSON_11,
+                "X-Amz-Target": "AmazonPersonalize.CreateDatasetGroup",
+                **AUTH,
+            }
+            for method in ("GET", "PUT", "DELETE"):
+                status, body = _send(url, method, "/", headers, b'{"name": "shop"}')
+                in_process = fake.handle(
+                    WireRequest(method, "/", headers, b'{"name": "shop"}', REGION)
+                )
+                assert (status, json.loads(body)) == (in_process.status, in_process.document)
+                assert in_process.document == {
+                    "__type": "UnknownOperationException",
+                    "message": "Operation AmazonPersonalize.CreateDatasetGroup takes POST, "
+                    f"not {method}.",
+                }
+                assert status == 400
+            assert not any(state.resources for state in fake.store.regions.values())
