@@ -18,9 +18,12 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from botocore.serialize import create_serializer
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from support import INTERACTIONS_SCHEMA
 
 from personalize_fake import PersonalizeFake, Settings, WireRequest, mock_personalize
+from personalize_fake._front_door import FrontDoor
 from personalize_fake._validation import render
 from personalize_fake.server import serving
 
@@ -125,6 +128,38 @@ def _send(url: str, method: str, path: str, headers: dict[str, str], body: bytes
 def _deep_call(depth: int, function: Callable[[], Any]) -> Any:
     """``function()`` called ``depth`` frames down, as a test deep in pytest and botocore is."""
     return function() if depth == 0 else _deep_call(depth - 1, function)
+
+
+TEXT = st.lists(st.characters() | st.sampled_from("\ud800\udbff\udc00\udfff"), max_size=8).map(
+    "".join
+)
+"""Strings with unpaired surrogates now and then (``st.text`` leaves them out)."""
+JSON_TEXT = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
+    max_leaves=8,
+).map(lambda value: json.dumps(value).encode())
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(
+    st.sampled_from(["POST", "GET", "PUT", "DELETE", "HEAD", "post", ""]),
+    st.sampled_from(["/", "/events", "/recommendations", "//[", "/?X-Amz-Credential=a/b"])
+    | st.text(max_size=20),
+    st.dictionaries(
+        st.sampled_from(["X-Amz-Target", "x-amz-target", "Content-Type", "Authorization", "X"]),
+        st.sampled_from(["AmazonPersonalize.ListSchemas", JSON_11, AUTH["Authorization"]])
+        | st.text(max_size=30),
+        max_size=4,
+    ),
+    JSON_TEXT | st.binary(max_size=40),
+)
+def test_front_door_never_raises(
+    method: str, path: str, headers: dict[str, str], body: bytes
+) -> None:
+    """Any method, path, headers and body: an answer below 500, never an exception."""
+    door = FrontDoor(PersonalizeFake(Settings(lifecycle="instant")).dispatcher)
+    assert door.answer(method, path, headers, body).status < 500
 
 
 # -- the reproductions ---------------------------------------------------------------
