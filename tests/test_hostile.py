@@ -1,35 +1,49 @@
-"""Hostile input: answered as AWS would, never with an internal error, alike both ways.
+"""Hostile input: every operation answers as AWS would, never with an internal error.
 
-The reproductions each fix started from, in-process and over HTTP where a
-client can send them, through ``fake.handle()`` where only a raw body can.
+The property tests send generated requests for every operation of the three
+models, valid-looking and broken (unpaired surrogates, huge and non-finite
+numbers, wrong types, deep nesting, over-long strings and lists, forged tokens),
+in-process (``mock_personalize``) and over HTTP (``serving()``), each to a fake
+prepared the same way, and hold both answers to the same status, error code and
+message, no 5xx, and nothing changed by a rejected call. What no SDK sends (NaN
+tokens, overflowing numbers, surrogate escapes, unknown members, bodies nested
+thousands deep, other HTTP methods) goes raw through ``fake.handle()`` and a
+socket. The targeted tests below them are the reproductions each fix started from.
 """
 
 from __future__ import annotations
 
+import collections
 import http.client
 import json
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import attrs
 import boto3
 import botocore.session
 import pytest
+from botocore import xform_name
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
 from botocore.serialize import create_serializer
-from hypothesis import given, settings
+from hypothesis import HealthCheck, Phase, given, reject, settings
 from hypothesis import strategies as st
 from support import INTERACTIONS_SCHEMA
 
-from personalize_fake import PersonalizeFake, Settings, WireRequest, mock_personalize
+from personalize_fake import PersonalizeFake, Settings, WireRequest, _persistence, mock_personalize
 from personalize_fake._front_door import FrontDoor
+from personalize_fake._registry import load_handlers
+from personalize_fake._store import Store
 from personalize_fake._validation import render
 from personalize_fake.server import serving
 
 SERVICES = ("personalize", "personalize-events", "personalize-runtime")
 _SESSION = botocore.session.get_session()
 MODELS = {service: _SESSION.get_service_model(service) for service in SERVICES}
+OPERATIONS = [(service, name) for service in SERVICES for name in MODELS[service].operation_names]
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
 UNCHECKED = Config(parameter_validation=False, retries={"total_max_attempts": 1})
@@ -40,6 +54,19 @@ AUTH = {
     "aws4_request, SignedHeaders=host, Signature=0"
 }
 
+EXAMPLES = settings(
+    max_examples=4,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],  # a failure shows its example; shrinking one takes
+    # minutes (each try is two fakes' worth of calls)
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
+    ],
+)
 
 # -- the prepared state: the same resources in both fakes ---------------------------
 
@@ -70,6 +97,20 @@ GROUP = _arn("dataset-group", "g")
 TRACKING_ID = "<tracking id of the prepared event tracker>"
 ACTION_TRACKING_ID = "<tracking id of the prepared Action_Interactions dataset>"
 TRACKER_ARN = "<ARN of the prepared event tracker>"
+ARNS = [
+    GROUP,
+    _arn("schema", "s-interactions"),
+    _arn("dataset", "g/INTERACTIONS"),
+    _arn("dataset", "g/USERS"),
+    _arn("dataset", "g/ITEMS"),
+    _arn("dataset", "g/ACTIONS"),
+    _arn("dataset", "g/ACTION_INTERACTIONS"),
+    TRACKER_ARN,
+    _arn("dataset-group", "missing"),
+    "arn:aws:iam::123456789012:role/personalize",
+    "arn:aws:kms:us-east-1:123456789012:key/k",
+    "not an arn",
+]
 
 
 def prepare(personalize: Any) -> dict[str, str]:
@@ -93,6 +134,31 @@ def prepare(personalize: Any) -> dict[str, str]:
     return found
 
 
+def fingerprint(store: Store) -> dict[str, str]:
+    """Everything a call could change, field by field of the Store (reprs: NaN equals itself).
+
+    Regions holding nothing are left out: whether a failed call may create one is
+    another question than whether it changed state.
+    """
+    found = {}
+    for field in attrs.fields(Store):
+        if field.name in ("settings", "lock", "secret"):
+            continue
+        value = getattr(store, field.name)
+        if field.name == "regions":
+            value = {
+                key: (
+                    [repr(attrs.asdict(r, recurse=False)) for r in state.resources.values()],
+                    state.tags,
+                    sorted(state.tracking_ids),
+                )
+                for key, state in value.items()
+                if state.resources or state.tags or state.tracking_ids
+            }
+        found[field.name] = repr(value)
+    return found
+
+
 # -- inputs generated from the input shapes ------------------------------------------
 
 
@@ -101,6 +167,218 @@ def _nested(depth: int) -> Any:
     for _ in range(depth):
         value = [value]
     return value
+
+
+HOSTILE = st.one_of(
+    st.sampled_from(["\ud800", "s\ud800", "\udfff", "a\udc00b", "\ud83d", "\U0001f600"]),
+    st.sampled_from([10**30, -(10**30), 2**63, 10**4000, 10**5000]),
+    st.sampled_from([1e308, float("inf"), float("-inf"), float("nan"), -0.0]),
+    st.sampled_from([True, 0, -1, "x", "", [], {}, ["x"], {"k": "v"}, {"\ud800": 1}]),
+    st.sampled_from([40, 350, 700, 2000]).map(_nested),
+    st.sampled_from([257, 1501, 20001]).map(lambda size: "a" * size),
+)
+"""Values no member accepts, or only barely: any of them may stand in for any member."""
+
+TOKENS = st.sampled_from(
+    ["", "AAAA", "AAAAAAAAAAAAAAAAAAAAAAAA", "bm9wZQ==", "a" * 1500, "!!", "\ud800"]
+)
+
+
+def _text(low: int, high: int) -> st.SearchStrategy[str]:
+    """A name-like string within the member's lengths (most patterns accept these)."""
+    first = st.sampled_from("abcdefghijklmnopqrstuvwxyz")
+    rest = st.text("abcdefghijklmnopqrstuvwxyz0123456789-_", max_size=min(high, low + 10))
+    return st.builds(lambda a, b: (a + b)[: max(high, 1)].ljust(low, "a"), first, rest)
+
+
+def _string(shape: Shape, name: str) -> st.SearchStrategy[Any]:
+    low, high = shape.metadata.get("min", 0), shape.metadata.get("max", 256)
+    if shape.enum:
+        return st.sampled_from(shape.enum)
+    if name.endswith("Arn") or name == "arn":
+        kind = {"datasetGroupArn": "dataset-group/", "schemaArn": "schema/"}.get(name, "")
+        kind = kind or {"datasetArn": "dataset/", "eventTrackerArn": TRACKER_ARN}.get(name, "")
+        fitting = [arn for arn in ARNS if kind and kind in arn]
+        return (
+            st.sampled_from(fitting) | st.sampled_from(ARNS) if fitting else st.sampled_from(ARNS)
+        )
+    if name in ("trackingId",):
+        return st.sampled_from([TRACKING_ID, ACTION_TRACKING_ID, "no-such-tracker"])
+    if name == "nextToken":
+        return TOKENS
+    if name == "schema":
+        return st.sampled_from([*SCHEMAS.values(), '{"type": "record"}', "[" * 19000, "NaN"])
+    if name == "properties":
+        return st.sampled_from(['{"color": "red"}', '{"userId": "u"}', "[]", "{"])
+    if name == "datasetType":
+        return st.sampled_from(["Interactions", "USERS", "items", "Actions", "nope"])
+    if name == "name":
+        return st.sampled_from(["g", "t", "fresh", "s-users"])
+    return _text(low, high)
+
+
+def draw_value(
+    data: st.DataObject, shape: Shape, name: str, hostile: int, *, top: bool = False
+) -> Any:
+    """A value for ``shape``; with ``hostile`` percent odds at each member, a hostile one.
+
+    botocore's serializer walks containers by their shape (and refuses members the
+    model lacks), so only scalars are replaced by any hostile value; a list may get
+    one element more than its maximum instead.
+    """
+    unlucky = hostile and not top and data.draw(st.integers(0, 99)) < hostile
+    meta = shape.metadata
+    if isinstance(shape, StructureShape):
+        out = {}
+        for member, target in shape.members.items():
+            required = member in shape.required_members
+            if (required and not (hostile and data.draw(st.integers(0, 19)) == 0)) or (
+                not required and data.draw(st.booleans())
+            ):
+                out[member] = draw_value(data, target, member, hostile)
+        return out
+    if isinstance(shape, ListShape):
+        size = data.draw(st.integers(max(meta.get("min", 0), 0), min(meta.get("max", 2), 2)))
+        if unlucky:  # one element more than allowed: copies of one (drawing each is slow)
+            return [draw_value(data, shape.member, name, hostile)] * (meta.get("max", 100) + 1)
+        return [draw_value(data, shape.member, name, hostile) for _ in range(size)]
+    if isinstance(shape, MapShape):
+        out = {}
+        for _ in range(data.draw(st.integers(0, 2))):
+            key = draw_value(data, shape.key, name, 0)
+            if hostile and data.draw(st.integers(0, 99)) < hostile:
+                key = data.draw(st.sampled_from(["k\ud800", "", "a" * 300]))
+            out[key] = draw_value(data, shape.value, name, hostile)
+        return out
+    if unlucky:
+        return data.draw(HOSTILE)
+    kind = shape.type_name
+    if kind in ("string", "blob"):
+        value = data.draw(_string(shape, name))
+        return value.encode() if kind == "blob" and isinstance(value, str) else value
+    if kind in ("integer", "long"):
+        return data.draw(st.integers(meta.get("min", 0), meta.get("max", 100)))
+    if kind in ("float", "double"):
+        low, high = meta.get("min", -1e6), meta.get("max", 1e6)
+        return data.draw(st.floats(low, high, allow_nan=False, allow_infinity=False))
+    if kind == "timestamp":
+        return data.draw(st.sampled_from([1704067200, 1704067200.125, 0]))
+    assert kind == "boolean", kind
+    return data.draw(st.booleans())
+
+
+def substitute(params: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
+    """``params`` with each sentinel (top-level member) replaced by the fake's own value."""
+    return {k: values.get(v, v) if isinstance(v, str) else v for k, v in params.items()}
+
+
+def serializable(model: OperationModel, params: dict[str, Any]) -> bool:
+    """Whether botocore can build the request at all (it refuses some values client-side)."""
+    try:
+        create_serializer(model.metadata["protocol"], False).serialize_to_request(params, model)
+    except Exception:  # a serializer failure of any kind means: not sendable
+        return False
+    return True
+
+
+# -- the two entry points ---------------------------------------------------------------
+
+
+Answer = tuple[int, str | None, str | None]
+"""HTTP status, error code (None: success), error message with tracking IDs made neutral."""
+
+
+def call(client: Any, operation: str, params: dict[str, Any], values: dict[str, str]) -> Answer:
+    method = getattr(client, xform_name(operation))
+    try:
+        method(**substitute(params, values))
+    except ClientError as error:
+        message = error.response["Error"].get("Message") or ""
+        for sentinel, value in values.items():
+            message = message.replace(value, sentinel)
+        status = error.response["ResponseMetadata"]["HTTPStatusCode"]
+        return status, error.response["Error"]["Code"], message
+    return 200, None, None
+
+
+@attrs.define
+class Served:
+    """The module's server, its clients and prepared state (re-prepared after a success)."""
+
+    fake: PersonalizeFake
+    clients: dict[str, Any]
+    values: dict[str, str] = attrs.Factory(dict)
+    dirty: bool = True
+
+    def ready(self) -> dict[str, str]:
+        if self.dirty:
+            _persistence.reset(self.fake.store)
+            self.values = prepare(self.clients["personalize"])
+            self.dirty = False
+        return self.values
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[Served]:
+    with serving(lifecycle="instant") as (url, fake):
+        clients = {
+            service: boto3.client(
+                service, endpoint_url=url, region_name=REGION, config=UNCHECKED, **CREDENTIALS
+            )
+            for service in SERVICES
+        }
+        yield Served(fake, clients)
+
+
+@pytest.fixture(scope="module")
+def local_clients() -> dict[str, Any]:
+    return {
+        service: boto3.client(service, region_name=REGION, config=UNCHECKED, **CREDENTIALS)
+        for service in SERVICES
+    }
+
+
+@pytest.mark.parametrize(
+    ("service", "operation"), OPERATIONS, ids=[f"{s}.{o}" for s, o in OPERATIONS]
+)
+def test_every_operation_answers_alike_both_ways(
+    service: str, operation: str, served: Served, local_clients: dict[str, Any]
+) -> None:
+    """Generated inputs: no 5xx, the same answer both ways, nothing changed by a rejection."""
+    model = MODELS[service].operation_model(operation)
+    counts: collections.Counter[str] = collections.Counter()
+    # An operation the fake answers gets more examples than one it only validates.
+    examples = EXAMPLES.max_examples * (3 if xform_name(operation) in load_handlers() else 1)
+
+    @settings(EXAMPLES, max_examples=examples)
+    @given(st.data())
+    def run(data: st.DataObject) -> None:
+        hostile = data.draw(st.sampled_from([0, 0, 15, 50]), label="hostile %")
+        shape = model.input_shape
+        params = draw_value(data, shape, "", hostile, top=True) if shape is not None else {}
+        if not serializable(model, params):
+            counts["not sendable"] += 1
+            reject()
+        counts["sent"] += 1
+        with mock_personalize(lifecycle="instant") as fake:
+            values = prepare(local_clients["personalize"])
+            before = fingerprint(fake.store)
+            local = call(local_clients[service], operation, params, values)
+            changed = fingerprint(fake.store) != before
+        values = served.ready()
+        before = fingerprint(served.fake.store)
+        remote = call(served.clients[service], operation, params, values)
+        served.dirty = fingerprint(served.fake.store) != before
+        assert local[0] < 500 and local[1] != "InternalFailure", local
+        assert remote == local, (remote, local)
+        if local[1] is not None:
+            counts["rejected"] += 1
+            assert not changed, f"a rejected call changed the in-process fake: {local}"
+            assert not served.dirty, f"a rejected call changed the served fake: {remote}"
+
+    run()
+    assert counts["sent"] >= examples, counts  # not vacuous
+    assert counts["rejected"] >= 1, counts
 
 
 # -- raw bodies: what no SDK sends, through fake.handle() and a socket ---------------
@@ -112,6 +390,23 @@ def _target(service: str, operation: str) -> tuple[str, str, dict[str, str]]:
         prefix = model.metadata["targetPrefix"]
         return "POST", "/", {"Content-Type": JSON_11, "X-Amz-Target": f"{prefix}.{operation}"}
     return model.http["method"], model.http["requestUri"], {"Content-Type": "application/json"}
+
+
+RAW_VALUES = [
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "1e999",
+    "-1e999",
+    '"\\uD800"',
+    '"\\udfff"',
+    '"\\ud83d\\ude00"',
+    "1" * 5000,
+    "[" * 3000 + "]" * 3000,
+    "[" * 900 + "]" * 900,
+    "{}",
+    "null",
+]
 
 
 def _send(url: str, method: str, path: str, headers: dict[str, str], body: bytes) -> Any:
@@ -128,6 +423,51 @@ def _send(url: str, method: str, path: str, headers: dict[str, str], body: bytes
 def _deep_call(depth: int, function: Callable[[], Any]) -> Any:
     """``function()`` called ``depth`` frames down, as a test deep in pytest and botocore is."""
     return function() if depth == 0 else _deep_call(depth - 1, function)
+
+
+@pytest.fixture(scope="module")
+def raw_server() -> Iterator[tuple[str, PersonalizeFake]]:
+    with serving(lifecycle="instant") as served:
+        yield served
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None)
+@given(
+    st.sampled_from(OPERATIONS),
+    st.sampled_from(["POST", "POST", "GET", "PUT"]),
+    st.sampled_from(RAW_VALUES),
+    st.sampled_from(["member", "unknown member", "body", "garbage"]),
+)
+def test_raw_bodies_answer_alike_in_process_and_over_http(
+    raw_server: tuple[str, PersonalizeFake],
+    operation: tuple[str, str],
+    method: str,
+    raw: str,
+    where: str,
+) -> None:
+    """Raw bodies: the same answer from fake.handle() 300 frames down and from the socket."""
+    url, served = raw_server
+    _persistence.reset(served.store)
+    local = PersonalizeFake(Settings(lifecycle="instant"))
+    default_method, path, headers = _target(*operation)
+    shape = MODELS[operation[0]].operation_model(operation[1]).input_shape
+    member = next(iter(shape.members)) if shape is not None and shape.members else "x"
+    body = {
+        "member": f'{{"{member}": {raw}}}',
+        "unknown member": f'{{"unknownMember": {raw}}}',
+        "body": raw,
+        "garbage": f'{{"{member}": "\\u00e9\\ud800"}}',
+    }[where].encode()
+    if where == "garbage" and raw == "null":
+        body = b'{"x": "\xff"}'  # not UTF-8
+    method = default_method if method == "POST" else method
+    headers = {**headers, **AUTH}
+    answer = _deep_call(300, lambda: local.handle(WireRequest(method, path, headers, body, REGION)))
+    status, sent = _send(url, method, path, headers, body)
+    assert answer.status < 500, answer.body
+    assert (status, json.loads(sent or b"null")) == (answer.status, answer.document)
+    if status >= 400:
+        assert not any(state.resources for state in local.store.regions.values())
 
 
 TEXT = st.lists(st.characters() | st.sampled_from("\ud800\udbff\udc00\udfff"), max_size=8).map(
