@@ -151,8 +151,9 @@ class Dispatcher:
             op = self._catalog.by_target.get(target)
             if op is None:
                 raise UnknownOperation(f"Unknown operation {target}.")
-            if request.method.upper() != "POST":  # AWS routes JSON 1.1 by POST and target only
-                raise UnknownOperation(f"Operation {target} takes POST, not {request.method}.")
+            method = request.method
+            if method != "POST" and method.upper() != "POST":  # AWS routes JSON 1.1 by POST
+                raise UnknownOperation(f"Operation {target} takes POST, not {method}.")
             return op
         raise UnknownOperation(f"No Personalize operation at {request.method} {path}.")
 
