@@ -14,20 +14,30 @@ socket. The targeted tests below them are the reproductions each fix started fro
 from __future__ import annotations
 
 import collections
+import contextlib
 import http.client
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import attrs
 import boto3
-import botocore.session
 import pytest
 from botocore import xform_name
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
+from botocore.loaders import create_loader
+from botocore.model import (
+    ListShape,
+    MapShape,
+    OperationModel,
+    ServiceModel,
+    Shape,
+    StructureShape,
+)
 from botocore.serialize import create_serializer
 from hypothesis import HealthCheck, Phase, given, reject, settings
 from hypothesis import strategies as st
@@ -41,8 +51,8 @@ from personalize_fake._validation import render
 from personalize_fake.server import serving
 
 SERVICES = ("personalize", "personalize-events", "personalize-runtime")
-_SESSION = botocore.session.get_session()
-MODELS = {service: _SESSION.get_service_model(service) for service in SERVICES}
+_LOADER = create_loader()  # not a Session: that would read the environment's AWS profile
+MODELS = {s: ServiceModel(_LOADER.load_service_model(s, "service-2"), s) for s in SERVICES}
 OPERATIONS = [(service, name) for service in SERVICES for name in MODELS[service].operation_names]
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -318,9 +328,24 @@ class Served:
         return self.values
 
 
+@contextlib.contextmanager
+def _no_aws_config(tmp: Path) -> Iterator[None]:
+    """What conftest's function-scoped ``_no_aws`` does, for clients a module fixture makes."""
+    with pytest.MonkeyPatch.context() as env:
+        for name in list(os.environ):
+            if name.startswith("AWS_"):
+                env.delenv(name)
+        env.setenv("AWS_CONFIG_FILE", str(tmp / "no-config"))
+        env.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp / "no-credentials"))
+        yield
+
+
 @pytest.fixture(scope="module")
-def served() -> Iterator[Served]:
-    with serving(lifecycle="instant") as (url, fake):
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    with (
+        serving(lifecycle="instant") as (url, fake),
+        _no_aws_config(tmp_path_factory.mktemp("aws")),
+    ):
         clients = {
             service: boto3.client(
                 service, endpoint_url=url, region_name=REGION, config=UNCHECKED, **CREDENTIALS
@@ -331,11 +356,12 @@ def served() -> Iterator[Served]:
 
 
 @pytest.fixture(scope="module")
-def local_clients() -> dict[str, Any]:
-    return {
-        service: boto3.client(service, region_name=REGION, config=UNCHECKED, **CREDENTIALS)
-        for service in SERVICES
-    }
+def local_clients(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    with _no_aws_config(tmp_path_factory.mktemp("aws")):
+        return {
+            service: boto3.client(service, region_name=REGION, config=UNCHECKED, **CREDENTIALS)
+            for service in SERVICES
+        }
 
 
 @pytest.mark.parametrize(
