@@ -403,8 +403,9 @@ def test_every_operation_answers_alike_both_ways(
             assert not served.dirty, f"a rejected call changed the served fake: {remote}"
 
     run()
-    assert counts["sent"] >= examples, counts  # not vacuous
-    assert counts["rejected"] >= 1, counts
+    assert counts["sent"] >= 2, counts  # the serializer refused nearly all: nothing was proven
+    if model.input_shape is not None and model.input_shape.members:
+        assert counts["rejected"] >= 1, counts  # no hostile input reached the fake
 
 
 # -- raw bodies: what no SDK sends, through fake.handle() and a socket ---------------
