@@ -24,6 +24,7 @@ from personalize_fake._errors import (
     ServiceError,
     UnknownOperation,
 )
+from personalize_fake._faithful import may_hold_surrogate, overflow_check, refuse_unfaithful
 from personalize_fake._json import decode, encode
 from personalize_fake._model import Catalog, Operation, catalog
 from personalize_fake._registry import Handler, load_handlers
@@ -89,6 +90,8 @@ class _Bound:
     content_type: str
     validate: Callable[[dict[str, Any]], None] | None
     """The input shape's validation (None: the operation takes no input)."""
+    overflowed: Callable[[dict[str, Any]], bool] | None
+    """Whether a valid input holds an unbounded float that overflowed (None: it has none)."""
 
 
 def header(headers: Mapping[str, str], name: str) -> str | None:
@@ -113,6 +116,7 @@ def bind(op: Operation) -> _Bound:
         keywords={name: xform_name(name) for name in members},
         content_type=JSON_11 if op.protocol == "json" else REST_JSON,
         validate=validator(op.input_shape) if op.input_shape is not None else None,
+        overflowed=overflow_check(op.input_shape) if op.input_shape is not None else None,
     )
 
 
@@ -147,6 +151,9 @@ class Dispatcher:
             op = self._catalog.by_target.get(target)
             if op is None:
                 raise UnknownOperation(f"Unknown operation {target}.")
+            method = request.method
+            if method != "POST" and method.upper() != "POST":  # AWS routes JSON 1.1 by POST
+                raise UnknownOperation(f"Operation {target} takes POST, not {method}.")
             return op
         raise UnknownOperation(f"No Personalize operation at {request.method} {path}.")
 
@@ -159,7 +166,11 @@ class Dispatcher:
             bound = bind(op)  # built on the operation's first call, not at start-up
             document = self._decode(request.body)
             if bound.validate is not None:
+                if may_hold_surrogate(request.body) is not None:  # almost never: no deeper walk
+                    refuse_unfaithful(op.input_shape, document)
                 bound.validate(document)
+                if bound.overflowed is not None and bound.overflowed(document):
+                    refuse_unfaithful(op.input_shape, document)
             if bound.handler is None:
                 raise NotImplementedOperation(op.service, op.name)
             keywords = bound.keywords
@@ -185,8 +196,12 @@ class Dispatcher:
             return {}
         try:
             document = decode(body.decode())
-        except (ValueError, RecursionError) as exc:
-            raise SerializationError(f"Request body is not valid JSON: {exc!r}") from None
+        except ValueError as exc:  # UnicodeDecodeError included
+            raise SerializationError(f"Request body is not valid JSON: {exc}.") from None
+        except RecursionError:
+            raise SerializationError(
+                "Request body nests arrays and objects too deeply to decode."
+            ) from None
         if not isinstance(document, dict):
             raise SerializationError("Request body must be a JSON object.")
         return document

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 from personalize_fake._dispatch import (
     DEFAULT_REGION,
@@ -39,7 +39,7 @@ def region_of(headers: Mapping[str, str], path: str) -> str:
         match = _CREDENTIAL.search(authorization)
         if match:
             return match.group(1)
-    query = urlsplit(path).query
+    query = path.partition("?")[2].partition("#")[0]  # urlsplit raises on a path like "//["
     if "X-Amz-Credential=" in query:
         for key, value in parse_qsl(query):
             if key == "X-Amz-Credential":

@@ -9,7 +9,9 @@ violations, phrased the way AWS's request validation phrases them.
 
 from __future__ import annotations
 
+import decimal
 import functools
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +19,7 @@ from botocore.model import ListShape, MapShape, Shape, StructureShape
 
 from personalize_fake._errors import InvalidInput
 from personalize_fake._fastcheck import quick
+from personalize_fake._json import printable
 from personalize_fake._patterns import compile_java
 
 Problems = list[tuple[Any, str, str]]
@@ -42,14 +45,70 @@ _JSON_TYPES: dict[str, tuple[type, ...]] = {
 
 
 def render(value: Any) -> str:
-    """A value as the service's (Java) messages print it."""
+    """A value as the service's (Java) messages print it: ``[a, b]``, ``{k=v}``, ``true``,
+    ``null``, ``Infinity``, ``1.0E10``, each unpaired surrogate as ``?``.
+
+    A loop, not recursion: a wrong-typed value may be nested as deep as the decoder
+    allows, far deeper than Python's recursion limit.
+    """
+    out: list[str] = []
+    pending: list[tuple[bool, Any]] = [(False, value)]  # (is literal text, item), popped last first
+    while pending:
+        literal, item = pending.pop()
+        if literal:
+            out.append(item)
+        elif isinstance(item, list):
+            pending.append((True, "]"))
+            for index in range(len(item) - 1, -1, -1):
+                pending.append((False, item[index]))
+                if index:
+                    pending.append((True, ", "))
+            out.append("[")
+        elif isinstance(item, dict):
+            pending.append((True, "}"))
+            entries = list(item.items())
+            for index in range(len(entries) - 1, -1, -1):
+                key, element = entries[index]
+                pending.append((False, element))
+                pending.append((True, f"{_scalar_text(key)}="))
+                if index:
+                    pending.append((True, ", "))
+            out.append("{")
+        else:
+            out.append(_scalar_text(item))
+    return "".join(out)
+
+
+def _scalar_text(value: Any) -> str:
+    if isinstance(value, str):
+        return printable(value)
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, list):
-        return "[" + ", ".join(render(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}={render(v)}" for k, v in value.items()) + "}"
-    return str(value)
+    if value is None:
+        return "null"
+    if isinstance(value, float):
+        return _java_double(value)
+    if isinstance(value, int):
+        try:
+            return str(value)
+        except ValueError:  # more digits than int-to-str allows: decimal has no such limit
+            return str(decimal.Decimal(value))
+    return printable(str(value))
+
+
+def _java_double(value: float) -> str:
+    """Java's ``Double.toString``: plain from 10**-3 to 10**7, else ``d.dddE<n>``."""
+    if value != value:
+        return "NaN"
+    if value in (math.inf, -math.inf):
+        return "Infinity" if value > 0 else "-Infinity"
+    if value == 0 or 1e-3 <= abs(value) < 1e7:
+        return repr(value)  # Python's repr is plain in this range, with ".0" when whole
+    sign, digits, exponent = decimal.Decimal(repr(value)).as_tuple()
+    assert isinstance(exponent, int)
+    shown = "".join(map(str, digits)).rstrip("0") or "0"
+    power = exponent + len(digits) - 1
+    return f"{'-' if sign else ''}{shown[0]}.{shown[1:] or '0'}E{power}"
 
 
 def message(problems: Problems) -> str:

@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 import attrs
 
 from personalize_fake._errors import InvalidInput, ResourceInUse
+from personalize_fake._json import decode
 from personalize_fake._registry import operation
 from personalize_fake._store import ACTIVE, RegionState, Resource
 from personalize_fake.resources._common import describe, ensure_new, list_page, timestamps
@@ -52,13 +53,40 @@ class Schema(Resource):
     domain: str | None = None
 
 
+MAX_DEPTH = 100
+"""How deeply a schema's JSON may nest arrays and objects.
+
+Far beyond any real schema (each nested record adds four levels), and shallow
+enough that nothing walking the schema afterwards can run out of stack.
+"""
+
+
+def _too_deep(document: Any) -> bool:
+    """Whether ``document`` nests arrays and objects more than :data:`MAX_DEPTH` deep (a loop)."""
+    pending = [(document, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, (dict, list)):
+            if depth > MAX_DEPTH:
+                return True
+            children = value.values() if isinstance(value, dict) else value
+            pending.extend((child, depth + 1) for child in children)
+    return False
+
+
 @functools.lru_cache(maxsize=256)
 def parse_avro(text: str) -> tuple[tuple[str, Any], ...]:
     """(name, type) of each field of an Avro record schema, or InvalidInput saying what is wrong."""
     try:
-        document = json.loads(text)
+        document = decode(text)  # NaN and Infinity are not JSON
     except ValueError as exc:
         raise InvalidInput(f"Schema is not valid JSON: {exc}.") from None
+    except RecursionError:
+        raise InvalidInput(
+            f"Schema is not valid JSON: it nests arrays and objects deeper than {MAX_DEPTH} levels."
+        ) from None
+    if _too_deep(document):
+        raise InvalidInput(f"Schema nests arrays and objects deeper than {MAX_DEPTH} levels.")
     if not isinstance(document, dict) or document.get("type") != "record":
         raise InvalidInput('Schema must be an Avro record: {"type": "record", ...}.')
     if not isinstance(document.get("name"), str) or not document["name"]:
