@@ -43,7 +43,7 @@ from hypothesis import HealthCheck, Phase, given, reject, settings
 from hypothesis import strategies as st
 from support import INTERACTIONS_SCHEMA
 
-from personalize_fake import PersonalizeFake, Settings, WireRequest, _persistence, mock_personalize
+from personalize_fake import PersonalizeFake, Settings, WireRequest, mock_personalize
 from personalize_fake._front_door import FrontDoor
 from personalize_fake._registry import load_handlers
 from personalize_fake._store import Store
@@ -322,7 +322,7 @@ class Served:
 
     def ready(self) -> dict[str, str]:
         if self.dirty:
-            _persistence.reset(self.fake.store)
+            self.fake.store.clear()
             self.values = prepare(self.clients["personalize"])
             self.dirty = False
         return self.values
@@ -474,7 +474,7 @@ def test_raw_bodies_answer_alike_in_process_and_over_http(
 ) -> None:
     """Raw bodies: the same answer from fake.handle() 300 frames down and from the socket."""
     url, served = raw_server
-    _persistence.reset(served.store)
+    served.store.clear()
     local = PersonalizeFake(Settings(lifecycle="instant"))
     default_method, path, headers = _target(*operation)
     shape = MODELS[operation[0]].operation_model(operation[1]).input_shape
