@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from personalize_fake._dispatch import REST_JSON, WireResponse
 from personalize_fake._journal import StateFileError
+from personalize_fake._json import decode
 
 if TYPE_CHECKING:
     from personalize_fake.server import PersonalizeServer
@@ -72,9 +73,11 @@ class Admin:
             arguments: dict[str, Any] = dict(parse_qsl(split.query))
             if body.strip():
                 try:
-                    document = json.loads(body)
-                except ValueError as exc:
+                    document = decode(body.decode())
+                except ValueError as exc:  # UnicodeDecodeError included
                     raise AdminError(400, "BadRequest", f"Body is not JSON: {exc}") from None
+                except RecursionError:
+                    raise AdminError(400, "BadRequest", "Body nests too deeply.") from None
                 if not isinstance(document, dict):
                     raise AdminError(400, "BadRequest", "Body must be a JSON object.")
                 arguments.update(document)
@@ -101,7 +104,8 @@ class Admin:
 
     @staticmethod
     def _respond(status: int, document: dict[str, Any]) -> WireResponse:
-        body = json.dumps(document, default=_json_value, ensure_ascii=False).encode()
+        text = json.dumps(document, default=_json_value, ensure_ascii=False)
+        body = text.encode("utf-8", "replace")  # an unpaired surrogate as "?", as _json.encode
         headers = {"content-type": REST_JSON, "content-length": str(len(body))}
         return WireResponse(status, headers, body, document)
 

@@ -528,6 +528,22 @@ class TestAdmin:
             "accountId": "123456789012",
         }
 
+    @pytest.mark.parametrize(
+        "body",
+        [
+            b'{"arn": "\\ud800"}',
+            b'{"arn": NaN}',
+            b"[" * 5000 + b"]" * 5000,
+            b'{"arn": "\xff"}',
+        ],
+        ids=["unpaired-surrogate", "nan", "deep", "not-utf8"],
+    )
+    def test_hostile_bodies_are_answered_not_crashed(self, url: str, body: bytes) -> None:
+        """An admin body no client should send gets a JSON answer below 500, never a crash."""
+        reply = send(url, "POST", "/_fake/status", body, {"Content-Type": "application/json"})
+        assert 400 <= reply.status < 500
+        assert reply.json["__type"] in ("BadRequest", "ResourceNotFound")
+
     def test_reset(self, url: str) -> None:
         """POST /_fake/reset forgets every resource and record."""
         personalize = client("personalize", url)
