@@ -148,8 +148,12 @@ SCHEMA = json.dumps(
     }
 )
 
-TARGET_VS_STUBBER = 1.3
-"""The fake may take at most this many times the Stubber's time per call."""
+TARGET_VS_STUBBER = {"schema": 1.5, "events": 1.3}
+"""The fake may take at most this many times the Stubber's time per call, per workload.
+
+create_schema + describe_schema was 1.3x until the control-plane issue restated it as
+1.5x: botocore's own parse of that pair leaves a smaller budget than the fake's
+mandated work (validation, state, the parsed result) needs; put_events stays at 1.3x."""
 TARGET_VS_MOTO_CALL = 5.0
 """The fake must be at least this many times faster than moto per call."""
 TARGET_VS_MOTO_FRESH = 20.0
@@ -996,7 +1000,7 @@ def report(
         if fake.median is not None and stub.median is not None:
             excess = f"{fake.median - stub.median:.1f}"
         vs_stub, vs_moto = paired_ratio(fake, stub), paired_ratio(moto, fake)
-        targets.append(_at_most(f"{label}: fake/Stubber", vs_stub, TARGET_VS_STUBBER))
+        targets.append(_at_most(f"{label}: fake/Stubber", vs_stub, TARGET_VS_STUBBER[key]))
         if with_moto:
             row = [label, fake.show(), stub.show(), moto.show(), excess, _show_ratio(vs_stub)]
             rows.append([*row, _show_ratio(vs_moto)])
