@@ -144,6 +144,11 @@ def prepare(personalize: Any) -> dict[str, str]:
     return found
 
 
+def _init_field(field: attrs.Attribute[Any], value: Any) -> bool:
+    """A resource's own facts: its init fields (not the back-reference to its region)."""
+    return field.init
+
+
 def fingerprint(store: Store) -> dict[str, str]:
     """Everything a call could change, field by field of the Store (reprs: NaN equals itself).
 
@@ -158,7 +163,10 @@ def fingerprint(store: Store) -> dict[str, str]:
         if field.name == "regions":
             value = {
                 key: (
-                    [repr(attrs.asdict(r, recurse=False)) for r in state.resources.values()],
+                    [
+                        repr(attrs.asdict(r, recurse=False, filter=_init_field))
+                        for r in state.resources.values()
+                    ],
                     state.tags,
                     sorted(state.tracking_ids),
                 )
