@@ -152,8 +152,8 @@ class Dispatcher:
             if op is None:
                 raise UnknownOperation(f"Unknown operation {target}.")
             method = request.method
-            if method != "POST" and method.upper() != "POST":  # AWS routes JSON 1.1 by POST
-                raise UnknownOperation(f"Operation {target} takes POST, not {method}.")
+            if method != op.method and method.upper() != op.method:  # as the model states
+                raise UnknownOperation(f"Operation {target} takes {op.method}, not {method}.")
             return op
         raise UnknownOperation(f"No Personalize operation at {request.method} {path}.")
 

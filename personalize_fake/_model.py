@@ -31,6 +31,8 @@ class Operation:
     model: OperationModel
     input_shape: Shape | None
     output_shape: Shape | None
+    method: str
+    """The HTTP method the model states (``http.method``): JSON 1.1 routes by it too."""
 
     @property
     def python_name(self) -> str:
@@ -78,6 +80,7 @@ def catalog() -> Catalog:
                 error_status[(service, shape.name)] = int(status)
         for name in model.operation_names:
             op_model = model.operation_model(name)
+            http = op_model.http
             op = Operation(
                 service=service,
                 name=name,
@@ -85,10 +88,10 @@ def catalog() -> Catalog:
                 model=op_model,
                 input_shape=op_model.input_shape,
                 output_shape=op_model.output_shape,
+                method=http.get("method", "POST"),
             )
             if model.protocol == "json":
                 by_target[f"{model.metadata['targetPrefix']}.{name}"] = op
             else:
-                http = op_model.http
-                by_route[(http["method"], http["requestUri"])] = op
+                by_route[(op.method, http["requestUri"])] = op
     return Catalog(services, by_target, by_route, error_status)
