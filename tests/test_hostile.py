@@ -719,6 +719,29 @@ class TestDepth:
         assert (deep.status, deep.document) == (shallow.status, shallow.document)
         assert shallow.status == 200
 
+    def test_deep_properties_are_judged_alike_from_any_stack_depth(self) -> None:
+        """properties nested 512 deep get the same answer from a boto3 call made shallow
+        and 600 frames down: not a JSON object, whatever the caller's stack."""
+        with mock_personalize(lifecycle="instant") as fake:
+            tracking_id = prepare(boto3.client("personalize", region_name=REGION))[TRACKING_ID]
+            events = boto3.client("personalize-events", region_name=REGION)
+            event = {"eventType": "c", "sentAt": 1, "properties": "[" * 512 + "]" * 512}
+
+            def put() -> dict[str, Any]:
+                return _error(
+                    lambda: events.put_events(
+                        trackingId=tracking_id, sessionId="s", eventList=[event]
+                    )
+                )["Error"]
+
+            expected = {
+                "Code": "InvalidInputException",
+                "Message": "Error parsing properties json: 'eventList.1.member.properties' "
+                "must be a JSON object.",
+            }
+            assert _deep_call(600, put) == put() == expected
+            assert fake.events(tracking_id) == []
+
     def test_body_nested_beyond_any_stack_is_a_serialization_error(self) -> None:
         """Nested 5,000 deep: SerializationException, not an internal error."""
         fake = PersonalizeFake(_settings())

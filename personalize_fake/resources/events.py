@@ -8,10 +8,10 @@ handle (``fake.events(tracking_id)``, ``fake.items(dataset_arn)``...).
 from __future__ import annotations
 
 import datetime
-import json
 from typing import Any
 
 from personalize_fake._errors import InvalidInput, ResourceInUse, ResourceNotFound, ServiceError
+from personalize_fake._json import decode
 from personalize_fake._registry import operation
 from personalize_fake._store import ACTIVE, RegionState
 from personalize_fake.resources.dataset_groups import DatasetGroup
@@ -35,17 +35,13 @@ def _utc(epoch: float, items: str, index: int, member: str) -> datetime.datetime
         raise InvalidInput(f"Value '{epoch}' at '{where}' is not a valid timestamp.") from None
 
 
-def _not_json(constant: str) -> Any:
-    raise ValueError(f"{constant} is not JSON")
-
-
-_decode = json.JSONDecoder(parse_constant=_not_json).decode  # NaN and Infinity are not JSON
-
-
 def _properties(text: str, where: str, reserved: frozenset[str] = frozenset()) -> None:
-    """``properties`` must be a JSON object string, without reserved keys."""
+    """``properties`` must be a JSON object string, without reserved keys.
+
+    Decoded as the wire's bodies are (no NaN; a deep value judged the same whatever
+    the caller's stack depth)."""
     try:
-        parsed = _decode(text)
+        parsed = decode(text)
     except (ValueError, RecursionError):
         raise InvalidInput("Error parsing properties json") from None
     if not isinstance(parsed, dict):
