@@ -507,6 +507,30 @@ class TestMessages:
             r"Member must satisfy regular expression pattern: arn:([a-z\d-]+):personalize:.*:.*:.+"
         )
 
+    @pytest.mark.parametrize(
+        ("repeats", "pattern_reported"),
+        [(681, True), (2728, True), (2729, False), (300_000, False)],
+    )
+    def test_pattern_of_an_over_long_value(
+        self, clients: dict[str, Any], personalize_fake: Any, repeats: int, pattern_reported: bool
+    ) -> None:
+        """Over its maximum, a value's pattern is reported too up to 4 times the maximum
+        (8,192 characters for kmsKeyArn), beyond that only its length."""
+        arn = "arn:aws" + ":km" * repeats  # 7 + 3 * repeats characters, never a KMS key ARN
+        text = rejected(clients, "personalize", "CreateDatasetGroup", name="g", kmsKeyArn=arn)
+        length = (
+            f"Value '{arn}' at 'kmsKeyArn' failed to satisfy constraint: "
+            "Member must have length less than or equal to 2048"
+        )
+        pattern = (
+            f"Value '{arn}' at 'kmsKeyArn' failed to satisfy constraint: "
+            "Member must satisfy regular expression pattern: arn:aws.*:kms:.*:[0-9]{12}:key/.*"
+        )
+        if pattern_reported:
+            assert text == f"2 validation errors detected: {length}; {pattern}"
+        else:
+            assert text == f"1 validation error detected: {length}"
+
     def test_nested_list_path(self, clients: dict[str, Any], personalize_fake: Any) -> None:
         """A bad member of the second event is at ``eventList.2.member.eventType``."""
         good = {"eventType": "click", "sentAt": 1700000000}
