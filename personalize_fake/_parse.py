@@ -18,13 +18,14 @@ from __future__ import annotations
 import base64
 import datetime
 import functools
+import json
 import time
 from collections.abc import Callable
 from typing import Any
 
 from botocore.awsrequest import AWSResponse
-from botocore.model import ListShape, MapShape, Shape, StructureShape
-from botocore.parsers import ResponseParser, RestJSONParser, create_parser
+from botocore.model import ListShape, MapShape, Shape, ShapeResolver, StructureShape
+from botocore.parsers import ResponseParser, create_parser
 from botocore.utils import ensure_boolean, parse_timestamp
 from dateutil.tz import tzlocal
 
@@ -33,21 +34,46 @@ from personalize_fake._model import Operation
 
 Convert = Callable[[Any], Any]
 
-_REST_SCALARS: dict[str, Convert] = {
-    type_name: convert
-    for type_name, convert in (
-        ("integer", int),
-        ("long", int),
-        ("float", float),
-        ("double", float),
-        ("boolean", ensure_boolean),
-    )
-    if f"_handle_{type_name}" in vars(RestJSONParser)
+_COERCIONS: dict[str, tuple[Convert, Any]] = {
+    "integer": (int, "7"),
+    "long": (int, "7"),
+    "float": (float, 1),
+    "double": (float, 1),
+    "boolean": (ensure_boolean, "true"),
 }
-"""What the installed botocore's REST-JSON parser does to scalars (its JSON 1.1 parser keeps
-them as they are). Read from the parser class, not assumed: botocore 1.34 coerces
-only integers, newer releases floats and booleans too; the fast path must give what the
-installed botocore gives."""
+"""Each scalar type's candidate coercion, and a wire value it would change."""
+
+
+def _rest_scalars() -> dict[str, Convert]:
+    """What the installed botocore's REST-JSON parser does to scalars, found by asking it.
+
+    A synthetic response holding one member of each type, each a value the coercion
+    would change, goes through botocore's own parser; a type is coerced if its value
+    comes back as the coercion makes it (botocore 1.34 coerces only integers, newer
+    releases floats and booleans too; its JSON 1.1 parser keeps them as they are). Asked,
+    not read from the parser's class, so the fast path follows botocore wherever its
+    handlers live.
+    """
+    resolver = ShapeResolver(
+        {
+            "Probe": {"type": "structure", "members": {t: {"shape": t} for t in _COERCIONS}},
+            **{type_name: {"type": type_name} for type_name in _COERCIONS},
+        }
+    )
+    body = json.dumps({type_name: sent for type_name, (_, sent) in _COERCIONS.items()})
+    response = {"status_code": 200, "headers": {}, "body": body.encode()}
+    parsed = create_parser("rest-json").parse(response, resolver.get_shape_by_name("Probe"))
+    found: dict[str, Convert] = {}
+    for type_name, (convert, sent) in _COERCIONS.items():
+        expected = convert(sent)
+        got = parsed.get(type_name)
+        if type(got) is type(expected) and got == expected:
+            found[type_name] = convert
+    return found
+
+
+_REST_SCALARS = _rest_scalars()
+"""The scalar coercions of the installed botocore's REST-JSON parser (see ``_rest_scalars``)."""
 
 
 def _identity(value: Any) -> Any:
