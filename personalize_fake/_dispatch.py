@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import itertools
 import logging
+import re
 import secrets
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -24,18 +25,24 @@ from personalize_fake._errors import (
     ServiceError,
     UnknownOperation,
 )
-from personalize_fake._faithful import may_hold_surrogate, overflow_check, refuse_unfaithful
 from personalize_fake._json import decode, encode
 from personalize_fake._model import Catalog, Operation, catalog
 from personalize_fake._registry import Handler, load_handlers
 from personalize_fake._store import Store
-from personalize_fake._validation import validator
+from personalize_fake._validation import refuse_invalid, validator
 
 log = logging.getLogger("personalize_fake")
 
 JSON_11 = "application/x-amz-json-1.1"
 REST_JSON = "application/json"
 DEFAULT_REGION = "us-east-1"
+
+may_hold_surrogate: Callable[[bytes], object] = re.compile(rb"\\u[dD][89a-fA-F]").search
+"""Whether a raw JSON body may decode to a surrogate (None: it cannot; a paired one hits too).
+
+boto3's bodies are ASCII (``ensure_ascii``), so an unpaired surrogate arrives only as a
+``\\uD800``-``\\uDFFF`` escape: one scan of the body spares the yes/no pass a scan of
+every string, and a body it hits goes through the message pass, which checks them."""
 
 
 def request_ids() -> Callable[[], str]:
@@ -90,8 +97,6 @@ class _Bound:
     content_type: str
     validate: Callable[[dict[str, Any]], None] | None
     """The input shape's validation (None: the operation takes no input)."""
-    overflowed: Callable[[dict[str, Any]], bool] | None
-    """Whether a valid input holds an unbounded float that overflowed (None: it has none)."""
 
 
 def header(headers: Mapping[str, str], name: str) -> str | None:
@@ -116,7 +121,6 @@ def bind(op: Operation) -> _Bound:
         keywords={name: xform_name(name) for name in members},
         content_type=JSON_11 if op.protocol == "json" else REST_JSON,
         validate=validator(op.input_shape) if op.input_shape is not None else None,
-        overflowed=overflow_check(op.input_shape) if op.input_shape is not None else None,
     )
 
 
@@ -166,11 +170,11 @@ class Dispatcher:
             bound = bind(op)  # built on the operation's first call, not at start-up
             document = self._decode(request.body)
             if bound.validate is not None:
-                if may_hold_surrogate(request.body) is not None:  # almost never: no deeper walk
-                    refuse_unfaithful(op.input_shape, document)
-                bound.validate(document)
-                if bound.overflowed is not None and bound.overflowed(document):
-                    refuse_unfaithful(op.input_shape, document)
+                if may_hold_surrogate(request.body) is None:
+                    bound.validate(document)
+                else:  # almost never: the pass that also checks every string for surrogates
+                    assert op.input_shape is not None
+                    refuse_invalid(op.input_shape, document)
             if bound.handler is None:
                 raise NotImplementedOperation(op.service, op.name)
             keywords = bound.keywords

@@ -61,7 +61,9 @@ class _Source:
         elif kind in ("float", "double", "timestamp"):
             parts = [f"isinstance({var}, (int, float))", f"not isinstance({var}, bool)"]
             if kind != "timestamp":
-                parts += self._bounds(var, meta)
+                bounds = self._bounds(var, meta)
+                # Unbounded: finite (an int of any size or a finite float gives 0; inf, nan).
+                parts += bounds or [f"{var} - {var} == 0"]
         elif kind == "boolean":
             parts = [f"isinstance({var}, bool)"]
         else:  # document and unknown types accept any JSON

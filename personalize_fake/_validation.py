@@ -5,6 +5,15 @@ also enforces ``max``, ``pattern``, ``enum`` and numeric ranges, and a client
 built with ``parameter_validation=False`` checks nothing. Every input shape is
 compiled once into a closure that walks a decoded request and collects
 violations, phrased the way AWS's request validation phrases them.
+
+Two more constraints guard what the fake could not keep as sent: a string must
+not hold an **unpaired surrogate** (UTF-8 cannot carry one, so it could be
+neither answered back nor written to a state file; Java prints it as ``?``), and
+an unbounded ``float`` or ``double`` must be **finite** (``1e999`` written by
+hand overflows; a bounded one fails its range). A value breaking a modeled
+constraint is reported for that one only. The yes/no pass (``_fastcheck``) checks
+finiteness but not surrogates, which would cost a scan of every string: the
+dispatcher runs :func:`refuse_invalid` instead when the raw body may hold one.
 """
 
 from __future__ import annotations
@@ -19,7 +28,7 @@ from botocore.model import ListShape, MapShape, Shape, StructureShape
 
 from personalize_fake._errors import InvalidInput
 from personalize_fake._fastcheck import quick
-from personalize_fake._json import printable
+from personalize_fake._json import has_unpaired, printable
 from personalize_fake._patterns import compile_java
 
 Problems = list[tuple[Any, str, str]]
@@ -28,6 +37,8 @@ Problems = list[tuple[Any, str, str]]
 Check = Callable[[Any, str, Problems], None]
 
 REDACTED = "*** Sensitive Data Redacted ***"
+UNPAIRED = "Member must not contain an unpaired surrogate"
+NOT_FINITE = "Member must be a finite number"
 
 PATTERN_CHECK_LIMIT_FACTOR = 4
 """A value over its maximum length is matched against its pattern only when it is at most
@@ -145,14 +156,19 @@ def validator(shape: Shape) -> Callable[[dict[str, Any]], None]:
     ok = quick(shape)
 
     def check(document: dict[str, Any]) -> None:
-        if ok(document):
-            return
-        problems: Problems = []
-        compiled(shape)(document, "", problems)
-        if problems:
-            raise InvalidInput(message(problems))
+        if not ok(document):
+            refuse_invalid(shape, document)
 
     return check
+
+
+def refuse_invalid(shape: Shape, document: dict[str, Any]) -> None:
+    """The message-building pass alone: raise :class:`InvalidInput` naming every violation,
+    unpaired surrogates included (the yes/no pass leaves those to this one)."""
+    problems: Problems = []
+    compiled(shape)(document, "", problems)
+    if problems:
+        raise InvalidInput(message(problems))
 
 
 @functools.cache
@@ -353,18 +369,20 @@ def _holds_sensitive(shape: Shape, seen: set[str]) -> bool:
 def _scalar(shape: Shape, sensitive: bool) -> Check:
     meta = shape.metadata
     checks: list[Check] = []
+    bounded = "min" in meta or "max" in meta
     if shape.type_name in ("string", "blob"):
-        if "min" in meta or "max" in meta:
+        if bounded:
             checks.append(_length_limits(shape, "length", sensitive))
         if "pattern" in meta:
             checks.append(_pattern(meta["pattern"], sensitive, meta.get("max")))
         enum = getattr(shape, "enum", None)
         if enum:
             checks.append(_enum(list(enum), sensitive))
-    elif shape.type_name in ("integer", "long", "float", "double") and (
-        "min" in meta or "max" in meta
-    ):
+        return _text(checks, sensitive)
+    if shape.type_name in ("integer", "long", "float", "double") and bounded:
         checks.append(_range(meta.get("min"), meta.get("max"), sensitive))
+    elif shape.type_name in ("float", "double"):
+        checks.append(_finite(sensitive))
     if not checks:
         return _accept
     if len(checks) == 1:
@@ -373,6 +391,29 @@ def _scalar(shape: Shape, sensitive: bool) -> Check:
     def check(value: Any, path: str, problems: Problems) -> None:
         for each in checks:
             each(value, path, problems)
+
+    return check
+
+
+def _text(checks: list[Check], sensitive: bool) -> Check:
+    """A string's modeled checks, then, when none failed, no unpaired surrogate."""
+
+    def check(value: str, path: str, problems: Problems) -> None:
+        found = len(problems)
+        for each in checks:
+            each(value, path, problems)
+        if len(problems) == found and has_unpaired(value):
+            problems.append((REDACTED if sensitive else value, path, UNPAIRED))
+
+    return check
+
+
+def _finite(sensitive: bool) -> Check:
+    """An unbounded float or double is finite (compared, not converted: ints of any size)."""
+
+    def check(value: float, path: str, problems: Problems) -> None:
+        if not -math.inf < value < math.inf:
+            problems.append((REDACTED if sensitive else value, path, NOT_FINITE))
 
     return check
 

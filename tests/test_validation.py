@@ -467,6 +467,19 @@ class TestEveryConstraint:
         for case in CASES:
             assert not quick(case.model.input_shape)(request(case)), case.id
 
+    @pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan")])
+    def test_both_passes_refuse_a_non_finite_unbounded_float(self, value: float) -> None:
+        """An unbounded eventValue that is not finite fails the yes/no pass and is named by
+        the message pass; a huge int (finite) passes both."""
+        shape = MODELS["personalize-events"].operation_model("PutEvents").input_shape
+        event = {"eventType": "click", "sentAt": 1, "eventValue": value}
+        document = {"trackingId": "t", "sessionId": "s", "eventList": [event]}
+        assert not quick(shape)(document)
+        found = [(path, rule) for _, path, rule in problems_of(shape, document)]
+        assert found == [("eventList.1.member.eventValue", "Member must be a finite number")]
+        event["eventValue"] = 10**400
+        assert quick(shape)(document) and problems_of(shape, document) == []
+
     @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
     def test_violation_is_rejected(
         self, clients: dict[str, Any], personalize_fake: PersonalizeFake, case: Case
