@@ -71,18 +71,10 @@ class _Source:
         return "(" + " and ".join(parts) + ")"
 
     def matcher(self, pattern: str) -> str:
-        """The name of a pattern's ``fullmatch``. The matcher is built on the first value
-        it sees (milliseconds, once per process), then takes its stand-in's
-        place among the generated code's globals, so later calls go straight to it."""
-        java = compile_java(pattern)
-        constants = self.constants
-        name = f"_c{len(constants)}"
-
-        def first_use(value: str) -> object:
-            constants[name] = fullmatch = java.matcher()
-            return fullmatch(value)
-
-        constants[name] = first_use
+        """The name of a pattern's ``fullmatch`` among the generated code's globals (a global
+        is the cheapest call there is); the pattern keeps it built (:meth:`JavaPattern.place`)."""
+        name = f"_c{len(self.constants)}"
+        compile_java(pattern).place(self.constants, name)
         return name
 
     def _bounds(self, measure: str, meta: dict[str, Any]) -> list[str]:

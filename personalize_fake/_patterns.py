@@ -16,6 +16,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Callable
+from typing import Any
 
 from personalize_fake._linear import linear
 
@@ -201,12 +202,13 @@ class JavaPattern:
     else when it does, in time linear in ``len(value)``.
     """
 
-    __slots__ = ("_strategy", "fullmatch", "java")
+    __slots__ = ("_places", "_strategy", "fullmatch", "java")
 
     def __init__(self, java: str) -> None:
         self.java = java
         self.fullmatch: Callable[[str], object] = self._first_match
         self._strategy = ""
+        self._places: list[tuple[dict[str, Any], str]] = []
 
     @property
     def pattern(self) -> str:
@@ -223,7 +225,20 @@ class JavaPattern:
         """The built ``fullmatch`` (building it if need be)."""
         if not self._strategy:
             self.fullmatch, self._strategy = linear(self.pattern)
+            for slots, name in self._places:
+                slots[name] = self.fullmatch
+            self._places.clear()
         return self.fullmatch
+
+    def place(self, slots: dict[str, Any], name: str) -> None:
+        """Keep ``slots[name]`` this pattern's ``fullmatch``: the stand-in until the matcher
+        is built (by whichever first use comes first), then the built one itself.
+
+        For generated code, which calls a global: no attribute lookup per call.
+        """
+        slots[name] = self.fullmatch
+        if not self._strategy:
+            self._places.append((slots, name))
 
     def _first_match(self, value: str) -> object:
         return self.matcher()(value)

@@ -204,6 +204,19 @@ class TestHostileValues:
             f"equal to 256; {shown}Member must satisfy regular expression pattern: {ARN}"
         )
 
+    def test_a_placed_matcher_is_replaced_by_the_built_one(self) -> None:
+        """Generated code's slot for a pattern holds the stand-in, then, once any first use
+        built the matcher, the built one itself (one lazy build, no per-call indirection)."""
+        pattern = _patterns.JavaPattern(ARN)
+        slots: dict[str, Any] = {}
+        pattern.place(slots, "m")
+        assert slots["m"] == pattern._first_match
+        assert pattern.fullmatch("arn:aws:personalize:::x")
+        assert slots["m"] is pattern.fullmatch != pattern._first_match
+        later: dict[str, Any] = {}
+        pattern.place(later, "m")
+        assert later["m"] is pattern.fullmatch
+
     def test_matchers_are_built_on_first_use(self) -> None:
         """Making a pattern's matcher builds nothing (validators are made per operation);
         its first match does, once."""
