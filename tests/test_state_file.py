@@ -588,6 +588,44 @@ def test_fields_at_their_none_default_are_left_out(tmp_path: Path) -> None:
     assert "failure_reason" not in json.loads(fields)
 
 
+def test_a_schema_keeps_its_text_not_what_is_derived_from_it(tmp_path: Path) -> None:
+    """A schema's row holds its Avro text, not the field index, which a load derives again."""
+    path = tmp_path / "state.db"
+    with serving(lifecycle="instant", state_file=path) as (url, _):
+        personalize = client("personalize", url)
+        schema = personalize.create_schema(name="i", schema=INTERACTIONS_SCHEMA)["schemaArn"]
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        ((fields,),) = db.execute("SELECT fields FROM resources").fetchall()
+    assert "fields" not in json.loads(fields)
+    with serving(lifecycle="instant", state_file=path) as (url, _):
+        personalize = client("personalize", url)
+        group = personalize.create_dataset_group(name="g")["datasetGroupArn"]
+        personalize.create_dataset(
+            name="i", schemaArn=schema, datasetGroupArn=group, datasetType="Interactions"
+        )
+
+
+WHEN = datetime.datetime(2026, 1, 1, 12, tzinfo=datetime.timezone.utc)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"!datetime": "not a time"},
+        {"!datetime": 5},
+        {"!datetime": "2026-01-01T12:00:00+00:00"},
+        {"!datetime": WHEN, "!": "!!", "!!x": ["!y", {"!z": {"!datetime": "x"}}]},
+        {"at": WHEN, "a": [WHEN, {"!datetime": WHEN}]},
+        ["!datetime", {'"!': '"!'}],
+    ],
+)
+def test_any_data_reads_back_as_it_was_written(value: Any) -> None:
+    """The state file's JSON keeps keys starting with ``!`` apart from its datetime tags."""
+    from personalize_fake._journal import decode, encode
+
+    assert decode(encode(value)) == value
+
+
 def test_a_replaced_class_is_not_a_second_kind(tmp_path: Path) -> None:
     """A resource class attrs replaced (slotted) but not yet collected is not what loads."""
     from personalize_fake._store import KINDS, Resource
