@@ -13,10 +13,13 @@ thread that gets to write commits every batch queued so far in one
 transaction, and the threads whose batches it wrote return at once.
 
 A write that fails (a full disk, a value that cannot be encoded) breaks the
-journal for good: it is logged at ERROR, every later change is refused with a
-:class:`StateFileError` (the dispatcher answers it as a 500, so no change is
-acknowledged that the file lacks), and :attr:`Journal.failure` says what went
-wrong, for ``/_fake/health`` and the exit status of ``serve``.
+journal for good: it is logged at ERROR, the call whose change it was is
+answered with a :class:`StateFileError` (the dispatcher answers it as a 500, so
+no change is acknowledged that the file lacks), and from then on the lock
+itself refuses to be taken (:meth:`StoreLock.__enter__`), so every later call,
+a client's retry of the failed one too, is refused before its handler runs:
+the change the failed call left in memory never shows. :attr:`Journal.failure`
+says what went wrong, for ``/_fake/health`` and the exit status of ``serve``.
 
 Values are JSON, with datetimes (the only non-JSON type the store holds) as
 ``{"!datetime": iso}``, and the data's own keys that start with ``!`` escaped
@@ -176,6 +179,10 @@ class StoreLock:
 
     def __enter__(self) -> StoreLock:
         self.rlock.acquire()
+        failure = self._journal.failure
+        if failure is not None and self._depth == 0:  # refused before anything is changed
+            self.rlock.release()
+            raise StateFileError(f"refused: {failure}")
         self._depth += 1
         return self
 
@@ -367,7 +374,7 @@ class Journal:
         """Break the journal: log why, once, and refuse every later change."""
         if self.failure is None:
             self.failure = (
-                f"{message}; this change and every later one are refused "
+                f"{message}; every call from then on is refused "
                 "(restart the server: it loads what the file holds)"
             )
             log.error("personalize-fake: %s", self.failure)

@@ -680,8 +680,38 @@ def test_a_change_that_cannot_be_written_is_refused_and_reported(tmp_path: Path)
         assert str(path) in refused.value.response["Error"]["Message"]
         reply = admin(url, "POST", "settle")
         assert (reply.status, reply.json["__type"]) == (500, "StateFileError")
-        assert strict.list_schemas()["schemas"] == []  # reads still answer
+        with pytest.raises(ClientError) as refused:  # a stepwise read changes state too
+            strict.list_schemas()
+        assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
+        assert admin(url, "GET", "health").json == health.json  # health still answers
     assert client_groups(path) == ["kept"]
+
+
+def test_a_retry_after_a_failed_write_is_refused_as_the_call_was(tmp_path: Path) -> None:
+    """Once a write failed, every call is refused before it runs: botocore's retries of a
+    create that was refused get the same 500, not ResourceAlreadyExists."""
+    path = tmp_path / "state.db"
+    server = PersonalizeServer(port=0, state_file=path).start()
+    try:
+        personalize = client("personalize", server.url)  # botocore's default retries
+        personalize.create_dataset_group(name="a")
+        journal = server._journal
+        assert journal is not None
+        journal._db.execute("PRAGMA query_only = ON")  # the database turns read-only
+        with pytest.raises(ClientError) as refused:
+            personalize.create_dataset_group(name="b")
+        response = refused.value.response
+        assert response["ResponseMetadata"]["RetryAttempts"] > 0
+        assert response["ResponseMetadata"]["HTTPStatusCode"] == 500
+        assert response["Error"]["Code"] == "InternalFailure"
+        assert f"cannot write state file {path}" in response["Error"]["Message"]
+        assert "readonly" in response["Error"]["Message"]
+        events = admin(server.url, "GET", "events?trackingId=t")
+        assert (events.status, events.json["__type"]) == (500, "StateFileError")
+        assert admin(server.url, "GET", "health").status == 503
+    finally:
+        server.stop()
+    assert client_groups(path) == ["a"]
 
 
 def stop(server: Served) -> tuple[int, str]:
