@@ -385,10 +385,32 @@ class TestRobustness:
         assert answer.startswith(b"HTTP/1.1 400 ")
         assert time.perf_counter() - started < 5
 
-    def test_content_length_not_a_number(self, url: str) -> None:
-        answer = raw_exchange(url, raw_head("/", "Content-Length: lots"))
+    @pytest.mark.parametrize("expect", [(), ("Expect: 100-continue",)], ids=["plain", "expect"])
+    @pytest.mark.parametrize(
+        "value",
+        ["lots", "\xb2", "1\xb2", "-1", "+5", "1_0", "0x10", "1 0", "", "9" * 20],
+        ids=[
+            "word",
+            "superscript",
+            "digit-superscript",
+            "minus",
+            "plus",
+            "underscore",
+            "hex",
+            "space",
+            "empty",
+            "20-digits",
+        ],
+    )
+    def test_content_length_not_a_number(
+        self, url: str, value: str, expect: tuple[str, ...]
+    ) -> None:
+        """Only 1 to 19 ASCII digits are a Content-Length: anything else is a JSON 400,
+        answered (with Expect: 100-continue too) before any body is read."""
+        answer = raw_exchange(url, raw_head("/events", f"Content-Length: {value}", *expect))
         assert answer.startswith(b"HTTP/1.1 400 ")
         assert b"x-amzn-errortype: BadRequest" in answer
+        assert b"100 Continue" not in answer
 
     def test_chunked_body(self, url: str) -> None:
         """A chunked body is read like any other."""
