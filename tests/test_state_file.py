@@ -714,24 +714,6 @@ def test_a_retry_after_a_failed_write_is_refused_as_the_call_was(tmp_path: Path)
     assert client_groups(path) == ["a"]
 
 
-def stop(server: Served) -> tuple[int, str]:
-    """SIGTERM a ``serve`` subprocess until it stops; its exit status and log.
-
-    Until ``serve`` stops on the first signal wherever it lands (issue 8), one may
-    be swallowed; a few tries keep this test about the state file.
-    """
-    for _ in range(5):
-        server.process.send_signal(signal.SIGTERM)
-        try:
-            server.process.communicate(timeout=3)
-        except subprocess.TimeoutExpired:
-            continue
-        return server.process.returncode, server.log.read_text()
-    server.process.kill()
-    server.process.communicate()
-    raise AssertionError("serve did not stop on SIGTERM")
-
-
 def gone(server: Served) -> None:
     """Kill a ``serve`` subprocess that is no longer needed."""
     server.process.kill()
@@ -780,7 +762,7 @@ def test_a_full_disk_is_loud_and_serve_exits_1(tmp_path: Path) -> None:
         health = admin(url, "GET", "health")
         assert (health.status, health.json["status"]) == (503, "failing")
         assert health.json["problem"].startswith(f"cannot write state file {path}: ")
-        status, text = stop(server)
+        status, _, text = server.stop(signal.SIGTERM)  # one signal stops it (issue 8)
         assert status == 1
         assert text.count("cannot write state file") >= 2  # logged when it happened, and at exit
     finally:
