@@ -92,6 +92,15 @@ class TestSchemas:
         text = avro("_private", "USER_ID", "a1", name="com.amazonaws.personalize.Users")
         personalize.create_schema(name="ok", schema=text)
 
+    @pytest.mark.parametrize("depth", [101, 9_000], ids=["past-the-limit", "past-the-decoder"])
+    def test_one_message_for_any_schema_too_deep(self, personalize: Any, depth: int) -> None:
+        """JSON nested past 100 levels, or past what the decoder holds, is refused alike."""
+        with pytest.raises(ClientError) as exc:
+            personalize.create_schema(name="deep", schema="[" * depth + "]" * depth)
+        assert exc.value.response["Error"]["Message"] == (
+            "Schema nests arrays and objects deeper than 100 levels."
+        )
+
     def test_duplicate(self, personalize: Any) -> None:
         """Schema names are unique: the second is ResourceAlreadyExists with the seen message."""
         personalize.create_schema(name="ints", schema=INTERACTIONS_SCHEMA)

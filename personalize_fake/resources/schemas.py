@@ -59,11 +59,16 @@ class Schema(Resource):
 
 
 MAX_DEPTH = 100
-"""How deeply a schema's JSON may nest arrays and objects.
+"""How deeply a schema's JSON may nest arrays and objects: our choice, not AWS's.
 
-Far beyond any real schema (each nested record adds four levels), and shallow
-enough that nothing walking the schema afterwards can run out of stack.
+Neither the Avro specification nor Personalize's documentation sets a limit.
+100 is far beyond any real schema (each nested record adds four levels: its
+type object, its fields array, a field object, its type) and shallow enough
+that nothing walking the schema afterwards can run out of stack. A schema
+too deep for the JSON decoder itself (about 1,000 levels) is deeper than this
+too, and is refused with the same message.
 """
+_TOO_DEEP = f"Schema nests arrays and objects deeper than {MAX_DEPTH} levels."
 
 
 def _too_deep(document: Any) -> bool:
@@ -105,12 +110,10 @@ def parse_avro(text: str) -> tuple[tuple[str, Any], ...]:
         document = decode(text)  # NaN and Infinity are not JSON
     except ValueError as exc:
         raise InvalidInput(f"Schema is not valid JSON: {exc}.") from None
-    except RecursionError:
-        raise InvalidInput(
-            f"Schema is not valid JSON: it nests arrays and objects deeper than {MAX_DEPTH} levels."
-        ) from None
+    except RecursionError:  # too deep for the decoder: deeper than MAX_DEPTH
+        raise InvalidInput(_TOO_DEEP) from None
     if _too_deep(document):
-        raise InvalidInput(f"Schema nests arrays and objects deeper than {MAX_DEPTH} levels.")
+        raise InvalidInput(_TOO_DEEP)
     if not isinstance(document, dict) or document.get("type") != "record":
         raise InvalidInput('Schema must be an Avro record: {"type": "record", ...}.')
     _check_name(document.get("name"), "record")
