@@ -32,7 +32,9 @@ from test_cli import ROOT, Served, start_server
 from test_server import SENT_AT, _dataset, admin, client, tracker_setup
 
 from personalize_fake import PersonalizeFake
+from personalize_fake._dispatch import WireRequest
 from personalize_fake._persistence import StateFileError
+from personalize_fake._settings import Settings
 from personalize_fake._store import Store
 from personalize_fake.server import PersonalizeServer, serving
 
@@ -260,6 +262,33 @@ class TestRestart:
             client("personalize", url).create_dataset_group(name="kept")
         assert b"xx-madeup" not in files(path)
         assert list(reload(path).store.regions) == [("123456789012", "us-east-1")]
+
+    def test_failed_calls_in_made_up_regions_keep_nothing_in_memory(self) -> None:
+        """Calls in 1,000 made-up regions that store nothing leave no region behind."""
+        fake = PersonalizeFake(Settings())
+        for index in range(1000):
+            region = f"xx-madeup-{index}"
+            group = f"arn:aws:personalize:{region}:123456789012:dataset-group/none"
+            for target, body in [
+                ("DescribeDatasetGroup", {"datasetGroupArn": group}),
+                ("TagResource", {"resourceArn": group, "tags": [{"tagKey": "k", "tagValue": "v"}]}),
+                ("UntagResource", {"resourceArn": group, "tagKeys": ["k"]}),
+                ("DeleteDatasetGroup", {"datasetGroupArn": group}),
+                (
+                    "CreateDataset",
+                    {
+                        "name": "d",
+                        "schemaArn": group,
+                        "datasetGroupArn": group,
+                        "datasetType": "Interactions",
+                    },
+                ),
+                ("ListDatasetGroups", {}),
+            ]:
+                headers = {"X-Amz-Target": f"AmazonPersonalize.{target}"}
+                request = WireRequest("POST", "/", headers, json.dumps(body).encode(), region)
+                fake.handle(request)
+        assert fake.store.regions == {}
 
     def test_an_empty_file_is_a_new_state_file(self, tmp_path: Path) -> None:
         """A file with nothing in it (``touch``, ``mktemp``) is taken as no state yet."""
