@@ -51,23 +51,13 @@ from urllib.parse import urlsplit
 
 import boto3
 from botocore.config import Config
+from calls import SCHEMA  # benchmarks/ is on sys.path: the script's own directory
 
 REGION = "us-east-1"
 ROUND_SECONDS = 2.0
 AUTH = (
     "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/personalize/aws4_request, "
     "SignedHeaders=host, Signature=0"
-)
-SCHEMA = json.dumps(
-    {
-        "type": "record",
-        "name": "Interactions",
-        "fields": [
-            {"name": "USER_ID", "type": "string"},
-            {"name": "ITEM_ID", "type": "string"},
-            {"name": "TIMESTAMP", "type": "long"},
-        ],
-    }
 )
 ENV = {
     **{k: v for k, v in os.environ.items() if not k.startswith("AWS_")},

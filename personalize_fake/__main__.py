@@ -98,7 +98,8 @@ def serve(arguments: argparse.Namespace) -> int:
     thread of the server's, and this thread waits for a note, then stops the
     server. A handler that raised instead could land anywhere, and where
     socketserver catches exceptions (while a connection is accepted) the stop
-    was lost.
+    was lost. Once the stop has begun, SIGINT has Python's own handler again,
+    so a second Ctrl-C cuts short a stop that takes long (exit status 130).
     """
     received: list[int] = []
     previous = {signum: signal.getsignal(signum) for signum in _STOP_SIGNALS}
@@ -166,7 +167,12 @@ def _run(
         while not received and server.running:
             time.sleep(0.1)  # a signal's note is seen within this
     finally:
-        server.stop()
+        # The stop may wait for the serving thread (10 s at most) and the state file:
+        # a second Ctrl-C interrupts it, where this thread is, as Python's handler does.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        interrupted = _stop(server)
+    if interrupted:
+        return 130
     if not received:
         print("personalize-fake: error: the server stopped unexpectedly", file=sys.stderr)
         return 1
@@ -176,6 +182,20 @@ def _run(
         print(f"personalize-fake: error: {failure}", file=sys.stderr)
         return 1
     return 0
+
+
+def _stop(server: PersonalizeServer) -> bool:
+    """Stop the server; False, or True when a second Ctrl-C cut the stop short."""
+    try:
+        server.stop()
+    except KeyboardInterrupt:
+        print(
+            "personalize-fake: stop interrupted (second Ctrl-C); the state file keeps "
+            "every change that was acknowledged",
+            file=sys.stderr,
+        )
+        return True
+    return False
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -36,6 +36,11 @@ _DRAIN_LIMIT = 64 * 1024 * 1024
 _CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")
 """A chunk size: hex digits only (16 at most, so int() stays cheap; any that big is a 413)."""
 _MAX_TRAILERS = 100
+_LENGTH = re.compile(r"[0-9]{1,19}")
+"""A Content-Length: ASCII digits only (``str.isdigit`` also takes ``²``, which int() refuses),
+19 at most (any that big is a 413)."""
+MALFORMED = -1
+"""What :meth:`Handler._declared_length` gives for a Content-Length that is not a number."""
 
 _ERROR_CODES = {
     400: "BadRequest",
@@ -90,6 +95,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def handle_expect_100(self) -> bool:
         length = self._declared_length()
+        if length == MALFORMED:
+            self._bad_length()
+            return False
         if length is not None and length > MAX_BODY:
             self.close_connection = True
             self._send(self._too_large(length), "-", time.perf_counter())
@@ -110,10 +118,16 @@ class Handler(BaseHTTPRequestHandler):
     # -- body --------------------------------------------------------------------
 
     def _declared_length(self) -> int | None:
+        """The Content-Length: None when there is none, :data:`MALFORMED` when not a number."""
         raw = self.headers.get("Content-Length")
-        if raw is None or not raw.strip().isdigit():
+        if raw is None:
             return None
-        return int(raw)
+        digits = raw.strip(" \t")
+        return int(digits) if _LENGTH.fullmatch(digits) else MALFORMED
+
+    def _bad_length(self) -> None:
+        raw = self.headers.get("Content-Length", "")
+        self.send_error(400, f"Content-Length {raw[:40]!r} is not a number of bytes.")
 
     def _too_large(self, length: int) -> WireResponse:
         json_11 = self.headers.get("X-Amz-Target") is not None
@@ -123,12 +137,11 @@ class Handler(BaseHTTPRequestHandler):
         """The request body, or None when an error has been answered instead."""
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             return self._chunked()
-        raw = self.headers.get("Content-Length")
-        if raw is None:
-            return b""
         length = self._declared_length()
         if length is None:
-            self.send_error(400, f"Content-Length {raw!r} is not a number of bytes.")
+            return b""
+        if length == MALFORMED:
+            self._bad_length()
             return None
         if length > MAX_BODY:
             self.close_connection = True

@@ -13,13 +13,17 @@ thread that gets to write commits every batch queued so far in one
 transaction, and the threads whose batches it wrote return at once.
 
 A write that fails (a full disk, a value that cannot be encoded) breaks the
-journal for good: it is logged at ERROR, every later change is refused with a
-:class:`StateFileError` (the dispatcher answers it as a 500, so no change is
-acknowledged that the file lacks), and :attr:`Journal.failure` says what went
-wrong, for ``/_fake/health`` and the exit status of ``serve``.
+journal for good: it is logged at ERROR, the call whose change it was is
+answered with a :class:`StateFileError` (the dispatcher answers it as a 500, so
+no change is acknowledged that the file lacks), and from then on the lock
+itself refuses to be taken (:meth:`StoreLock.__enter__`), so every later call,
+a client's retry of the failed one too, is refused before its handler runs:
+the change the failed call left in memory never shows. :attr:`Journal.failure`
+says what went wrong, for ``/_fake/health`` and the exit status of ``serve``.
 
-Values are JSON, with datetimes as ``{"!datetime": iso}`` (the only non-JSON
-type the store holds; model-shaped data has no keys starting with ``!``).
+Values are JSON, with datetimes (the only non-JSON type the store holds) as
+``{"!datetime": iso}``, and the data's own keys that start with ``!`` escaped
+with one more, so whatever a user stores reads back as it was (:func:`encode`).
 Strings are written with ``\\u`` escapes for what is not ASCII, so every Python
 string, an unpaired surrogate too, is written as it is and read back unchanged.
 """
@@ -69,23 +73,69 @@ class StateFileError(Exception):
 
 # -- values --------------------------------------------------------------------------
 
+_TAG = "!datetime"
+_tagged = threading.local()
+"""How many datetimes the encoder of this thread tagged in the value being encoded."""
+
 
 def _tag(value: Any) -> Any:
     if isinstance(value, datetime.datetime):
-        return {"!datetime": value.isoformat()}
+        _tagged.count += 1
+        return {_TAG: value.isoformat()}
     raise TypeError(f"personalize-fake cannot keep a {type(value).__name__} in a state file")
 
 
-def _untag(value: dict[str, Any]) -> Any:
-    if len(value) == 1 and "!datetime" in value:
-        return datetime.datetime.fromisoformat(value["!datetime"])
+def _escaped(value: Any) -> Any:
+    """``value`` with every key starting with ``!`` given one more (``!x`` -> ``!!x``)."""
+    if isinstance(value, dict):
+        return {
+            ("!" + key if key[:1] == "!" else key): _escaped(item) for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_escaped(item) for item in value]
     return value
 
 
-encode = json.JSONEncoder(default=_tag, separators=(",", ":"), check_circular=False).encode
-"""A stored value as JSON text (ASCII: other characters as ``\\u`` escapes)."""
-decode = json.JSONDecoder(object_hook=_untag).decode
-"""JSON text from :func:`encode` back to the value."""
+def _untag(value: dict[str, Any]) -> Any:
+    if len(value) == 1 and _TAG in value:
+        return datetime.datetime.fromisoformat(value[_TAG])
+    return value
+
+
+def _untag_unescape(value: dict[str, Any]) -> Any:
+    if len(value) == 1 and _TAG in value:
+        return datetime.datetime.fromisoformat(value[_TAG])
+    if any(key[:2] == "!!" for key in value):
+        return {(key[1:] if key[:2] == "!!" else key): item for key, item in value.items()}
+    return value
+
+
+_encode = json.JSONEncoder(default=_tag, separators=(",", ":"), check_circular=False).encode
+_decode = json.JSONDecoder(object_hook=_untag).decode
+_decode_escaped = json.JSONDecoder(object_hook=_untag_unescape).decode
+
+
+def encode(value: Any) -> str:
+    """A stored value as JSON text (ASCII: other characters as ``\\u`` escapes).
+
+    A datetime is ``{"!datetime": iso}``, and a key of the value's own that starts
+    with ``!`` gets one more, so no data can pass for a datetime. Finding such a
+    key costs a count in C: every ``"!`` in the text but the tags' own means one
+    may be there, and only then is the value walked and encoded again.
+    """
+    _tagged.count = 0
+    text = _encode(value)
+    if text.count('"!') > _tagged.count:
+        text = _encode(_escaped(value))
+    return text
+
+
+def decode(text: str) -> Any:
+    """JSON text from :func:`encode` back to the value."""
+    if '"!!' in text:  # an escaped key may be there (or a string starting with !!)
+        return _decode_escaped(text)
+    return _decode(text)
+
 
 _LAYOUTS: dict[type[Resource], tuple[tuple[str, bool], ...]] = {}
 
@@ -129,6 +179,10 @@ class StoreLock:
 
     def __enter__(self) -> StoreLock:
         self.rlock.acquire()
+        failure = self._journal.failure
+        if failure is not None and self._depth == 0:  # refused before anything is changed
+            self.rlock.release()
+            raise StateFileError(f"refused: {failure}")
         self._depth += 1
         return self
 
@@ -320,7 +374,7 @@ class Journal:
         """Break the journal: log why, once, and refuse every later change."""
         if self.failure is None:
             self.failure = (
-                f"{message}; this change and every later one are refused "
+                f"{message}; every call from then on is refused "
                 "(restart the server: it loads what the file holds)"
             )
             log.error("personalize-fake: %s", self.failure)

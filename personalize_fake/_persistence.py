@@ -29,6 +29,7 @@ from typing import Any
 
 import attrs
 
+from personalize_fake._errors import ServiceError
 from personalize_fake._journal import Journal, StateFileError, decode
 from personalize_fake._registry import load_handlers
 from personalize_fake._store import KINDS, Resource, Store
@@ -180,7 +181,7 @@ def _build(cls: type[Resource], fields: Any) -> Resource:
         raise ValueError(f"a {cls.__name__} has no field(s) {', '.join(unknown)}")
     try:
         return cls(**{str(known[name].alias): value for name, value in fields.items()})
-    except TypeError as exc:
+    except (TypeError, ServiceError) as exc:  # ServiceError: what it derives is invalid
         raise ValueError(f"cannot rebuild a {cls.__name__}: {exc}") from None
 
 

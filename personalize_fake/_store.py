@@ -137,6 +137,11 @@ class RegionState:
         return f"arn:{partition}:personalize:{self.region}:{self.account_id}:{kind}/{resource_id}"
 
     def add(self, resource: R) -> R:
+        """Store a resource; the region's first registers the region in the store."""
+        regions = self.store.regions
+        key = (self.account_id, self.region)
+        if key not in regions:
+            regions[key] = self
         self.resources[resource.arn] = resource
         if resource.tracking_id is not None:
             self.tracking_ids[resource.tracking_id] = resource
@@ -242,10 +247,16 @@ class Store:
     (reason, how many): a count, so ``times=10**7`` costs no more than ``times=1``."""
 
     def region(self, region: str, account_id: str | None = None) -> RegionState:
+        """The state of an account in a region; one with nothing in it yet is not kept.
+
+        Only :meth:`RegionState.add` registers a region (every other change, tags
+        or a removal, is to a resource already in one), so calls in made-up
+        regions that store nothing cost no memory, and no state file row.
+        """
         key = (account_id or self.settings.account_id, region)
         state = self.regions.get(key)
         if state is None:
-            state = self.regions[key] = RegionState(self, key[0], region)
+            return RegionState(self, key[0], region)
         return state
 
     def find(self, arn: str) -> tuple[RegionState, Resource] | None:

@@ -60,6 +60,19 @@ class Served(NamedTuple):
         return self.process.returncode, stdout, self.log.read_text()
 
 
+SLOW_STOP = """
+import sys, time
+from personalize_fake.server import PersonalizeServer
+stop = PersonalizeServer.stop
+def slow_stop(self):  # a stop that waits, as one for a stuck connection thread may (10 s)
+    print("stopping slowly", file=sys.stderr, flush=True)
+    time.sleep(60)
+    stop(self)
+PersonalizeServer.stop = slow_stop
+from personalize_fake.__main__ import main
+sys.exit(main(sys.argv[1:]))
+"""
+
 _started: list[subprocess.Popen[str]] = []
 """Every server a test started, killed after the test if it is still running."""
 
@@ -75,12 +88,18 @@ def _no_orphans() -> Iterator[None]:
         process.communicate()
 
 
-def start_server(tmp_path: Path, *options: str, env: dict[str, str] | None = None) -> Served:
-    """``python -m personalize_fake serve --port 0 ...``, once it has printed its URL."""
+def start_server(
+    tmp_path: Path,
+    *options: str,
+    env: dict[str, str] | None = None,
+    program: tuple[str, ...] = ("-m", "personalize_fake"),
+) -> Served:
+    """``python -m personalize_fake serve --port 0 ...``, once it has printed its URL
+    (``program``: what runs instead of ``-m personalize_fake``)."""
     log = tmp_path / f"serve-{len(_started)}.log"
     with log.open("w") as stream:  # the child keeps its own copy of the descriptor
         process = subprocess.Popen(
-            [sys.executable, "-m", "personalize_fake", "serve", "--port", "0", *options],
+            [sys.executable, *program, "serve", "--port", "0", *options],
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=stream,
@@ -206,15 +225,29 @@ class TestServe:
             assert "personalize-fake stopped" in stdout
             assert "Traceback" not in log
 
-    def test_signals_while_stopping_change_nothing(self, tmp_path: Path) -> None:
-        """More signals while it stops neither interrupt the stop nor print a traceback."""
+    def test_sigterms_while_stopping_change_nothing(self, tmp_path: Path) -> None:
+        """More SIGTERMs while it stops neither interrupt the stop nor print a traceback."""
         server = start_server(tmp_path)
         for _ in range(5):
-            server.process.send_signal(signal.SIGINT)
+            server.process.send_signal(signal.SIGTERM)
         status, stdout, log = server.stop(signal.SIGTERM)
         assert status == 0, log
         assert "personalize-fake stopped" in stdout
         assert "Traceback" not in log
+
+    def test_a_second_ctrl_c_cuts_a_long_stop_short(self, tmp_path: Path) -> None:
+        """Once a stop has begun, Ctrl-C interrupts it: exit 130 at once, with a message."""
+        server = start_server(tmp_path, program=("-c", SLOW_STOP))
+        server.process.send_signal(signal.SIGINT)
+        deadline = time.monotonic() + 10
+        while "stopping slowly" not in server.log.read_text():
+            assert time.monotonic() < deadline, server.log.read_text()
+            time.sleep(0.05)
+        status, stdout, log = server.stop(signal.SIGINT, timeout=5)
+        assert status == 130, log
+        assert "stop interrupted (second Ctrl-C)" in log
+        assert "Traceback" not in log
+        assert "personalize-fake stopped" not in stdout
 
     def test_warns_when_listening_beyond_loopback(self, tmp_path: Path) -> None:
         """--host 0.0.0.0 serves, with a warning on stderr naming the admin token."""

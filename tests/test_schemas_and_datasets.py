@@ -62,6 +62,45 @@ class TestSchemas:
         assert code(exc) == "InvalidInputException"
         assert personalize.list_schemas()["schemas"] == []
 
+    @pytest.mark.parametrize(
+        ("text", "named"),
+        [
+            pytest.param(avro("!datetime"), '"!datetime"', id="field-bang"),
+            pytest.param(avro("USER_ID", "1ST"), '"1ST"', id="field-digit-first"),
+            pytest.param(avro("a-b"), '"a-b"', id="field-dash"),
+            pytest.param(avro("caf\u00e9"), '"caf\\u00e9"', id="field-not-ascii"),
+            pytest.param(avro("A", name="my record"), '"my record"', id="record-space"),
+            pytest.param(avro("A", name="com..R"), '"com..R"', id="record-empty-part"),
+            pytest.param(
+                json.dumps({"type": "record", "name": "R", "fields": [{"name": "", "type": "x"}]}),
+                "field must have a name",
+                id="field-empty",
+            ),
+        ],
+    )
+    def test_names_must_be_avro_names(self, personalize: Any, text: str, named: str) -> None:
+        """Record and field names are Avro names ([A-Za-z_][A-Za-z0-9_]*): else InvalidInput
+        naming the name; nothing is stored."""
+        with pytest.raises(ClientError) as exc:
+            personalize.create_schema(name="bad", schema=text)
+        assert code(exc) == "InvalidInputException"
+        assert named in exc.value.response["Error"]["Message"]
+        assert personalize.list_schemas()["schemas"] == []
+
+    def test_avro_full_names_and_underscores_are_names(self, personalize: Any) -> None:
+        """A dotted full name for the record and underscored field names are accepted."""
+        text = avro("_private", "USER_ID", "a1", name="com.amazonaws.personalize.Users")
+        personalize.create_schema(name="ok", schema=text)
+
+    @pytest.mark.parametrize("depth", [101, 9_000], ids=["past-the-limit", "past-the-decoder"])
+    def test_one_message_for_any_schema_too_deep(self, personalize: Any, depth: int) -> None:
+        """JSON nested past 100 levels, or past what the decoder holds, is refused alike."""
+        with pytest.raises(ClientError) as exc:
+            personalize.create_schema(name="deep", schema="[" * depth + "]" * depth)
+        assert exc.value.response["Error"]["Message"] == (
+            "Schema nests arrays and objects deeper than 100 levels."
+        )
+
     def test_duplicate(self, personalize: Any) -> None:
         """Schema names are unique: the second is ResourceAlreadyExists with the seen message."""
         personalize.create_schema(name="ints", schema=INTERACTIONS_SCHEMA)

@@ -95,6 +95,15 @@ def admin(url: str, method: str, path: str, body: Any = None, **headers: str) ->
     return send(url, method, f"/_fake/{path}", json.dumps(body).encode(), sent)
 
 
+def raw_head(path: str, *lines: str, target: str | None = None) -> bytes:
+    """A POST's head as a raw client writes it (Host, Authorization, and ``lines``), for
+    :func:`raw_exchange`; ``target`` adds a control-plane operation's target and content type."""
+    head = [f"POST {path} HTTP/1.1", "Host: 127.0.0.1", "Authorization: x"]
+    if target is not None:
+        head += [f"X-Amz-Target: AmazonPersonalize.{target}", f"Content-Type: {JSON_11}"]
+    return "\r\n".join([*head, *lines, "", ""]).encode("latin-1")
+
+
 def raw_exchange(url: str, data: bytes, *, half_close: bool = True) -> bytes:
     """Bytes in, bytes out on a plain socket, for requests http.client will not send."""
     split = urlsplit(url)
@@ -363,42 +372,54 @@ class TestRobustness:
 
     def test_oversized_body_announced_with_expect_100(self, url: str) -> None:
         """With Expect: 100-continue the 413 comes before the body is sent."""
-        head = (
-            "POST /events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: x\r\n"
-            f"Content-Length: {MAX_BODY + 1}\r\nExpect: 100-continue\r\n\r\n"
-        )
-        answer = raw_exchange(url, head.encode())
+        head = raw_head("/events", f"Content-Length: {MAX_BODY + 1}", "Expect: 100-continue")
+        answer = raw_exchange(url, head)
         assert answer.startswith(b"HTTP/1.1 413 ")
         assert b"x-amzn-errortype: RequestEntityTooLargeException" in answer
 
     def test_body_shorter_than_announced(self, url: str) -> None:
         """A body that ends early is a 400 at once, not a wait for bytes that never come."""
-        head = (
-            "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: x\r\n"
-            "X-Amz-Target: AmazonPersonalize.ListSchemas\r\nContent-Length: 100\r\n\r\n{}"
-        )
+        head = raw_head("/", "Content-Length: 100", target="ListSchemas")
         started = time.perf_counter()
-        answer = raw_exchange(url, head.encode())
+        answer = raw_exchange(url, head + b"{}")
         assert answer.startswith(b"HTTP/1.1 400 ")
         assert time.perf_counter() - started < 5
 
-    def test_content_length_not_a_number(self, url: str) -> None:
-        head = "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: lots\r\n\r\n"
-        answer = raw_exchange(url, head.encode())
+    @pytest.mark.parametrize("expect", [(), ("Expect: 100-continue",)], ids=["plain", "expect"])
+    @pytest.mark.parametrize(
+        "value",
+        ["lots", "\xb2", "1\xb2", "-1", "+5", "1_0", "0x10", "1 0", "", "9" * 20],
+        ids=[
+            "word",
+            "superscript",
+            "digit-superscript",
+            "minus",
+            "plus",
+            "underscore",
+            "hex",
+            "space",
+            "empty",
+            "20-digits",
+        ],
+    )
+    def test_content_length_not_a_number(
+        self, url: str, value: str, expect: tuple[str, ...]
+    ) -> None:
+        """Only 1 to 19 ASCII digits are a Content-Length: anything else is a JSON 400,
+        answered (with Expect: 100-continue too) before any body is read."""
+        answer = raw_exchange(url, raw_head("/events", f"Content-Length: {value}", *expect))
         assert answer.startswith(b"HTTP/1.1 400 ")
         assert b"x-amzn-errortype: BadRequest" in answer
+        assert b"100 Continue" not in answer
 
     def test_chunked_body(self, url: str) -> None:
         """A chunked body is read like any other."""
         body = b'{"name":"chunked"}'
-        head = (
-            "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: x\r\n"
-            "Transfer-Encoding: chunked\r\n"
-            f"X-Amz-Target: AmazonPersonalize.CreateDatasetGroup\r\nContent-Type: {JSON_11}\r\n"
-            "Connection: close\r\n\r\n"
+        head = raw_head(
+            "/", "Transfer-Encoding: chunked", "Connection: close", target="CreateDatasetGroup"
         )
         chunked = f"{len(body):x}\r\n".encode() + body + b"\r\n0\r\n\r\n"
-        answer = raw_exchange(url, head.encode() + chunked)
+        answer = raw_exchange(url, head + chunked)
         assert answer.startswith(b"HTTP/1.1 200 ")
         assert b"dataset-group/chunked" in answer
 
@@ -420,44 +441,31 @@ class TestRobustness:
     def test_malformed_chunk_size(self, url: str, size: bytes) -> None:
         """A chunk size that is not hex digits is a 400 at once; a -1 never reads "to the end"."""
         body = b'{"name":"chunk"}'  # 16 bytes: 0x10, +10 and 1_0 would be read as its size
-        head = (
-            "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: x\r\n"
-            "Transfer-Encoding: chunked\r\nX-Amz-Target: AmazonPersonalize.CreateDatasetGroup\r\n"
-            f"Content-Type: {JSON_11}\r\n\r\n"
-        )
+        head = raw_head("/", "Transfer-Encoding: chunked", target="CreateDatasetGroup")
         chunked = size + b"\r\n" + body + b"\r\n0\r\n\r\n"
-        answer = raw_exchange(url, head.encode() + chunked, half_close=False)
+        answer = raw_exchange(url, head + chunked, half_close=False)
         assert answer.startswith(b"HTTP/1.1 400 ")
         assert b"x-amzn-errortype: BadRequest" in answer
 
     def test_chunked_body_over_the_cap(self, url: str) -> None:
         """Chunks adding up to more than 10 MiB are a 413 before the one that crosses is read."""
-        head = (
-            "POST /events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: x\r\n"
-            "Transfer-Encoding: chunked\r\n\r\n"
-        )
+        head = raw_head("/events", "Transfer-Encoding: chunked")
         half = MAX_BODY // 2 + 1
         chunk = f"{half:x}\r\n".encode() + b" " * half + b"\r\n"
-        answer = raw_exchange(url, head.encode() + chunk + f"{half:x}\r\n".encode())
+        answer = raw_exchange(url, head + chunk + f"{half:x}\r\n".encode())
         assert answer.startswith(b"HTTP/1.1 413 ")
         assert b"x-amzn-errortype: RequestEntityTooLargeException" in answer
 
     def test_chunk_longer_than_its_size(self, url: str) -> None:
-        head = (
-            "POST /events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: x\r\n"
-            "Transfer-Encoding: chunked\r\n\r\n"
-        )
-        answer = raw_exchange(url, head.encode() + b"2\r\n{}}\r\n0\r\n\r\n", half_close=False)
+        head = raw_head("/events", "Transfer-Encoding: chunked")
+        answer = raw_exchange(url, head + b"2\r\n{}}\r\n0\r\n\r\n", half_close=False)
         assert answer.startswith(b"HTTP/1.1 400 ")
 
     def test_endless_trailers(self, url: str) -> None:
         """Trailer lines are bounded as header lines are, not read for as long as they come."""
-        head = (
-            "POST /events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: x\r\n"
-            "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n"
-        )
+        head = raw_head("/events", "Transfer-Encoding: chunked") + b"2\r\n{}\r\n0\r\n"
         trailers = b"X-Trailer: 1\r\n" * 101
-        answer = raw_exchange(url, head.encode() + trailers, half_close=False)
+        answer = raw_exchange(url, head + trailers, half_close=False)
         assert answer.startswith(b"HTTP/1.1 400 ")
 
     def test_garbage_request_line(self, url: str) -> None:

@@ -32,7 +32,9 @@ from test_cli import ROOT, Served, start_server
 from test_server import SENT_AT, _dataset, admin, client, tracker_setup
 
 from personalize_fake import PersonalizeFake
+from personalize_fake._dispatch import WireRequest
 from personalize_fake._persistence import StateFileError
+from personalize_fake._settings import Settings
 from personalize_fake._store import Store
 from personalize_fake.server import PersonalizeServer, serving
 
@@ -260,6 +262,33 @@ class TestRestart:
             client("personalize", url).create_dataset_group(name="kept")
         assert b"xx-madeup" not in files(path)
         assert list(reload(path).store.regions) == [("123456789012", "us-east-1")]
+
+    def test_failed_calls_in_made_up_regions_keep_nothing_in_memory(self) -> None:
+        """Calls in 1,000 made-up regions that store nothing leave no region behind."""
+        fake = PersonalizeFake(Settings())
+        for index in range(1000):
+            region = f"xx-madeup-{index}"
+            group = f"arn:aws:personalize:{region}:123456789012:dataset-group/none"
+            for target, body in [
+                ("DescribeDatasetGroup", {"datasetGroupArn": group}),
+                ("TagResource", {"resourceArn": group, "tags": [{"tagKey": "k", "tagValue": "v"}]}),
+                ("UntagResource", {"resourceArn": group, "tagKeys": ["k"]}),
+                ("DeleteDatasetGroup", {"datasetGroupArn": group}),
+                (
+                    "CreateDataset",
+                    {
+                        "name": "d",
+                        "schemaArn": group,
+                        "datasetGroupArn": group,
+                        "datasetType": "Interactions",
+                    },
+                ),
+                ("ListDatasetGroups", {}),
+            ]:
+                headers = {"X-Amz-Target": f"AmazonPersonalize.{target}"}
+                request = WireRequest("POST", "/", headers, json.dumps(body).encode(), region)
+                fake.handle(request)
+        assert fake.store.regions == {}
 
     def test_an_empty_file_is_a_new_state_file(self, tmp_path: Path) -> None:
         """A file with nothing in it (``touch``, ``mktemp``) is taken as no state yet."""
@@ -588,6 +617,44 @@ def test_fields_at_their_none_default_are_left_out(tmp_path: Path) -> None:
     assert "failure_reason" not in json.loads(fields)
 
 
+def test_a_schema_keeps_its_text_not_what_is_derived_from_it(tmp_path: Path) -> None:
+    """A schema's row holds its Avro text, not the field index, which a load derives again."""
+    path = tmp_path / "state.db"
+    with serving(lifecycle="instant", state_file=path) as (url, _):
+        personalize = client("personalize", url)
+        schema = personalize.create_schema(name="i", schema=INTERACTIONS_SCHEMA)["schemaArn"]
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        ((fields,),) = db.execute("SELECT fields FROM resources").fetchall()
+    assert "fields" not in json.loads(fields)
+    with serving(lifecycle="instant", state_file=path) as (url, _):
+        personalize = client("personalize", url)
+        group = personalize.create_dataset_group(name="g")["datasetGroupArn"]
+        personalize.create_dataset(
+            name="i", schemaArn=schema, datasetGroupArn=group, datasetType="Interactions"
+        )
+
+
+WHEN = datetime.datetime(2026, 1, 1, 12, tzinfo=datetime.timezone.utc)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"!datetime": "not a time"},
+        {"!datetime": 5},
+        {"!datetime": "2026-01-01T12:00:00+00:00"},
+        {"!datetime": WHEN, "!": "!!", "!!x": ["!y", {"!z": {"!datetime": "x"}}]},
+        {"at": WHEN, "a": [WHEN, {"!datetime": WHEN}]},
+        ["!datetime", {'"!': '"!'}],
+    ],
+)
+def test_any_data_reads_back_as_it_was_written(value: Any) -> None:
+    """The state file's JSON keeps keys starting with ``!`` apart from its datetime tags."""
+    from personalize_fake._journal import decode, encode
+
+    assert decode(encode(value)) == value
+
+
 def test_a_replaced_class_is_not_a_second_kind(tmp_path: Path) -> None:
     """A resource class attrs replaced (slotted) but not yet collected is not what loads."""
     from personalize_fake._store import KINDS, Resource
@@ -642,26 +709,38 @@ def test_a_change_that_cannot_be_written_is_refused_and_reported(tmp_path: Path)
         assert str(path) in refused.value.response["Error"]["Message"]
         reply = admin(url, "POST", "settle")
         assert (reply.status, reply.json["__type"]) == (500, "StateFileError")
-        assert strict.list_schemas()["schemas"] == []  # reads still answer
+        with pytest.raises(ClientError) as refused:  # a stepwise read changes state too
+            strict.list_schemas()
+        assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
+        assert admin(url, "GET", "health").json == health.json  # health still answers
     assert client_groups(path) == ["kept"]
 
 
-def stop(server: Served) -> tuple[int, str]:
-    """SIGTERM a ``serve`` subprocess until it stops; its exit status and log.
-
-    Until ``serve`` stops on the first signal wherever it lands (issue 8), one may
-    be swallowed; a few tries keep this test about the state file.
-    """
-    for _ in range(5):
-        server.process.send_signal(signal.SIGTERM)
-        try:
-            server.process.communicate(timeout=3)
-        except subprocess.TimeoutExpired:
-            continue
-        return server.process.returncode, server.log.read_text()
-    server.process.kill()
-    server.process.communicate()
-    raise AssertionError("serve did not stop on SIGTERM")
+def test_a_retry_after_a_failed_write_is_refused_as_the_call_was(tmp_path: Path) -> None:
+    """Once a write failed, every call is refused before it runs: botocore's retries of a
+    create that was refused get the same 500, not ResourceAlreadyExists."""
+    path = tmp_path / "state.db"
+    server = PersonalizeServer(port=0, state_file=path).start()
+    try:
+        personalize = client("personalize", server.url)  # botocore's default retries
+        personalize.create_dataset_group(name="a")
+        journal = server._journal
+        assert journal is not None
+        journal._db.execute("PRAGMA query_only = ON")  # the database turns read-only
+        with pytest.raises(ClientError) as refused:
+            personalize.create_dataset_group(name="b")
+        response = refused.value.response
+        assert response["ResponseMetadata"]["RetryAttempts"] > 0
+        assert response["ResponseMetadata"]["HTTPStatusCode"] == 500
+        assert response["Error"]["Code"] == "InternalFailure"
+        assert f"cannot write state file {path}" in response["Error"]["Message"]
+        assert "readonly" in response["Error"]["Message"]
+        events = admin(server.url, "GET", "events?trackingId=t")
+        assert (events.status, events.json["__type"]) == (500, "StateFileError")
+        assert admin(server.url, "GET", "health").status == 503
+    finally:
+        server.stop()
+    assert client_groups(path) == ["a"]
 
 
 def gone(server: Served) -> None:
@@ -712,7 +791,7 @@ def test_a_full_disk_is_loud_and_serve_exits_1(tmp_path: Path) -> None:
         health = admin(url, "GET", "health")
         assert (health.status, health.json["status"]) == (503, "failing")
         assert health.json["problem"].startswith(f"cannot write state file {path}: ")
-        status, text = stop(server)
+        status, _, text = server.stop(signal.SIGTERM)  # one signal stops it (issue 8)
         assert status == 1
         assert text.count("cannot write state file") >= 2  # logged when it happened, and at exit
     finally:

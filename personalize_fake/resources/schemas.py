@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from typing import Any, ClassVar
 
 import attrs
@@ -48,17 +49,26 @@ class Schema(Resource):
     CREATE_CHAIN: ClassVar[tuple[str, ...]] = (ACTIVE,)
 
     schema: str
-    fields: dict[str, Any]
-    """Field name -> its Avro type, as the schema declares them."""
     domain: str | None = None
+    fields: dict[str, Any] = attrs.field(init=False, repr=False)
+    """Field name -> its Avro type (JSON text), as the schema declares them: derived from
+    ``schema`` (never saved: a state file keeps only facts)."""
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "fields", dict(parse_avro(self.schema)))
 
 
 MAX_DEPTH = 100
-"""How deeply a schema's JSON may nest arrays and objects.
+"""How deeply a schema's JSON may nest arrays and objects: our choice, not AWS's.
 
-Far beyond any real schema (each nested record adds four levels), and shallow
-enough that nothing walking the schema afterwards can run out of stack.
+Neither the Avro specification nor Personalize's documentation sets a limit.
+100 is far beyond any real schema (each nested record adds four levels: its
+type object, its fields array, a field object, its type) and shallow enough
+that nothing walking the schema afterwards can run out of stack. A schema
+too deep for the JSON decoder itself (about 1,000 levels) is deeper than this
+too, and is refused with the same message.
 """
+_TOO_DEEP = f"Schema nests arrays and objects deeper than {MAX_DEPTH} levels."
 
 
 def _too_deep(document: Any) -> bool:
@@ -74,6 +84,25 @@ def _too_deep(document: Any) -> bool:
     return False
 
 
+AVRO_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+"""An Avro name (Avro specification, "Names"): a record's name (each dot-separated part of a
+full name) and a field's name."""
+
+
+def _check_name(name: Any, what: str) -> str:
+    """``name`` if it is an Avro name, else InvalidInput saying which name and why."""
+    if not isinstance(name, str) or not name:
+        raise InvalidInput(f"Schema {what} must have a name.")
+    parts = name.split(".") if what == "record" else [name]
+    if not all(AVRO_NAME.fullmatch(part) for part in parts):
+        raise InvalidInput(
+            f"Schema {what} name {json.dumps(name)} is not an Avro name: it must start with a "
+            "letter or an underscore and hold only letters, digits and underscores"
+            + (" (dots separate the parts of a full name)." if what == "record" else ".")
+        )
+    return name
+
+
 @functools.lru_cache(maxsize=256)
 def parse_avro(text: str) -> tuple[tuple[str, Any], ...]:
     """(name, type) of each field of an Avro record schema, or InvalidInput saying what is wrong."""
@@ -81,16 +110,13 @@ def parse_avro(text: str) -> tuple[tuple[str, Any], ...]:
         document = decode(text)  # NaN and Infinity are not JSON
     except ValueError as exc:
         raise InvalidInput(f"Schema is not valid JSON: {exc}.") from None
-    except RecursionError:
-        raise InvalidInput(
-            f"Schema is not valid JSON: it nests arrays and objects deeper than {MAX_DEPTH} levels."
-        ) from None
+    except RecursionError:  # too deep for the decoder: deeper than MAX_DEPTH
+        raise InvalidInput(_TOO_DEEP) from None
     if _too_deep(document):
-        raise InvalidInput(f"Schema nests arrays and objects deeper than {MAX_DEPTH} levels.")
+        raise InvalidInput(_TOO_DEEP)
     if not isinstance(document, dict) or document.get("type") != "record":
         raise InvalidInput('Schema must be an Avro record: {"type": "record", ...}.')
-    if not isinstance(document.get("name"), str) or not document["name"]:
-        raise InvalidInput("Schema must have a record name.")
+    _check_name(document.get("name"), "record")
     fields = document.get("fields")
     if not isinstance(fields, list) or not fields:
         raise InvalidInput("Schema must have a non-empty list of fields.")
@@ -98,9 +124,10 @@ def parse_avro(text: str) -> tuple[tuple[str, Any], ...]:
     for field in fields:
         if not (isinstance(field, dict) and isinstance(field.get("name"), str) and "type" in field):
             raise InvalidInput(f"Schema field {field!r} must have a name and a type.")
-        if field["name"] in found:
-            raise InvalidInput(f"Schema field {field['name']} appears twice.")
-        found[field["name"]] = json.dumps(field["type"])  # hashable, for the cache
+        name = _check_name(field["name"], "field")
+        if name in found:
+            raise InvalidInput(f"Schema field {name} appears twice.")
+        found[name] = json.dumps(field["type"])  # hashable, for the cache
     return tuple(found.items())
 
 
@@ -143,10 +170,7 @@ def create_schema(
 ) -> dict[str, Any]:
     arn = state.arn(Schema.KIND, name)
     ensure_new(state, arn)
-    fields = dict(parse_avro(schema))
-    state.add(
-        Schema(arn=arn, name=name, schema=schema, fields=fields, domain=domain, status=ACTIVE)
-    )
+    state.add(Schema(arn=arn, name=name, schema=schema, domain=domain, status=ACTIVE))
     return {"schemaArn": arn}
 
 
