@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 from personalize_fake._dispatch import REST_JSON, WireResponse
-from personalize_fake._journal import StateFileError
+from personalize_fake._errors import StateFileError
 from personalize_fake._json import decode
 
 if TYPE_CHECKING:

@@ -23,6 +23,7 @@ from personalize_fake._errors import (
     NotImplementedOperation,
     SerializationError,
     ServiceError,
+    StateFileError,
     UnknownOperation,
 )
 from personalize_fake._json import decode, encode
@@ -189,6 +190,10 @@ class Dispatcher:
             return self._success(bound, result, request_id)
         except ServiceError as error:
             return self._error(op, request, error, request_id)
+        except StateFileError as exc:  # the server's state file failed: not a bug, no traceback
+            log.error("personalize-fake refused %s: %s", op.name if op else request.path, exc)
+            internal = ServiceError(f"personalize-fake internal error: {exc!r}", "InternalFailure")
+            return self._error(op, request, internal, request_id, status=500)
         except Exception as exc:  # a bug in the fake: answer like AWS, log the traceback
             log.exception("personalize-fake failed on %s", op.name if op else request.path)
             internal = ServiceError(f"personalize-fake internal error: {exc!r}", "InternalFailure")

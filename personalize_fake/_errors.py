@@ -107,3 +107,14 @@ class SerializationError(ServiceError):
     """A body that is not the JSON object the protocol requires."""
 
     code = "SerializationException"
+
+
+class StateFileError(Exception):
+    """A state file that cannot be loaded or written: says which file and why.
+
+    Not a :class:`ServiceError`: the dispatcher answers it as a 500 of its own
+    (logged in one line, not as a bug), and ``serve`` exits 1 on it.
+    """
+
+    def __repr__(self) -> str:  # how the dispatcher's 500 message shows it
+        return f"StateFileError: {self}"

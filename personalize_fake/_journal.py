@@ -42,6 +42,7 @@ from typing import Any
 
 import attrs
 
+from personalize_fake._errors import StateFileError
 from personalize_fake._store import Resource, Store
 
 log = logging.getLogger("personalize_fake.server")
@@ -62,13 +63,6 @@ _PUT_INJECTED = "INSERT OR REPLACE INTO injected_failures (kind, runs) VALUES (?
 _DELETE_INJECTED = "DELETE FROM injected_failures WHERE kind = ?"
 _PUT_META = "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"
 _TABLES = ("resources", "recorded", "records", "injected_failures")
-
-
-class StateFileError(Exception):
-    """A state file that cannot be loaded or written: says which file and why."""
-
-    def __repr__(self) -> str:  # how the dispatcher's 500 message shows it
-        return f"StateFileError: {self}"
 
 
 # -- values --------------------------------------------------------------------------

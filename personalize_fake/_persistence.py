@@ -29,8 +29,8 @@ from typing import Any
 
 import attrs
 
-from personalize_fake._errors import ServiceError
-from personalize_fake._journal import Journal, StateFileError, decode
+from personalize_fake._errors import ServiceError, StateFileError
+from personalize_fake._journal import Journal, decode
 from personalize_fake._registry import load_handlers
 from personalize_fake._store import KINDS, Resource, Store
 

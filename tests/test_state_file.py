@@ -716,9 +716,12 @@ def test_a_change_that_cannot_be_written_is_refused_and_reported(tmp_path: Path)
     assert client_groups(path) == ["kept"]
 
 
-def test_a_retry_after_a_failed_write_is_refused_as_the_call_was(tmp_path: Path) -> None:
+def test_a_retry_after_a_failed_write_is_refused_as_the_call_was(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     """Once a write failed, every call is refused before it runs: botocore's retries of a
-    create that was refused get the same 500, not ResourceAlreadyExists."""
+    create that was refused get the same 500, not ResourceAlreadyExists; each refusal is
+    one log line, not a traceback."""
     path = tmp_path / "state.db"
     server = PersonalizeServer(port=0, state_file=path).start()
     try:
@@ -735,6 +738,9 @@ def test_a_retry_after_a_failed_write_is_refused_as_the_call_was(tmp_path: Path)
         assert response["Error"]["Code"] == "InternalFailure"
         assert f"cannot write state file {path}" in response["Error"]["Message"]
         assert "readonly" in response["Error"]["Message"]
+        refusals = [r for r in caplog.records if "refused CreateDatasetGroup" in r.getMessage()]
+        assert len(refusals) == 1 + response["ResponseMetadata"]["RetryAttempts"]
+        assert not [r for r in caplog.records if r.exc_info]
         events = admin(server.url, "GET", "events?trackingId=t")
         assert (events.status, events.json["__type"]) == (500, "StateFileError")
         assert admin(server.url, "GET", "health").status == 503
