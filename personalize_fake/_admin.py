@@ -9,14 +9,13 @@ never an AWS path.
 from __future__ import annotations
 
 import datetime
-import json
 import logging
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 from personalize_fake._dispatch import REST_JSON, WireResponse
 from personalize_fake._errors import StateFileError
-from personalize_fake._json import decode
+from personalize_fake._json import decode, encode, has_unpaired
 
 if TYPE_CHECKING:
     from personalize_fake.server import PersonalizeServer
@@ -81,6 +80,10 @@ class Admin:
                 if not isinstance(document, dict):
                     raise AdminError(400, "BadRequest", "Body must be a JSON object.")
                 arguments.update(document)
+            for key, value in arguments.items():  # nothing the fake could not keep faithfully
+                if isinstance(value, str) and has_unpaired(value):
+                    message = f"Parameter {key!r} holds an unpaired surrogate."
+                    raise AdminError(400, "BadRequest", message)
             result = getattr(self, "_" + name.replace("-", "_"))(arguments)
             if name == "health" and result["status"] != "ok":
                 return self._respond(503, result)
@@ -104,8 +107,7 @@ class Admin:
 
     @staticmethod
     def _respond(status: int, document: dict[str, Any]) -> WireResponse:
-        text = json.dumps(document, default=_json_value, ensure_ascii=False)
-        body = text.encode("utf-8", "replace")  # an unpaired surrogate as "?", as _json.encode
+        body = encode(document, default=_json_value)
         headers = {"content-type": REST_JSON, "content-length": str(len(body))}
         return WireResponse(status, headers, body, document)
 

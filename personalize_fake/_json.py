@@ -112,12 +112,20 @@ def _in_fresh_thread(function: Callable[[str], T], text: str) -> T:
     return result  # type: ignore[no-any-return]
 
 
-def encode(value: Any) -> bytes:
-    """``value`` (plain JSON types only) as compact UTF-8 JSON.
+def encode(value: Any, default: Callable[[Any], Any] | None = None) -> bytes:
+    """``value`` as compact UTF-8 JSON; ``default`` turns other values into JSON ones
+    (plain JSON types only without it: the wire's fast path).
 
     An unpaired surrogate in a string is written as ``?``: see :func:`printable`.
     """
-    text = "".join(_c_encode(value, 0)) if _c_encode is not None else _encoder.encode(value)
+    if default is not None:
+        text = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=default).encode(
+            value
+        )
+    elif _c_encode is not None:
+        text = "".join(_c_encode(value, 0))
+    else:
+        text = _encoder.encode(value)
     try:
         return text.encode()
     except UnicodeEncodeError:

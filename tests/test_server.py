@@ -552,6 +552,15 @@ class TestAdmin:
         assert 400 <= reply.status < 500
         assert reply.json["__type"] in ("BadRequest", "ResourceNotFound")
 
+    def test_a_reason_it_could_not_keep_is_refused(self, url: str) -> None:
+        """A failure reason holding an unpaired surrogate is refused, not stored."""
+        personalize = client("personalize", url)
+        arn = personalize.create_dataset_group(name="g")["datasetGroupArn"]
+        body = b'{"arn": "%s", "reason": "bad \\ud800"}' % arn.encode()
+        reply = send(url, "POST", "/_fake/fail", body, {"Content-Type": "application/json"})
+        assert (reply.status, reply.json["__type"]) == (400, "BadRequest")
+        assert "unpaired surrogate" in reply.json["message"]
+
     def test_reset(self, url: str) -> None:
         """POST /_fake/reset forgets every resource and record."""
         personalize = client("personalize", url)
