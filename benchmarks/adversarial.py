@@ -78,8 +78,8 @@ def main() -> int:
     from botocore.exceptions import ClientError
 
     from personalize_fake import mock_personalize
-    from personalize_fake._model import SERVICE_NAMES
-    from personalize_fake._patterns import compile_java, translate
+    from personalize_fake._model.catalog import SERVICE_NAMES
+    from personalize_fake._model.patterns import compile_java, translate
 
     session = botocore.session.get_session()
     members: list[tuple[str, str, str, Any, Wrap]] = []
@@ -213,8 +213,8 @@ def _inside(wrap: Wrap, name: str) -> Wrap:
 
 def _family(pattern: str, size: int) -> Iterator[str]:
     """Hostile values of exactly ``size`` characters for ``pattern``."""
-    from personalize_fake._automaton import TOP, _sre, minimal_dfa
-    from personalize_fake._patterns import translate
+    from personalize_fake._model.automaton import TOP, _sre, minimal_dfa
+    from personalize_fake._model.patterns import translate
 
     regex = translate(pattern)
     dfa = minimal_dfa(regex)
