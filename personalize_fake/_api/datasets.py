@@ -20,8 +20,9 @@ from personalize_fake._api.common import (
 )
 from personalize_fake._api.dataset_groups import DatasetGroup
 from personalize_fake._api.registry import operation
-from personalize_fake._api.schemas import REQUIRED_FIELDS, Schema, check_fits
+from personalize_fake._api.schemas import Schema
 from personalize_fake._api.tagging import apply_tags, check_tags
+from personalize_fake._domain.avro import REQUIRED_FIELDS, check_fits
 from personalize_fake._errors import InvalidInput
 from personalize_fake._state import lifecycle
 from personalize_fake._state.store import RegionState, Resource
@@ -98,7 +99,7 @@ def create_dataset(
             f"Schema {schema.arn} (domain {schema.domain or 'none'}) does not match dataset group "
             f"{group.arn} (domain {group.domain or 'none'})."
         )
-    check_fits(schema, kind)
+    check_fits(schema.arn, schema.fields, kind)
     check_tags(state, None, tags or [])
     dataset = Dataset(
         arn=arn,
