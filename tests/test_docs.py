@@ -90,7 +90,7 @@ class TestOperationsTable:
             return {
                 tuple(cell.strip() for cell in line.split("|")[1:3]): line
                 for line in rows
-                if line.count("|") == 6
+                if line.count("|") == 7
             }
 
         generated = operation_rows(coverage.render())
@@ -110,6 +110,16 @@ class TestOperationsTable:
         """A row says implemented exactly when a handler is registered for it."""
         implemented = {r.method for r in coverage.rows() if r.implemented}
         assert implemented == set(HANDLERS)
+
+    def test_handler_column_names_the_defining_file(self) -> None:
+        """Each implemented row names the file that defines its handler; the others name none."""
+        package = Path(personalize_fake.__file__).parent
+        for row in coverage.rows():
+            if row.method in HANDLERS:
+                source = Path(inspect.getsourcefile(HANDLERS[row.method]) or "")
+                assert source == package / row.module, row
+            else:
+                assert row.module == "", row
 
     def test_module_prints_the_table(self) -> None:
         """`python -m personalize_fake._model.coverage` prints the generated table."""
@@ -142,7 +152,7 @@ class TestOperationsTable:
         )
         assert "| personalize | ListRecipes | `list_recipes` |" in result.stdout
         row = next(line for line in result.stdout.splitlines() if "`list_recipes`" in line)
-        assert row.endswith("| no |")
+        assert row.endswith("| no |  |")
 
     def test_write_option(self, tmp_path: Path) -> None:
         """`--write PATH` writes the table to PATH."""

@@ -2,9 +2,9 @@
 
 Every operation comes from botocore's service models (through
 :func:`personalize_fake._model.catalog.catalog`) and counts as implemented when a
-handler is registered under its snake_case name, so the table cannot drift
-from the code: ``tests/test_docs.py`` compares the committed file with
-:func:`render`.
+handler is registered under its snake_case name; the table names the module that
+defines it, so it cannot drift from the code: ``tests/test_docs.py`` compares the
+committed file with :func:`render`.
 
 Regenerate it with::
 
@@ -24,7 +24,7 @@ import attrs
 import botocore
 from botocore import xform_name
 
-from personalize_fake._api.registry import load_handlers
+from personalize_fake._api.registry import Handler, load_handlers
 from personalize_fake._model.catalog import SERVICE_NAMES, Operation, catalog
 
 DEFAULT_PATH = Path("docs") / "operations.md"
@@ -41,7 +41,17 @@ class Row:
     operation: str
     method: str
     route: str
-    implemented: bool
+    module: str
+    """Where the handler is defined, relative to the package (``_api/datasets.py``); "" if none."""
+
+    @property
+    def implemented(self) -> bool:
+        return bool(self.module)
+
+
+def module_of(handler: Handler) -> str:
+    """The file of the package that defines ``handler``, as a path relative to the package."""
+    return handler.__module__.removeprefix("personalize_fake.").replace(".", "/") + ".py"
 
 
 def route_of(op: Operation) -> str:
@@ -63,7 +73,7 @@ def rows() -> list[Row]:
             operation=op.name,
             method=xform_name(op.name),
             route=route_of(op),
-            implemented=op.python_name in handlers,
+            module=module_of(handlers[op.python_name]) if op.python_name in handlers else "",
         )
         for op in operations
     ]
@@ -96,8 +106,9 @@ def render() -> str:
         f"Generated from the service models of botocore {botocore.__version__}.",
         "",
         "Every operation of the three Amazon Personalize services, as botocore's service",
-        "models list them, and whether personalize-fake answers it. `tests/test_docs.py`",
-        "fails when this file and the code disagree; regenerate it with",
+        "models list them, whether personalize-fake answers it, and the module of the",
+        "package that holds its handler. `tests/test_docs.py` fails when this file and",
+        "the code disagree; regenerate it with",
         "`python -m personalize_fake._model.coverage --write`.",
         "",
         "An operation marked **no** still routes and is validated against its input",
@@ -106,13 +117,15 @@ def render() -> str:
         "",
         *_summary(table),
         "",
-        "| Service | Operation | boto3 method | Route | Implemented |",
-        "|---|---|---|---|---|",
+        "| Service | Operation | boto3 method | Route | Implemented | Handler |",
+        "|---|---|---|---|---|---|",
     ]
     for row in table:
         implemented = "yes" if row.implemented else "no"
+        module = f"`{row.module}`" if row.module else ""
         lines.append(
-            f"| {row.service} | {row.operation} | `{row.method}` | `{row.route}` | {implemented} |"
+            f"| {row.service} | {row.operation} | `{row.method}` | `{row.route}` "
+            f"| {implemented} | {module} |"
         )
     return "\n".join(lines) + "\n"
 
