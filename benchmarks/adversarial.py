@@ -81,10 +81,10 @@ def main() -> int:
 
     from personalize_fake import mock_personalize
     from personalize_fake._errors import InvalidInput
-    from personalize_fake._model import SERVICE_NAMES
-    from personalize_fake._patterns import compile_java, translate
-    from personalize_fake._validation import PATTERN_CHECK_LIMIT_FACTOR as factor
-    from personalize_fake._validation import validator
+    from personalize_fake._model.catalog import SERVICE_NAMES
+    from personalize_fake._model.patterns import compile_java, translate
+    from personalize_fake._model.validation import PATTERN_CHECK_LIMIT_FACTOR as factor
+    from personalize_fake._model.validation import validator
 
     session = botocore.session.get_session()
     members: list[tuple[str, str, str, Any, Wrap]] = []
@@ -295,8 +295,8 @@ def _inside(wrap: Wrap, name: str) -> Wrap:
 
 def _family(pattern: str, size: int) -> Iterator[str]:
     """Hostile values of exactly ``size`` characters for ``pattern``."""
-    from personalize_fake._automaton import TOP, _sre, minimal_dfa
-    from personalize_fake._patterns import translate
+    from personalize_fake._model.automaton import TOP, _sre, minimal_dfa
+    from personalize_fake._model.patterns import translate
 
     regex = translate(pattern)
     dfa = minimal_dfa(regex)

@@ -11,9 +11,9 @@ import time
 from collections.abc import Sequence
 from importlib import metadata
 
-from personalize_fake._guard import TOKEN_VARIABLE
-from personalize_fake._persistence import StateFileError
 from personalize_fake._settings import Lifecycle, Settings
+from personalize_fake._state.persistence import StateFileError
+from personalize_fake._wire.guard import TOKEN_VARIABLE
 from personalize_fake.server import DEFAULT_PORT, MAX_BODY, PersonalizeServer
 
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)

@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 if TYPE_CHECKING:
     import unittest
 
-from personalize_fake import _environment, _hook, _requests
+from personalize_fake import _environment
 from personalize_fake._handle import PersonalizeFake
 from personalize_fake._settings import Settings
+from personalize_fake._wire import hook, interception
 
 F = TypeVar("F", bound=Callable[..., Any])
 AF = TypeVar("AF", bound=Callable[..., Awaitable[Any]])
@@ -73,8 +74,8 @@ class PersonalizeMock:
             self._fake = PersonalizeFake(self.settings)
             if self.settings.disable_instance_metadata:
                 _environment.hold()
-            _hook.push(self._fake.dispatcher)
-            _requests.hold()
+            hook.push(self._fake.dispatcher)
+            interception.hold()
         return self._fake
 
     def stop(self) -> None:
@@ -83,8 +84,8 @@ class PersonalizeMock:
         Calls then pass through to botocore again, unless another mock is active.
         """
         if self._fake is not None:
-            _requests.release()
-            _hook.pop(self._fake.dispatcher)
+            interception.release()
+            hook.pop(self._fake.dispatcher)
             if self.settings.disable_instance_metadata:
                 _environment.release()
             self._fake = None
@@ -271,12 +272,12 @@ def _decorate_plain_class(cls: C, settings: Settings) -> C:
             if mock is not None:
                 mock.stop()
 
-    for hook, original in ((setup_method, original_setup), (teardown_method, original_teardown)):
+    for wrapper, original in ((setup_method, original_setup), (teardown_method, original_teardown)):
         if original is not None:
-            functools.update_wrapper(hook, original)
-        hook.__wrapped__ = original  # type: ignore[attr-defined]  # None: there was none
-        setattr(hook, _WRAPPER, True)
-        setattr(cls, hook.__name__, hook)
+            functools.update_wrapper(wrapper, original)
+        wrapper.__wrapped__ = original  # type: ignore[attr-defined]  # None: there was none
+        setattr(wrapper, _WRAPPER, True)
+        setattr(cls, wrapper.__name__, wrapper)
     return cls
 
 

@@ -76,7 +76,7 @@ class NotImplementedOperation(ServiceError):
     def __init__(self, service: str, operation: str) -> None:
         super().__init__(
             f"personalize-fake {self._covered()} does not implement {service} {operation} yet: "
-            "`python -m personalize_fake._coverage` lists which operations it answers."
+            "`python -m personalize_fake._model.coverage` lists which operations it answers."
         )
 
     @classmethod
@@ -85,7 +85,7 @@ class NotImplementedOperation(ServiceError):
         if cls._coverage is None:
             from importlib import metadata
 
-            from personalize_fake._coverage import rows  # late: _coverage imports the handlers
+            from personalize_fake._model.coverage import rows  # late: coverage imports the handlers
 
             try:
                 version = metadata.version("personalize-fake")

@@ -10,11 +10,11 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from personalize_fake import _lifecycle
-from personalize_fake._dispatch import Dispatcher, WireRequest, WireResponse
-from personalize_fake._registry import load_handlers
+from personalize_fake._api.registry import load_handlers
 from personalize_fake._settings import Settings
-from personalize_fake._store import KINDS, RegionState, Resource, Store
+from personalize_fake._state import lifecycle
+from personalize_fake._state.store import KINDS, RegionState, Resource, Store
+from personalize_fake._wire.dispatch import Dispatcher, WireRequest, WireResponse
 
 
 def _resource_kinds() -> set[str]:
@@ -88,7 +88,7 @@ class PersonalizeFake:
         """Move a resource one step; return its new status, or ``"DELETED"`` once gone."""
         with self.store.lock:
             state, resource = self._find(arn)
-            return _lifecycle.advance(state, resource)
+            return lifecycle.advance(state, resource)
 
     def settle(self, arn: str | None = None) -> None:
         """Run one resource (or every resource) to the end of its create or delete."""
@@ -100,13 +100,13 @@ class PersonalizeFake:
                     (s, r) for s in self.store.regions.values() for r in s.resources.values()
                 ]
             for state, resource in targets:
-                while not _lifecycle.settled(resource) and resource.arn in state.resources:
-                    _lifecycle.advance(state, resource)
+                while not lifecycle.settled(resource) and resource.arn in state.resources:
+                    lifecycle.advance(state, resource)
 
     def fail(self, arn: str, reason: str = "Injected failure.") -> None:
         """End the creation of ``arn`` in ``CREATE FAILED`` with ``failureReason`` = ``reason``."""
         with self.store.lock:
-            _lifecycle.fail(self._find(arn)[1], reason)
+            lifecycle.fail(self._find(arn)[1], reason)
 
     def fail_next(self, kind: str, reason: str = "Injected failure.", *, times: int = 1) -> None:
         """Make the next ``times`` creations of ``kind`` end in ``CREATE FAILED`` with ``reason``.

@@ -72,7 +72,7 @@ def _error_of(service: str) -> Any:
     """A validator: the value must be an error code the service's model declares."""
 
     def check(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
-        from personalize_fake._model import catalog
+        from personalize_fake._model.catalog import catalog
 
         codes = sorted(e.name for e in catalog().services[service].error_shapes)
         if not isinstance(value, str):

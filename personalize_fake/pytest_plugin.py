@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from personalize_fake._activation import mock_personalize
+from personalize_fake._api.registry import load_handlers
 from personalize_fake._handle import PersonalizeFake
-from personalize_fake._registry import load_handlers
 from personalize_fake._settings import Settings
 
 MARKER = "personalize_fake"

@@ -4,11 +4,11 @@ One port answers all three services, routed as real clients send them: the
 control plane by ``X-Amz-Target: AmazonPersonalize.*`` (JSON 1.1), events and
 runtime by REST path. Everything goes to the same dispatcher as the botocore
 hook, so a request gets the same status, headers and body either way, after
-the checks of :class:`~personalize_fake._guard.Guard` (who may send it: the
+the checks of :class:`~personalize_fake._wire.guard.Guard` (who may send it: the
 ``Host``, no other site's web page, the admin token) and of
-:class:`~personalize_fake._front_door.FrontDoor` (authorization present, region
+:class:`~personalize_fake._wire.front_door.FrontDoor` (authorization present, region
 from the credential scope, body size). Paths under ``/_fake/`` are the admin
-surface (``_admin``), never an AWS path. Reading and answering HTTP is ``_http``'s.
+surface (``_wire.admin``), never an AWS path. Reading and answering HTTP is ``_wire.http_server``'s.
 
 >>> from personalize_fake.server import serving
 >>> with serving(lifecycle="instant") as (url, fake):
@@ -23,13 +23,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from personalize_fake import _persistence
-from personalize_fake._admin import Admin
-from personalize_fake._front_door import MAX_BODY, FrontDoor
 from personalize_fake._handle import PersonalizeFake
-from personalize_fake._http import HTTPServer
-from personalize_fake._journal import Journal
 from personalize_fake._settings import Settings
+from personalize_fake._state import persistence
+from personalize_fake._state.journal import Journal
+from personalize_fake._wire.admin import Admin
+from personalize_fake._wire.front_door import MAX_BODY, FrontDoor
+from personalize_fake._wire.http_server import HTTPServer
 
 __all__ = ["DEFAULT_PORT", "MAX_BODY", "FrontDoor", "PersonalizeServer", "serving"]
 
@@ -48,7 +48,7 @@ class PersonalizeServer:
         port: the port; 0 picks a free one (see :attr:`url`).
         state_file: where state is kept across restarts (an SQLite file, created
             when missing): loaded now, and each change is in it before the call
-            that made it is answered (see ``_persistence``).
+            that made it is answered (see ``_state.persistence``).
         allow_hosts: names clients may address the server by (the ``Host``
             header) besides IP addresses, ``localhost`` and ``host``; ``"*"``: any.
         admin_token: when set, every ``/_fake/`` request must carry
@@ -57,7 +57,7 @@ class PersonalizeServer:
     Listening beyond loopback logs a warning. See docs/server.md, "Who can reach what".
 
     Raises:
-        personalize_fake._persistence.StateFileError: when ``state_file``
+        personalize_fake._state.persistence.StateFileError: when ``state_file``
             cannot be opened or loaded (it is then left as it is).
         OSError: when the address cannot be bound.
         ValueError: for an allowed host that is not a host name, or an admin
@@ -84,7 +84,7 @@ class PersonalizeServer:
         self._http = HTTPServer((host, port), self, allow_hosts, admin_token)
         try:
             if self.state_file is not None:
-                self._journal = _persistence.attach(self.state_file, self.fake.store)
+                self._journal = persistence.attach(self.state_file, self.fake.store)
         except BaseException:
             self._http.server_close()
             raise

@@ -9,7 +9,7 @@ from typing import Any
 import boto3
 import botocore.endpoint
 import pytest
-from support import ReachedNetwork
+from support import SERVERS, ReachedNetwork
 
 from personalize_fake import PersonalizeFake
 
@@ -40,6 +40,18 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
         return send(self, request)
 
     monkeypatch.setattr(botocore.endpoint.Endpoint, "_send", guarded)
+
+
+@pytest.fixture(autouse=True)
+def _no_orphans() -> Iterator[None]:
+    """A test that fails between starting a server and stopping it leaves no server behind."""
+    yield
+    while SERVERS:
+        process = SERVERS.pop()
+        if process.poll() is None:
+            process.kill()
+        if process.stdout is not None and not process.stdout.closed:  # not yet read to its end
+            process.communicate()
 
 
 @pytest.fixture

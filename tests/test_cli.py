@@ -21,43 +21,18 @@ import urllib.request
 from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from support import INTERACTIONS_SCHEMA
-from test_server import client
+from support import INTERACTIONS_SCHEMA, Served, client, start_server
 
 from personalize_fake.__main__ import main
 
-ROOT = Path(__file__).resolve().parent.parent
 REGION = "us-east-1"
 CLI_MAJOR = int(metadata.version("awscli").split(".")[0])
 SERVICE_ERROR = 254 if CLI_MAJOR >= 2 else 255
 """The AWS CLI's exit status for an error the service answered (v1: 255, v2: 254)."""
-
-
-class Served(NamedTuple):
-    url: str
-    process: subprocess.Popen[str]
-    log: Path
-
-    def stop(self, signum: int = signal.SIGINT, timeout: float = 10) -> tuple[int, str, str]:
-        """Signal the server; return its exit status, its stdout and its log.
-
-        A server that has not exited ``timeout`` seconds later is killed, and the test fails.
-        """
-        self.process.send_signal(signum)
-        try:
-            stdout, _ = self.process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.communicate()
-            name = signal.Signals(signum).name
-            raise AssertionError(
-                f"still serving {timeout} s after {name}, killed; log: {self.log.read_text()}"
-            ) from None
-        return self.process.returncode, stdout, self.log.read_text()
 
 
 SLOW_STOP = """
@@ -72,49 +47,6 @@ PersonalizeServer.stop = slow_stop
 from personalize_fake.__main__ import main
 sys.exit(main(sys.argv[1:]))
 """
-
-_started: list[subprocess.Popen[str]] = []
-"""Every server a test started, killed after the test if it is still running."""
-
-
-@pytest.fixture(autouse=True)
-def _no_orphans() -> Iterator[None]:
-    """A test that fails between starting a server and stopping it leaves no server behind."""
-    yield
-    while _started:
-        process = _started.pop()
-        if process.poll() is None:
-            process.kill()
-        process.communicate()
-
-
-def start_server(
-    tmp_path: Path,
-    *options: str,
-    env: dict[str, str] | None = None,
-    program: tuple[str, ...] = ("-m", "personalize_fake"),
-) -> Served:
-    """``python -m personalize_fake serve --port 0 ...``, once it has printed its URL
-    (``program``: what runs instead of ``-m personalize_fake``)."""
-    log = tmp_path / f"serve-{len(_started)}.log"
-    with log.open("w") as stream:  # the child keeps its own copy of the descriptor
-        process = subprocess.Popen(
-            [sys.executable, *program, "serve", "--port", "0", *options],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=stream,
-            text=True,
-            env=None if env is None else {**os.environ, **env},
-        )
-    _started.append(process)
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    match = re.search(r"serving on (http://\S+)", line)
-    if match is None:
-        process.kill()
-        process.communicate()
-        raise AssertionError(f"no URL in {line!r}; log: {log.read_text()}")
-    return Served(match.group(1), process, log)
 
 
 def _hammer(address: tuple[str, int], done: threading.Event, kind: int) -> None:

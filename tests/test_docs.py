@@ -22,9 +22,10 @@ from botocore import xform_name
 from botocore.exceptions import ClientError
 
 import personalize_fake
-from personalize_fake import PersonalizeFake, _coverage
-from personalize_fake._model import catalog
-from personalize_fake._registry import load_handlers
+from personalize_fake import PersonalizeFake
+from personalize_fake._api.registry import load_handlers
+from personalize_fake._model import coverage
+from personalize_fake._model.catalog import catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -77,8 +78,9 @@ class TestOperationsTable:
         """
         committed = OPERATIONS_MD.read_text(encoding="utf-8")
         if f"botocore {botocore.__version__}." in committed:
-            assert committed == _coverage.render(), (
-                "docs/operations.md is stale: run `python -m personalize_fake._coverage --write`"
+            assert committed == coverage.render(), (
+                "docs/operations.md is stale: "
+                "run `python -m personalize_fake._model.coverage --write`"
             )
             return
 
@@ -88,10 +90,10 @@ class TestOperationsTable:
             return {
                 tuple(cell.strip() for cell in line.split("|")[1:3]): line
                 for line in rows
-                if line.count("|") == 6
+                if line.count("|") == 7
             }
 
-        generated = operation_rows(_coverage.render())
+        generated = operation_rows(coverage.render())
         committed_rows = operation_rows(committed)
         shared = [key for key in committed_rows if key in generated]
         assert shared, "docs/operations.md has no operation rows this botocore knows"
@@ -100,24 +102,34 @@ class TestOperationsTable:
 
     def test_every_operation_once(self) -> None:
         """The table has one row per modeled operation of the three services."""
-        rows = _coverage.rows()
+        rows = coverage.rows()
         assert len(rows) == len(catalog().operations())
         assert len({(r.service, r.operation) for r in rows}) == len(rows)
 
     def test_implemented_means_a_handler(self) -> None:
         """A row says implemented exactly when a handler is registered for it."""
-        implemented = {r.method for r in _coverage.rows() if r.implemented}
+        implemented = {r.method for r in coverage.rows() if r.implemented}
         assert implemented == set(HANDLERS)
 
+    def test_handler_column_names_the_defining_file(self) -> None:
+        """Each implemented row names the file that defines its handler; the others name none."""
+        package = Path(personalize_fake.__file__).parent
+        for row in coverage.rows():
+            if row.method in HANDLERS:
+                source = Path(inspect.getsourcefile(HANDLERS[row.method]) or "")
+                assert source == package / row.module, row
+            else:
+                assert row.module == "", row
+
     def test_module_prints_the_table(self) -> None:
-        """`python -m personalize_fake._coverage` prints the generated table."""
+        """`python -m personalize_fake._model.coverage` prints the generated table."""
         result = subprocess.run(
-            [sys.executable, "-m", "personalize_fake._coverage"],
+            [sys.executable, "-m", "personalize_fake._model.coverage"],
             capture_output=True,
             text=True,
             check=True,
         )
-        assert result.stdout == _coverage.render()
+        assert result.stdout == coverage.render()
 
     def test_not_implemented_names_a_command_that_lists_it(
         self, personalize_fake: PersonalizeFake
@@ -131,8 +143,8 @@ class TestOperationsTable:
             client.list_recipes()
         message = exc.value.response["Error"]["Message"]
         assert "docs/" not in message
-        done = sum(row.implemented for row in _coverage.rows())
-        assert f"(answering {done} of {len(_coverage.rows())} operations)" in message
+        done = sum(row.implemented for row in coverage.rows())
+        assert f"(answering {done} of {len(coverage.rows())} operations)" in message
         command = re.search(r"`python -m ([\w.]+)`", message)
         assert command is not None, message
         result = subprocess.run(
@@ -140,13 +152,13 @@ class TestOperationsTable:
         )
         assert "| personalize | ListRecipes | `list_recipes` |" in result.stdout
         row = next(line for line in result.stdout.splitlines() if "`list_recipes`" in line)
-        assert row.endswith("| no |")
+        assert row.endswith("| no |  |")
 
     def test_write_option(self, tmp_path: Path) -> None:
         """`--write PATH` writes the table to PATH."""
         target = tmp_path / "operations.md"
-        assert _coverage.main(["--write", str(target)]) == 0
-        assert target.read_text(encoding="utf-8") == _coverage.render()
+        assert coverage.main(["--write", str(target)]) == 0
+        assert target.read_text(encoding="utf-8") == coverage.render()
 
 
 class TestHandlers:

@@ -10,20 +10,21 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from personalize_fake import PersonalizeFake, _lifecycle
+from personalize_fake import PersonalizeFake
+from personalize_fake._state import lifecycle
 
 
 def test_one_name_created_once_however_many_threads_race(
     personalize_fake: PersonalizeFake, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Eight threads creating one name: one succeeds, the rest get ResourceAlreadyExists."""
-    original = _lifecycle.begin_create
+    original = lifecycle.begin_create
 
     def slow(*args: Any) -> None:  # widen the gap between the name check and the insert
         time.sleep(0.002)
         original(*args)
 
-    monkeypatch.setattr(_lifecycle, "begin_create", slow)
+    monkeypatch.setattr(lifecycle, "begin_create", slow)
     start = threading.Barrier(8)
     outcomes: list[str] = []
 

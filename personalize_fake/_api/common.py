@@ -1,0 +1,78 @@
+"""Shapes every resource family shares: Describe with lifecycle, paged List, name checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from personalize_fake._errors import ResourceAlreadyExists
+from personalize_fake._state import lifecycle
+from personalize_fake._state.pagination import page
+from personalize_fake._state.store import RegionState, Resource
+
+R = TypeVar("R", bound=Resource)
+
+
+def timestamps(resource: Resource) -> dict[str, Any]:
+    return {"creationDateTime": resource.created, "lastUpdatedDateTime": resource.updated}
+
+
+def status_fields(resource: Resource, *, with_failure: bool) -> dict[str, Any]:
+    """``status``, and ``failureReason`` of a failed creation where the shape has that member.
+
+    Only some shapes model ``failureReason`` (DatasetGroup does; Dataset and
+    EventTracker do not), and the wire carries only modeled members.
+    """
+    fields: dict[str, Any] = {"status": resource.status}
+    if with_failure and resource.failure_reason is not None:
+        fields["failureReason"] = resource.failure_reason
+    return fields
+
+
+def describe(
+    state: RegionState, cls: type[R], arn: str, view: Callable[[R], dict[str, Any]]
+) -> dict[str, Any]:
+    """Answer with the resource as it is now, then let the lifecycle move it on."""
+    resource = state.get(cls, arn)
+    answer = view(resource)
+    lifecycle.observed(state, resource)
+    return answer
+
+
+def list_page(
+    state: RegionState,
+    scope: str,
+    resources: Iterable[R],
+    view: Callable[[R], dict[str, Any]],
+    key: str,
+    max_results: int | None,
+    next_token: str | None,
+) -> dict[str, Any]:
+    """One page of summaries under ``key``, with ``nextToken`` when more remain."""
+    items, extra = page(state, scope, list(resources), max_results, next_token)
+    return {key: [view(r) for r in items], **extra}
+
+
+def list_in_group(
+    state: RegionState,
+    cls: type[R],
+    operation: str,
+    dataset_group_arn: str | None,
+    view: Callable[[R], dict[str, Any]],
+    key: str,
+    max_results: int | None,
+    next_token: str | None,
+) -> dict[str, Any]:
+    """A List whose optional ``datasetGroupArn`` filter narrows it to one group's resources.
+
+    An unknown group lists nothing (only ListSolutionVersions declares NotFound).
+    """
+    found = [r for r in state.all(cls) if dataset_group_arn in (None, r.dataset_group_arn)]
+    scope = f"{operation}:{dataset_group_arn}"
+    return list_page(state, scope, found, view, key, max_results, next_token)
+
+
+def ensure_new(state: RegionState, arn: str) -> None:
+    """ResourceAlreadyExists when ``arn`` is taken (names are unique per type)."""
+    if arn in state.resources:
+        raise ResourceAlreadyExists.for_arn(arn)

@@ -1,0 +1,112 @@
+"""Dataset groups: Create, Describe, List and DeleteDatasetGroup."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import attrs
+
+from personalize_fake._api.common import (
+    describe,
+    ensure_new,
+    list_page,
+    status_fields,
+    timestamps,
+)
+from personalize_fake._api.registry import operation
+from personalize_fake._api.tagging import apply_tags, check_tags
+from personalize_fake._errors import InvalidInput, ResourceInUse
+from personalize_fake._state import lifecycle
+from personalize_fake._state.store import DELETE_PENDING, RegionState, Resource
+
+
+@attrs.define(eq=False, kw_only=True)
+class DatasetGroup(Resource):
+    KIND: ClassVar[str] = "dataset-group"
+    LABEL: ClassVar[str] = "dataset group"
+    DELETE_CHAIN: ClassVar[tuple[str, ...]] = (DELETE_PENDING,)
+
+    role_arn: str | None = None
+    kms_key_arn: str | None = None
+    domain: str | None = None
+
+
+def _summary(group: DatasetGroup) -> dict[str, Any]:
+    out = {
+        "name": group.name,
+        "datasetGroupArn": group.arn,
+        **status_fields(group, with_failure=True),
+        **timestamps(group),
+    }
+    if group.domain:
+        out["domain"] = group.domain
+    return out
+
+
+def _full(group: DatasetGroup) -> dict[str, Any]:
+    out = _summary(group)
+    if group.role_arn:
+        out["roleArn"] = group.role_arn
+    if group.kms_key_arn:
+        out["kmsKeyArn"] = group.kms_key_arn
+    return {"datasetGroup": out}
+
+
+def dependents(state: RegionState, group_arn: str) -> list[Resource]:
+    """Resources that belong to a dataset group and so keep it from being deleted."""
+    return [r for r in state.resources.values() if r.dataset_group_arn == group_arn]
+
+
+@operation
+def create_dataset_group(
+    state: RegionState,
+    *,
+    name: str,
+    role_arn: str | None = None,
+    kms_key_arn: str | None = None,
+    domain: str | None = None,
+    tags: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    arn = state.arn(DatasetGroup.KIND, name)
+    ensure_new(state, arn)
+    if role_arn and not kms_key_arn:
+        raise InvalidInput("A roleArn is only valid when a kmsKeyArn is also given.")
+    check_tags(state, None, tags or [])
+    group = DatasetGroup(
+        arn=arn, name=name, role_arn=role_arn, kms_key_arn=kms_key_arn, domain=domain
+    )
+    lifecycle.begin_create(state, group)
+    state.add(group)
+    apply_tags(state, group, tags)
+    out: dict[str, Any] = {"datasetGroupArn": arn}
+    if domain:
+        out["domain"] = domain
+    return out
+
+
+@operation
+def describe_dataset_group(state: RegionState, *, dataset_group_arn: str) -> dict[str, Any]:
+    return describe(state, DatasetGroup, dataset_group_arn, _full)
+
+
+@operation
+def list_dataset_groups(
+    state: RegionState, *, next_token: str | None = None, max_results: int | None = None
+) -> dict[str, Any]:
+    groups = state.all(DatasetGroup)
+    return list_page(
+        state, "ListDatasetGroups", groups, _summary, "datasetGroups", max_results, next_token
+    )
+
+
+@operation
+def delete_dataset_group(state: RegionState, *, dataset_group_arn: str) -> None:
+    group = state.get(DatasetGroup, dataset_group_arn)
+    blocking = dependents(state, group.arn)
+    if blocking:
+        kinds = ", ".join(sorted({r.LABEL for r in blocking}))
+        raise ResourceInUse(
+            f"Cannot delete dataset group {group.arn}: it still has resources ({kinds}). "
+            "Delete them first."
+        )
+    lifecycle.begin_delete(state, group)

@@ -1,0 +1,119 @@
+"""Event trackers: CreateEventTracker, DescribeEventTracker, ListEventTrackers, DeleteEventTracker.
+
+Only one event tracker can be associated with a dataset group; its ARN ends in
+eight hex digits (not its name) and its tracking ID is a UUID.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from typing import Any, ClassVar
+
+import attrs
+
+from personalize_fake._api.common import describe, list_in_group, status_fields, timestamps
+from personalize_fake._api.dataset_groups import DatasetGroup
+from personalize_fake._api.registry import operation
+from personalize_fake._api.tagging import apply_tags, check_tags
+from personalize_fake._errors import ResourceAlreadyExists, ServiceError
+from personalize_fake._state import lifecycle
+from personalize_fake._state.store import RegionState, Resource
+
+
+@attrs.define(eq=False, kw_only=True)
+class EventTracker(Resource):
+    KIND: ClassVar[str] = "event-tracker"
+    LABEL: ClassVar[str] = "event tracker"
+
+    dataset_group_arn: str
+    tracking_id: str
+    account_id: str
+
+
+def _summary(tracker: EventTracker) -> dict[str, Any]:
+    return {
+        "name": tracker.name,
+        "eventTrackerArn": tracker.arn,
+        **status_fields(tracker, with_failure=False),
+        **timestamps(tracker),
+    }
+
+
+def _full(tracker: EventTracker) -> dict[str, Any]:
+    return {
+        "eventTracker": {
+            **_summary(tracker),
+            "accountId": tracker.account_id,
+            "trackingId": tracker.tracking_id,
+            "datasetGroupArn": tracker.dataset_group_arn,
+        }
+    }
+
+
+@operation
+def create_event_tracker(
+    state: RegionState,
+    *,
+    name: str,
+    dataset_group_arn: str,
+    tags: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    group = state.get(DatasetGroup, dataset_group_arn)
+    trackers = list(state.all(EventTracker))
+    for tracker in trackers:  # a taken name is reported before the one-per-group rule
+        if tracker.name == name:
+            raise ResourceAlreadyExists.for_arn(tracker.arn)
+    for tracker in trackers:
+        if tracker.dataset_group_arn == group.arn:
+            raise ServiceError(
+                f"Dataset group {group.arn} already has an event tracker ({tracker.arn}); "
+                "only one event tracker can be associated with a dataset group.",
+                code=state.settings.duplicate_event_tracker_error,
+            )
+    lifecycle.require_active(group)
+    check_tags(state, None, tags or [])
+    arn = state.arn(EventTracker.KIND, secrets.token_hex(4))
+    while arn in state.resources:  # 1 in 4 billion, but never two trackers at one ARN
+        arn = state.arn(EventTracker.KIND, secrets.token_hex(4))
+    tracker = EventTracker(
+        arn=arn,
+        name=name,
+        dataset_group_arn=group.arn,
+        tracking_id=str(uuid.uuid4()),
+        account_id=state.account_id,
+    )
+    lifecycle.begin_create(state, tracker)
+    state.add(tracker)
+    apply_tags(state, tracker, tags)
+    return {"eventTrackerArn": arn, "trackingId": tracker.tracking_id}
+
+
+@operation
+def describe_event_tracker(state: RegionState, *, event_tracker_arn: str) -> dict[str, Any]:
+    return describe(state, EventTracker, event_tracker_arn, _full)
+
+
+@operation
+def list_event_trackers(
+    state: RegionState,
+    *,
+    dataset_group_arn: str | None = None,
+    next_token: str | None = None,
+    max_results: int | None = None,
+) -> dict[str, Any]:
+    return list_in_group(
+        state,
+        EventTracker,
+        "ListEventTrackers",
+        dataset_group_arn,
+        _summary,
+        "eventTrackers",
+        max_results,
+        next_token,
+    )
+
+
+@operation
+def delete_event_tracker(state: RegionState, *, event_tracker_arn: str) -> None:
+    lifecycle.begin_delete(state, state.get(EventTracker, event_tracker_arn))

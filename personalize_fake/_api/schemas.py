@@ -1,0 +1,78 @@
+"""Schemas: CreateSchema, DescribeSchema, ListSchemas, DeleteSchema.
+
+A schema is Avro JSON of a record (read by ``_domain.avro``); it has no status and
+no tags. Whether its fields fit a dataset type is checked when a dataset uses it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import attrs
+
+from personalize_fake._api.common import describe, ensure_new, list_page, timestamps
+from personalize_fake._api.registry import operation
+from personalize_fake._domain.avro import parse_avro
+from personalize_fake._errors import ResourceInUse
+from personalize_fake._state.store import ACTIVE, RegionState, Resource
+
+
+@attrs.define(eq=False, kw_only=True)
+class Schema(Resource):
+    KIND: ClassVar[str] = "schema"
+    LABEL: ClassVar[str] = "schema"
+    CREATE_CHAIN: ClassVar[tuple[str, ...]] = (ACTIVE,)
+
+    schema: str
+    domain: str | None = None
+    fields: dict[str, Any] = attrs.field(init=False, repr=False)
+    """Field name -> its Avro type (JSON text), as the schema declares them: derived from
+    ``schema`` (never saved: a state file keeps only facts)."""
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "fields", dict(parse_avro(self.schema)))
+
+
+def _summary(schema: Schema) -> dict[str, Any]:
+    out = {"name": schema.name, "schemaArn": schema.arn, **timestamps(schema)}
+    if schema.domain:
+        out["domain"] = schema.domain
+    return out
+
+
+def _full(schema: Schema) -> dict[str, Any]:
+    return {"schema": {**_summary(schema), "schema": schema.schema}}
+
+
+@operation
+def create_schema(
+    state: RegionState, *, name: str, schema: str, domain: str | None = None
+) -> dict[str, Any]:
+    arn = state.arn(Schema.KIND, name)
+    ensure_new(state, arn)
+    state.add(Schema(arn=arn, name=name, schema=schema, domain=domain, status=ACTIVE))
+    return {"schemaArn": arn}
+
+
+@operation
+def describe_schema(state: RegionState, *, schema_arn: str) -> dict[str, Any]:
+    return describe(state, Schema, schema_arn, _full)
+
+
+@operation
+def list_schemas(
+    state: RegionState, *, next_token: str | None = None, max_results: int | None = None
+) -> dict[str, Any]:
+    schemas = state.all(Schema)
+    return list_page(state, "ListSchemas", schemas, _summary, "schemas", max_results, next_token)
+
+
+@operation
+def delete_schema(state: RegionState, *, schema_arn: str) -> None:
+    schema = state.get(Schema, schema_arn)
+    users = [
+        r.arn for r in state.resources.values() if getattr(r, "schema_arn", None) == schema.arn
+    ]
+    if users:
+        raise ResourceInUse(f"Schema {schema.arn} is used by dataset(s) {', '.join(users)}.")
+    state.remove(schema)

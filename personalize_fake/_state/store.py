@@ -1,0 +1,340 @@
+"""State of one active mock: resources per account and region, and recorded data.
+
+Nothing here is module-global: each mock owns one :class:`Store`, and one lock
+serialises every operation on it, so threaded tests lose nothing.
+
+Every change goes through a method here (or sets a resource's attribute, which
+:meth:`Resource.__setattr__` watches), so a server's state file
+(``journal``) sees each one without handlers having to remember it. With no
+state file attached, the only cost is a ``journal is None`` test.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from typing import Any, ClassVar, Protocol, TypeVar
+
+import attrs
+
+from personalize_fake._errors import ResourceNotFound
+from personalize_fake._settings import Settings
+
+CREATE_PENDING = "CREATE PENDING"
+CREATE_IN_PROGRESS = "CREATE IN_PROGRESS"
+ACTIVE = "ACTIVE"
+CREATE_FAILED = "CREATE FAILED"
+DELETE_PENDING = "DELETE PENDING"
+DELETE_IN_PROGRESS = "DELETE IN_PROGRESS"
+
+
+def now() -> float:
+    """Epoch seconds to the millisecond, the precision the service reports times in."""
+    return round(time.time(), 3)
+
+
+def _set_in_init(cls: type, fields: list[attrs.Attribute[Any]]) -> list[attrs.Attribute[Any]]:
+    """Give Resource's own fields a (no-op) ``on_setattr``: attrs' ``__init__`` then sets them
+    with ``object.__setattr__``, sparing a new resource the watcher below."""
+    return [f.evolve(on_setattr=attrs.setters.NO_OP) for f in fields]
+
+
+@attrs.define(eq=False, kw_only=True, field_transformer=_set_in_init)
+class Resource:
+    """A resource the account owns; subclasses add what their Describe shows.
+
+    Setting any field of a stored resource notes it for the state file, if
+    the store has one (:meth:`__setattr__`), so no handler has to remember to.
+    """
+
+    KIND: ClassVar[str]
+    """The resource type in its ARN, e.g. ``dataset-group``."""
+    LABEL: ClassVar[str]
+    """How messages name it, e.g. ``dataset group``."""
+    CREATE_CHAIN: ClassVar[tuple[str, ...]] = (CREATE_PENDING, CREATE_IN_PROGRESS, ACTIVE)
+    DELETE_CHAIN: ClassVar[tuple[str, ...]] = (DELETE_PENDING, DELETE_IN_PROGRESS)
+
+    _region: RegionState | None = attrs.field(default=None, init=False, repr=False)
+    """Where it is stored (set by :meth:`RegionState.add`): not state, never saved.
+    First, so that it is set before any field ``__init__`` sets through the watcher."""
+    arn: str
+    name: str
+    status: str = CREATE_PENDING
+    created: float = attrs.field(factory=now)
+    updated: float = attrs.field(default=attrs.Factory(lambda self: self.created, takes_self=True))
+    failure_reason: str | None = None
+    dataset_group_arn: str | None = None
+    """The dataset group the resource belongs to, if any (it keeps the group from deletion)."""
+    doomed: str | None = None
+    """A failure the test injected: the creation ends CREATE FAILED with this reason."""
+    tracking_id: str | None = None
+    """The tracking ID it issues, if any (event trackers, Action_Interactions datasets)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Subclasses inherit this: attrs replaces only a __setattr__ it wrote itself.
+        object.__setattr__(self, name, value)
+        region = self._region
+        if region is not None and region.store.journal is not None and name != "_region":
+            region.store.journal.touch(self)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # attrs.define replaces each class by a slotted copy; only that copy,
+        # the class in use, is registered (the original may linger until collected).
+        super().__init_subclass__(**kwargs)
+        if "KIND" in cls.__dict__ and "__slots__" in cls.__dict__:
+            KINDS[cls.KIND] = cls
+
+    @property
+    def deleting(self) -> bool:
+        return self.status in self.DELETE_CHAIN
+
+    @property
+    def region_state(self) -> RegionState | None:
+        """The region that holds it, or None once removed (or before it is added)."""
+        return self._region
+
+
+R = TypeVar("R", bound=Resource)
+
+KINDS: dict[str, type[Resource]] = {}
+"""Every resource class by its ``KIND`` (filled as resource modules are imported)."""
+
+
+def partition_of(region: str) -> str:
+    """The ARN partition a region belongs to."""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+@attrs.define(eq=False)
+class RegionState:
+    """Everything one account owns in one region.
+
+    ``resources`` and ``tags`` are the facts; ``tracking_ids`` is an index over
+    them, kept by :meth:`add` and :meth:`remove` (and rebuilt by them on load).
+    """
+
+    store: Store
+    account_id: str
+    region: str
+    resources: dict[str, Resource] = attrs.Factory(dict)
+    tags: dict[str, dict[str, str]] = attrs.Factory(dict)
+    tracking_ids: dict[str, Resource] = attrs.Factory(dict)
+    """Resources by the tracking ID they issue (event trackers, Action_Interactions datasets)."""
+
+    @property
+    def settings(self) -> Settings:
+        return self.store.settings
+
+    def arn(self, kind: str, resource_id: str) -> str:
+        partition = partition_of(self.region)
+        return f"arn:{partition}:personalize:{self.region}:{self.account_id}:{kind}/{resource_id}"
+
+    def add(self, resource: R) -> R:
+        """Store a resource; the region's first registers the region in the store."""
+        regions = self.store.regions
+        key = (self.account_id, self.region)
+        if key not in regions:
+            regions[key] = self
+        self.resources[resource.arn] = resource
+        if resource.tracking_id is not None:
+            self.tracking_ids[resource.tracking_id] = resource
+        resource._region = self
+        if self.store.journal is not None:
+            self.store.journal.touch(resource)
+        return resource
+
+    def tracked(self, cls: type[R], tracking_id: str) -> R | None:
+        """The resource of type ``cls`` that issued ``tracking_id``, if any."""
+        found = self.tracking_ids.get(tracking_id)
+        return found if isinstance(found, cls) else None
+
+    def get(self, cls: type[R], arn: str) -> R:
+        """The resource of type ``cls`` at ``arn``, or ResourceNotFound."""
+        found = self.resources.get(arn)
+        if not isinstance(found, cls):
+            raise ResourceNotFound.for_arn(arn)
+        return found
+
+    def all(self, cls: type[R]) -> Iterator[R]:
+        """Resources of one type in creation order."""
+        for resource in self.resources.values():
+            if isinstance(resource, cls):
+                yield resource
+
+    def remove(self, resource: Resource) -> None:
+        """Forget a resource and its tags (what was recorded stays readable)."""
+        self.resources.pop(resource.arn, None)
+        self.tags.pop(resource.arn, None)
+        if resource.tracking_id is not None:
+            self.tracking_ids.pop(resource.tracking_id, None)
+        resource._region = None
+        if self.store.journal is not None:
+            self.store.journal.removed(resource)
+
+    def tag(self, resource: Resource, tags: dict[str, str]) -> None:
+        """Add or replace tags on a resource."""
+        self.tags.setdefault(resource.arn, {}).update(tags)
+        if self.store.journal is not None:
+            self.store.journal.touch(resource)
+
+    def untag(self, resource: Resource, keys: list[str]) -> None:
+        """Remove tags from a resource (keys it does not carry are ignored)."""
+        current = self.tags.get(resource.arn, {})
+        for key in keys:
+            current.pop(key, None)
+        if self.store.journal is not None:
+            self.store.journal.touch(resource)
+
+
+class Changes(Protocol):
+    """What a store reports each change to, while one is attached (a state file's journal).
+
+    Every method is called with the store's lock held, after the change is made.
+    """
+
+    def touch(self, resource: Resource) -> None:
+        """A resource was added, or one of its fields or tags changed."""
+
+    def removed(self, resource: Resource) -> None:
+        """A resource (and its tags) was forgotten."""
+
+    def appended(self, stream: str, tracking_id: str, records: list[dict[str, Any]]) -> None:
+        """Records were appended to ``events`` or ``action_interactions`` (the ``stream``)."""
+
+    def put(self, dataset_arn: str, id_key: str, records: list[dict[str, Any]]) -> None:
+        """Records were stored in a dataset, replacing those with the same id."""
+
+    def cleared_records(self, dataset_arn: str) -> None:
+        """A dataset's records were forgotten."""
+
+    def injected(self, kind: str) -> None:
+        """The failures waiting for creations of ``kind`` changed."""
+
+    def cleared(self, store: Store) -> None:
+        """The whole store was reset."""
+
+
+_TRANSIENT = {"transient": True}
+"""Metadata of Store fields that are not state (options, lock, journal): never saved or reset."""
+
+
+@attrs.define(eq=False)
+class Store:
+    """All state of one mock: regions, recorded data, and the lock guarding them."""
+
+    settings: Settings = attrs.field(metadata=_TRANSIENT)
+    lock: AbstractContextManager[Any] = attrs.field(factory=threading.RLock, metadata=_TRANSIENT)
+    """Held by every operation; with a state file attached, its release writes the changes."""
+    journal: Changes | None = attrs.field(default=None, metadata=_TRANSIENT)
+    """The state file's journal, when a server keeps one (``persistence.attach``)."""
+    regions: dict[tuple[str, str], RegionState] = attrs.Factory(dict)
+    secret: bytes = attrs.Factory(lambda: secrets.token_bytes(16))
+    events: dict[str, list[dict[str, Any]]] = attrs.Factory(dict)
+    """PutEvents records by tracking ID, in arrival order."""
+    action_interactions: dict[str, list[dict[str, Any]]] = attrs.Factory(dict)
+    """PutActionInteractions records by tracking ID, in arrival order."""
+    records: dict[str, dict[str, dict[str, Any]]] = attrs.Factory(dict)
+    """PutUsers/PutItems/PutActions records by dataset ARN, then by id."""
+    injected_failures: dict[str, list[tuple[str, int]]] = attrs.Factory(dict)
+    """Failures waiting for the next creations of a resource kind (``fail_next``), as runs of
+    (reason, how many): a count, so ``times=10**7`` costs no more than ``times=1``."""
+
+    def region(self, region: str, account_id: str | None = None) -> RegionState:
+        """The state of an account in a region; one with nothing in it yet is not kept.
+
+        Only :meth:`RegionState.add` registers a region (every other change, tags
+        or a removal, is to a resource already in one), so calls in made-up
+        regions that store nothing cost no memory, and no state file row.
+        """
+        key = (account_id or self.settings.account_id, region)
+        state = self.regions.get(key)
+        if state is None:
+            return RegionState(self, key[0], region)
+        return state
+
+    def find(self, arn: str) -> tuple[RegionState, Resource] | None:
+        """The resource at ``arn`` in whichever account and region holds it."""
+        for state in self.regions.values():
+            resource = state.resources.get(arn)
+            if resource is not None:
+                return state, resource
+        return None
+
+    # -- recorded data -----------------------------------------------------------
+
+    def record_events(self, tracking_id: str, records: list[dict[str, Any]]) -> None:
+        """Append PutEvents records (one per event) for a tracking ID."""
+        self.events.setdefault(tracking_id, []).extend(records)
+        if self.journal is not None:
+            self.journal.appended("events", tracking_id, records)
+
+    def record_action_interactions(self, tracking_id: str, records: list[dict[str, Any]]) -> None:
+        """Append PutActionInteractions records for a tracking ID."""
+        self.action_interactions.setdefault(tracking_id, []).extend(records)
+        if self.journal is not None:
+            self.journal.appended("action_interactions", tracking_id, records)
+
+    def put_records(self, dataset_arn: str, id_key: str, records: list[dict[str, Any]]) -> None:
+        """Upsert records by their ``id_key``; a replaced record moves to the end."""
+        stored = self.records.setdefault(dataset_arn, {})
+        kept = [dict(record) for record in records]
+        for record in kept:
+            stored.pop(record[id_key], None)
+            stored[record[id_key]] = record
+        if self.journal is not None:
+            self.journal.put(dataset_arn, id_key, kept)
+
+    def clear_records(self, dataset_arn: str) -> None:
+        """Forget every record of a dataset (one made again at the same ARN starts empty)."""
+        if self.records.pop(dataset_arn, None) is not None and self.journal is not None:
+            self.journal.cleared_records(dataset_arn)
+
+    # -- injected failures -------------------------------------------------------
+
+    def inject_failures(self, kind: str, reason: str, times: int) -> None:
+        """Make the next ``times`` creations of ``kind`` fail with ``reason``."""
+        runs = self.injected_failures.setdefault(kind, [])
+        if runs and runs[-1][0] == reason:
+            runs[-1] = (reason, runs[-1][1] + times)
+        else:
+            runs.append((reason, times))
+        if self.journal is not None:
+            self.journal.injected(kind)
+
+    def take_injected_failure(self, kind: str) -> str | None:
+        """The reason the next creation of ``kind`` fails with, if one is waiting (used up)."""
+        runs = self.injected_failures.get(kind)
+        if not runs:
+            return None
+        reason, times = runs[0]
+        if times > 1:
+            runs[0] = (reason, times - 1)
+        elif len(runs) > 1:
+            del runs[0]
+        else:
+            del self.injected_failures[kind]
+        if self.journal is not None:
+            self.journal.injected(kind)
+        return reason
+
+    # -- all of it ---------------------------------------------------------------
+
+    def clear(self) -> None:
+        """Empty the store as a fresh one is (a new secret too); options, lock and journal stay."""
+        fresh = Store(self.settings)
+        with self.lock:
+            for state in self.regions.values():
+                for resource in state.resources.values():
+                    resource._region = None  # a stale reference must not write a ghost row
+            for field in attrs.fields(Store):
+                if not field.metadata.get("transient"):
+                    setattr(self, field.name, getattr(fresh, field.name))
+            if self.journal is not None:
+                self.journal.cleared(self)

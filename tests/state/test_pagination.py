@@ -1,0 +1,168 @@
+"""Pagination of every List: maxResults, opaque nextToken, boto3 paginators, forged tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from botocore import xform_name
+from botocore.config import Config
+from botocore.exceptions import ClientError
+from botocore.loaders import create_loader
+from support import INTERACTIONS_SCHEMA
+
+from personalize_fake._api.registry import load_handlers
+from personalize_fake._model.catalog import catalog
+
+pytestmark = pytest.mark.personalize_fake(lifecycle="instant")
+
+
+@pytest.fixture
+def groups(personalize: Any) -> list[str]:
+    return [personalize.create_dataset_group(name=f"g{i:03}")["datasetGroupArn"] for i in range(7)]
+
+
+def test_pages_cover_everything_once(personalize: Any, groups: list[str]) -> None:
+    """Following nextToken by hand visits every group once, in creation order."""
+    seen: list[str] = []
+    kwargs: dict[str, Any] = {"maxResults": 3}
+    while True:
+        page = personalize.list_dataset_groups(**kwargs)
+        assert len(page["datasetGroups"]) <= 3
+        seen += [g["datasetGroupArn"] for g in page["datasetGroups"]]
+        if "nextToken" not in page:
+            break
+        kwargs["nextToken"] = page["nextToken"]
+    assert seen == groups
+
+
+def test_boto3_paginator(personalize: Any, groups: list[str]) -> None:
+    """boto3's paginator follows the fake's tokens."""
+    paginator = personalize.get_paginator("list_dataset_groups")
+    pages = list(paginator.paginate(PaginationConfig={"PageSize": 2}))
+    assert len(pages) == 4
+    assert [g["datasetGroupArn"] for p in pages for g in p["datasetGroups"]] == groups
+
+
+def test_last_page_has_no_token(personalize: Any, groups: list[str]) -> None:
+    """A page that holds the rest has no nextToken."""
+    assert "nextToken" not in personalize.list_dataset_groups(maxResults=7)
+
+
+@pytest.mark.parametrize("token", ["garbage", "AAAAAQ" * 4, "AAAAAQAAAAAAAAAAAAAAAA=="])
+def test_forged_token(personalize: Any, groups: list[str], token: str) -> None:
+    """A token the fake did not issue is InvalidNextTokenException."""
+    with pytest.raises(personalize.exceptions.InvalidNextTokenException):
+        personalize.list_dataset_groups(nextToken=token)
+
+
+def test_edited_token(personalize: Any, groups: list[str]) -> None:
+    """A real token with one character changed is rejected."""
+    token = personalize.list_dataset_groups(maxResults=1)["nextToken"]
+    edited = ("B" if token[0] != "B" else "C") + token[1:]
+    with pytest.raises(personalize.exceptions.InvalidNextTokenException):
+        personalize.list_dataset_groups(nextToken=edited)
+
+
+def test_token_of_another_listing(personalize: Any, groups: list[str]) -> None:
+    """A token from one listing is not accepted by another."""
+    token = personalize.list_dataset_groups(maxResults=1)["nextToken"]
+    with pytest.raises(personalize.exceptions.InvalidNextTokenException):
+        personalize.list_schemas(nextToken=token)
+
+
+def test_max_results_bounds(personalize_fake: Any) -> None:
+    """maxResults above 100 is InvalidInput even when the client does not validate."""
+    import boto3
+
+    client = boto3.client(
+        "personalize", region_name="us-east-1", config=Config(parameter_validation=False)
+    )
+    for value in (0, 101):
+        with pytest.raises(ClientError) as exc:
+            client.list_dataset_groups(maxResults=value)
+        assert exc.value.response["Error"]["Code"] == "InvalidInputException"
+
+
+# -- every implemented List -----------------------------------------------------------------------
+
+PAGINATORS = create_loader().load_service_model("personalize", "paginators-1")["pagination"]
+HANDLERS = load_handlers()
+LISTS = sorted(
+    op.name
+    for op in catalog().operations()
+    if op.input_shape is not None
+    and "nextToken" in op.input_shape.members
+    and op.python_name in HANDLERS
+)
+
+
+def make_five(client: Any, operation: str) -> tuple[dict[str, Any], list[str]]:
+    """Five resources the List shows; returns the List's filter arguments and their ARNs."""
+    groups = [client.create_dataset_group(name=f"g{i}")["datasetGroupArn"] for i in range(5)]
+    if operation == "ListDatasetGroups":
+        return {}, groups
+    if operation == "ListSchemas":
+        return {}, [
+            client.create_schema(name=f"s{i}", schema=INTERACTIONS_SCHEMA)["schemaArn"]
+            for i in range(5)
+        ]
+    if operation == "ListEventTrackers":
+        arns = [
+            client.create_event_tracker(name=f"t{i}", datasetGroupArn=g)["eventTrackerArn"]
+            for i, g in enumerate(groups)
+        ]
+        return {}, arns
+    if operation == "ListDatasets":
+        schema = client.create_schema(name="s", schema=INTERACTIONS_SCHEMA)["schemaArn"]
+        arns = [
+            client.create_dataset(
+                name=f"d{i}", schemaArn=schema, datasetGroupArn=g, datasetType="Interactions"
+            )["datasetArn"]
+            for i, g in enumerate(groups)
+        ]
+        return {}, arns
+    raise AssertionError(f"add {operation} to make_five")
+
+
+def arn_of(item: dict[str, Any]) -> str:
+    return next(v for k, v in item.items() if k.endswith("Arn"))
+
+
+def test_every_implemented_list_is_covered() -> None:
+    """This table knows every List the fake implements (a new one must be added here)."""
+    assert set(LISTS) == {"ListDatasetGroups", "ListDatasets", "ListEventTrackers", "ListSchemas"}
+
+
+@pytest.mark.parametrize("operation", LISTS)
+def test_paginator_pages_every_list(personalize: Any, operation: str) -> None:
+    """boto3's paginator walks each List two at a time, in creation order, each item once."""
+    arguments, arns = make_five(personalize, operation)
+    method = xform_name(operation)
+    key = PAGINATORS[operation]["result_key"]
+    pages = list(
+        personalize.get_paginator(method).paginate(**arguments, PaginationConfig={"PageSize": 2})
+    )
+    assert [len(p[key]) for p in pages] == [2, 2, 1]
+    assert [arn_of(item) for p in pages for item in p[key]] == arns
+
+
+@pytest.mark.parametrize("operation", ["ListDatasets", "ListEventTrackers"])
+def test_token_is_bound_to_the_filter(personalize: Any, operation: str) -> None:
+    """A token from one group's listing is refused for another group's."""
+    make_five(personalize, operation)
+    groups = [g["datasetGroupArn"] for g in personalize.list_dataset_groups()["datasetGroups"]]
+    method = getattr(personalize, xform_name(operation))
+    token = method(maxResults=1)["nextToken"]
+    with pytest.raises(personalize.exceptions.InvalidNextTokenException):
+        method(datasetGroupArn=groups[0], nextToken=token)
+
+
+def test_token_is_bound_to_the_region(personalize: Any, groups: list[str]) -> None:
+    """A token from a us-east-1 listing is refused in eu-west-1."""
+    import boto3
+
+    token = personalize.list_dataset_groups(maxResults=1)["nextToken"]
+    other = boto3.client("personalize", region_name="eu-west-1")
+    with pytest.raises(other.exceptions.InvalidNextTokenException):
+        other.list_dataset_groups(nextToken=token)
