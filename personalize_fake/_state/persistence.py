@@ -32,7 +32,7 @@ import attrs
 from personalize_fake._api.registry import load_handlers
 from personalize_fake._errors import ServiceError, StateFileError
 from personalize_fake._state.journal import Journal, decode
-from personalize_fake._state.store import KINDS, Resource, Store
+from personalize_fake._state.store import KINDS, Resource, Store, watch_changes
 
 __all__ = ["APPLICATION_ID", "FORMAT", "VERSION", "StateFileError", "attach"]
 
@@ -90,6 +90,7 @@ def attach(path: Path, store: Store) -> Journal:
             version reads, or holds something that cannot be loaded.
     """
     _refuse_json(path)
+    watch_changes()
     try:
         # The journal's own locks serialise every use, from whichever request thread.
         db = sqlite3.connect(

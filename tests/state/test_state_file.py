@@ -658,7 +658,7 @@ WHEN = datetime.datetime(2026, 1, 1, 12, tzinfo=datetime.timezone.utc)
 )
 def test_any_data_reads_back_as_it_was_written(value: Any) -> None:
     """The state file's JSON keeps keys starting with ``!`` apart from its datetime tags."""
-    from personalize_fake._journal import decode, encode
+    from personalize_fake._state.journal import decode, encode
 
     assert decode(encode(value)) == value
 
