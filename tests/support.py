@@ -204,3 +204,25 @@ def start_server(
         process.communicate()
         raise AssertionError(f"no URL in {line!r}; log: {log.read_text()}")
     return Served(match.group(1), process, log)
+
+
+def index_facts(state: Any) -> dict[str, Any]:
+    """A region's indexes as plain data, checked against ones built again from its resources.
+
+    The indexes are a function of the resources alone (that is what lets a state file
+    rebuild them): kinds in creation order, who refers to whom, tracking IDs.
+    """
+    from personalize_fake._state.references import ReferenceIndex
+
+    rebuilt = ReferenceIndex()
+    kinds: dict[str, list[str]] = {}
+    for arn, resource in state.resources.items():
+        kinds.setdefault(resource.KIND, []).append(arn)
+        rebuilt.link(resource)
+        assert resource.region_state is state
+    assert {kind: list(by_arn) for kind, by_arn in state.kinds.items()} == kinds
+    assert all(r is state.resources[r.arn] for c in state.kinds.values() for r in c.values())
+    assert state.references.snapshot() == rebuilt.snapshot()
+    issued = {r.tracking_id: r for r in state.resources.values() if r.tracking_id}
+    assert state.tracking_ids == issued
+    return {"kinds": kinds, "references": rebuilt.snapshot(), "tracking": sorted(issued)}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection
 from typing import Any, TypeVar
 
 from personalize_fake._errors import ResourceAlreadyExists
@@ -42,33 +42,35 @@ def describe(
 def list_page(
     state: RegionState,
     scope: str,
-    resources: Iterable[R],
+    resources: Collection[R],
     view: Callable[[R], dict[str, Any]],
     key: str,
     max_results: int | None,
     next_token: str | None,
 ) -> dict[str, Any]:
     """One page of summaries under ``key``, with ``nextToken`` when more remain."""
-    items, extra = page(state, scope, list(resources), max_results, next_token)
+    items, extra = page(state, scope, resources, max_results, next_token)
     return {key: [view(r) for r in items], **extra}
 
 
-def list_in_group(
+def list_under(
     state: RegionState,
     cls: type[R],
     operation: str,
-    dataset_group_arn: str | None,
+    parent_arn: str | None,
     view: Callable[[R], dict[str, Any]],
     key: str,
     max_results: int | None,
     next_token: str | None,
 ) -> dict[str, Any]:
-    """A List whose optional ``datasetGroupArn`` filter narrows it to one group's resources.
+    """A List whose optional parent filter (``datasetGroupArn``, ``solutionArn``,
+    ``datasetArn``...) narrows it to the resources referring to that parent (by their
+    ``REFERENCES``, through the store's index: the cost is the page's, not the region's).
 
-    An unknown group lists nothing (only ListSolutionVersions declares NotFound).
+    An unknown parent lists nothing (only ListSolutionVersions declares NotFound).
     """
-    found = [r for r in state.all(cls) if dataset_group_arn in (None, r.dataset_group_arn)]
-    scope = f"{operation}:{dataset_group_arn}"
+    found = state.all(cls) if parent_arn is None else state.referrers(parent_arn, cls)
+    scope = f"{operation}:{parent_arn}"
     return list_page(state, scope, found, view, key, max_results, next_token)
 
 

@@ -15,7 +15,7 @@ from personalize_fake._api.common import (
 )
 from personalize_fake._api.registry import operation
 from personalize_fake._api.tagging import apply_tags, check_tags
-from personalize_fake._errors import InvalidInput, ResourceInUse
+from personalize_fake._errors import InvalidInput
 from personalize_fake._state import lifecycle
 from personalize_fake._state.store import DELETE_PENDING, RegionState, Resource
 
@@ -50,11 +50,6 @@ def _full(group: DatasetGroup) -> dict[str, Any]:
     if group.kms_key_arn:
         out["kmsKeyArn"] = group.kms_key_arn
     return {"datasetGroup": out}
-
-
-def dependents(state: RegionState, group_arn: str) -> list[Resource]:
-    """Resources that belong to a dataset group and so keep it from being deleted."""
-    return [r for r in state.resources.values() if r.dataset_group_arn == group_arn]
 
 
 @operation
@@ -101,12 +96,4 @@ def list_dataset_groups(
 
 @operation
 def delete_dataset_group(state: RegionState, *, dataset_group_arn: str) -> None:
-    group = state.get(DatasetGroup, dataset_group_arn)
-    blocking = dependents(state, group.arn)
-    if blocking:
-        kinds = ", ".join(sorted({r.LABEL for r in blocking}))
-        raise ResourceInUse(
-            f"Cannot delete dataset group {group.arn}: it still has resources ({kinds}). "
-            "Delete them first."
-        )
-    lifecycle.begin_delete(state, group)
+    lifecycle.begin_delete(state, state.get(DatasetGroup, dataset_group_arn))

@@ -14,7 +14,7 @@ import attrs
 from personalize_fake._api.common import (
     describe,
     ensure_new,
-    list_in_group,
+    list_under,
     status_fields,
     timestamps,
 )
@@ -25,6 +25,7 @@ from personalize_fake._api.tagging import apply_tags, check_tags
 from personalize_fake._domain.avro import REQUIRED_FIELDS, check_fits
 from personalize_fake._errors import InvalidInput
 from personalize_fake._state import lifecycle
+from personalize_fake._state.references import Reference
 from personalize_fake._state.store import RegionState, Resource
 
 CUSTOM_ONLY = frozenset({"ACTIONS", "ACTION_INTERACTIONS"})
@@ -35,6 +36,10 @@ CUSTOM_ONLY = frozenset({"ACTIONS", "ACTION_INTERACTIONS"})
 class Dataset(Resource):
     KIND: ClassVar[str] = "dataset"
     LABEL: ClassVar[str] = "dataset"
+    REFERENCES: ClassVar[tuple[Reference, ...]] = (
+        Reference("dataset_group_arn"),  # being deleted counts
+        Reference("schema_arn"),
+    )
 
     dataset_group_arn: str
     dataset_type: str
@@ -129,7 +134,7 @@ def list_datasets(
     next_token: str | None = None,
     max_results: int | None = None,
 ) -> dict[str, Any]:
-    return list_in_group(
+    return list_under(
         state,
         Dataset,
         "ListDatasets",

@@ -12,12 +12,13 @@ from typing import Any, ClassVar
 
 import attrs
 
-from personalize_fake._api.common import describe, list_in_group, status_fields, timestamps
+from personalize_fake._api.common import describe, list_under, status_fields, timestamps
 from personalize_fake._api.dataset_groups import DatasetGroup
 from personalize_fake._api.registry import operation
 from personalize_fake._api.tagging import apply_tags, check_tags
 from personalize_fake._errors import ResourceAlreadyExists, ServiceError
 from personalize_fake._state import lifecycle
+from personalize_fake._state.references import Reference
 from personalize_fake._state.store import RegionState, Resource
 
 
@@ -25,6 +26,7 @@ from personalize_fake._state.store import RegionState, Resource
 class EventTracker(Resource):
     KIND: ClassVar[str] = "event-tracker"
     LABEL: ClassVar[str] = "event tracker"
+    REFERENCES: ClassVar[tuple[Reference, ...]] = (Reference("dataset_group_arn"),)
 
     dataset_group_arn: str
     tracking_id: str
@@ -60,17 +62,15 @@ def create_event_tracker(
     tags: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     group = state.get(DatasetGroup, dataset_group_arn)
-    trackers = list(state.all(EventTracker))
-    for tracker in trackers:  # a taken name is reported before the one-per-group rule
+    for tracker in state.all(EventTracker):  # a taken name before the one-per-group rule
         if tracker.name == name:
             raise ResourceAlreadyExists.for_arn(tracker.arn)
-    for tracker in trackers:
-        if tracker.dataset_group_arn == group.arn:
-            raise ServiceError(
-                f"Dataset group {group.arn} already has an event tracker ({tracker.arn}); "
-                "only one event tracker can be associated with a dataset group.",
-                code=state.settings.duplicate_event_tracker_error,
-            )
+    for tracker in state.referrers(group.arn, EventTracker):
+        raise ServiceError(
+            f"Dataset group {group.arn} already has an event tracker ({tracker.arn}); "
+            "only one event tracker can be associated with a dataset group.",
+            code=state.settings.duplicate_event_tracker_error,
+        )
     lifecycle.require_active(group)
     check_tags(state, None, tags or [])
     arn = state.arn(EventTracker.KIND, secrets.token_hex(4))
@@ -102,7 +102,7 @@ def list_event_trackers(
     next_token: str | None = None,
     max_results: int | None = None,
 ) -> dict[str, Any]:
-    return list_in_group(
+    return list_under(
         state,
         EventTracker,
         "ListEventTrackers",

@@ -13,7 +13,7 @@ import attrs
 from personalize_fake._api.common import describe, ensure_new, list_page, timestamps
 from personalize_fake._api.registry import operation
 from personalize_fake._domain.avro import parse_avro
-from personalize_fake._errors import ResourceInUse
+from personalize_fake._state import lifecycle
 from personalize_fake._state.store import ACTIVE, RegionState, Resource
 
 
@@ -22,6 +22,7 @@ class Schema(Resource):
     KIND: ClassVar[str] = "schema"
     LABEL: ClassVar[str] = "schema"
     CREATE_CHAIN: ClassVar[tuple[str, ...]] = (ACTIVE,)
+    DELETE_CHAIN: ClassVar[tuple[str, ...]] = ()
 
     schema: str
     domain: str | None = None
@@ -69,10 +70,4 @@ def list_schemas(
 
 @operation
 def delete_schema(state: RegionState, *, schema_arn: str) -> None:
-    schema = state.get(Schema, schema_arn)
-    users = [
-        r.arn for r in state.resources.values() if getattr(r, "schema_arn", None) == schema.arn
-    ]
-    if users:
-        raise ResourceInUse(f"Schema {schema.arn} is used by dataset(s) {', '.join(users)}.")
-    state.remove(schema)
+    lifecycle.begin_delete(state, state.get(Schema, schema_arn))  # datasets using it block it

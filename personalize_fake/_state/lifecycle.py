@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from personalize_fake._errors import ResourceInUse
 from personalize_fake._settings import Lifecycle
+from personalize_fake._state.references import in_use_message
 from personalize_fake._state.store import ACTIVE, CREATE_FAILED, RegionState, Resource, now
 
 GONE = "DELETED"
@@ -95,14 +96,26 @@ def require_active(resource: Resource) -> None:
         )
 
 
-def begin_delete(state: RegionState, resource: Resource) -> None:
-    """Start deleting: only ACTIVE or CREATE FAILED resources may be deleted."""
+def ensure_deletable(state: RegionState, resource: Resource) -> None:
+    """ResourceInUse unless ``resource`` may be deleted now: it is ACTIVE or CREATE FAILED, and
+    nothing blocks it by its class's rules (``Resource.REFERENCES`` of the referrers), the
+    message naming every dependant by ARN."""
     if resource.status not in (ACTIVE, CREATE_FAILED):
         raise ResourceInUse(
             f"The {resource.LABEL} {resource.arn} must be ACTIVE or CREATE FAILED to be "
             f"deleted (current status: {resource.status})."
         )
-    if state.settings.lifecycle is Lifecycle.INSTANT:
+    blockers = state.blockers(resource)
+    if blockers:
+        raise ResourceInUse(in_use_message(resource, blockers))
+
+
+def begin_delete(state: RegionState, resource: Resource) -> None:
+    """What every Delete does: check it may (:func:`ensure_deletable`), then start its delete
+    chain, or remove it at once (instant mode, or a kind without a delete chain). Removing
+    it removes what its references' rules delete with it (``RegionState.remove``)."""
+    ensure_deletable(state, resource)
+    if state.settings.lifecycle is Lifecycle.INSTANT or not resource.DELETE_CHAIN:
         state.remove(resource)
     else:
         resource.status = resource.DELETE_CHAIN[0]

@@ -10,7 +10,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from collections.abc import Sequence
+from collections.abc import Collection
+from itertools import islice
 from typing import Any, TypeVar
 
 from personalize_fake._errors import InvalidNextToken
@@ -41,11 +42,13 @@ def _offset(secret: bytes, scope: str, token: str) -> int:
 def page(
     state: RegionState,
     scope: str,
-    items: Sequence[T],
+    items: Collection[T],
     max_results: int | None,
     next_token: str | None,
-) -> tuple[Sequence[T], dict[str, Any]]:
+) -> tuple[list[T], dict[str, Any]]:
     """Slice ``items`` for one call; return the page and ``{"nextToken": ...}`` if more remain.
+
+    ``items`` may be a live view of the store (``RegionState.all``): only the page is copied.
 
     ``scope`` names the listing (operation and filters) so a token from one
     listing is not accepted by another.
@@ -56,4 +59,4 @@ def page(
     size = max_results or state.settings.default_max_results
     end = start + size
     extra = {"nextToken": _sign(secret, scope, end)} if end < len(items) else {}
-    return items[start:end], extra
+    return list(islice(items, start, end)), extra

@@ -14,14 +14,15 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Collection
 from contextlib import AbstractContextManager
-from typing import Any, ClassVar, Protocol, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar, cast
 
 import attrs
 
 from personalize_fake._errors import ResourceNotFound
 from personalize_fake._settings import Settings
+from personalize_fake._state.references import Reference, ReferenceIndex
 
 CREATE_PENDING = "CREATE PENDING"
 CREATE_IN_PROGRESS = "CREATE IN_PROGRESS"
@@ -51,18 +52,22 @@ class Resource:
     """How messages name it, e.g. ``dataset group``."""
     CREATE_CHAIN: ClassVar[tuple[str, ...]] = (CREATE_PENDING, CREATE_IN_PROGRESS, ACTIVE)
     DELETE_CHAIN: ClassVar[tuple[str, ...]] = (DELETE_PENDING, DELETE_IN_PROGRESS)
+    """Statuses a deletion moves through before the resource is gone; empty: gone at once."""
+    REFERENCES: ClassVar[tuple[Reference, ...]] = ()
+    """The fields holding ARNs it refers to, and what its deletion rules are (``references``)."""
 
     _region: RegionState | None = attrs.field(default=None, init=False, repr=False)
     """Where it is stored (set by :meth:`RegionState.add`): not state, never saved.
     First, so that it is set before any field ``__init__`` sets through the watcher."""
+    _rank: int = attrs.field(default=0, init=False, repr=False)
+    """Its place in its region's creation order (set by :meth:`RegionState.add`, never saved:
+    adding in creation order on load gives the same order)."""
     arn: str
     name: str
     status: str = CREATE_PENDING
     created: float = attrs.field(factory=now)
     updated: float = attrs.field(default=attrs.Factory(lambda self: self.created, takes_self=True))
     failure_reason: str | None = None
-    dataset_group_arn: str | None = None
-    """The dataset group the resource belongs to, if any (it keeps the group from deletion)."""
     doomed: str | None = None
     """A failure the test injected: the creation ends CREATE FAILED with this reason."""
     tracking_id: str | None = None
@@ -125,17 +130,25 @@ def partition_of(region: str) -> str:
 class RegionState:
     """Everything one account owns in one region.
 
-    ``resources`` and ``tags`` are the facts; ``tracking_ids`` is an index over
-    them, kept by :meth:`add` and :meth:`remove` (and rebuilt by them on load).
+    ``resources`` and ``tags`` are the facts; ``kinds``, ``references`` and
+    ``tracking_ids`` are indexes over them, kept by :meth:`add` and :meth:`remove` only
+    (and rebuilt by them on load), so no call needs to look at every resource.
     """
 
     store: Store
     account_id: str
     region: str
     resources: dict[str, Resource] = attrs.Factory(dict)
+    """Every resource by ARN, in creation order."""
     tags: dict[str, dict[str, str]] = attrs.Factory(dict)
+    kinds: dict[str, dict[str, Resource]] = attrs.Factory(dict)
+    """Resources by ``KIND``, then by ARN, in creation order."""
+    references: ReferenceIndex = attrs.Factory(ReferenceIndex)
+    """Who refers to whom, from each class's ``REFERENCES``."""
     tracking_ids: dict[str, Resource] = attrs.Factory(dict)
     """Resources by the tracking ID they issue (event trackers, Action_Interactions datasets)."""
+    _ranks: int = 0
+    """How many resources were ever added: the next one's ``_rank``."""
 
     @property
     def settings(self) -> Settings:
@@ -152,8 +165,16 @@ class RegionState:
         if key not in regions:
             regions[key] = self
         self.resources[resource.arn] = resource
+        kind = self.kinds.get(resource.KIND)
+        if kind is None:
+            kind = self.kinds[resource.KIND] = {}
+        kind[resource.arn] = resource
+        if resource.REFERENCES:
+            self.references.link(resource)
         if resource.tracking_id is not None:
             self.tracking_ids[resource.tracking_id] = resource
+        self._ranks += 1
+        resource._rank = self._ranks
         resource._region = self
         if self.store.journal is not None:
             self.store.journal.touch(resource)
@@ -171,15 +192,53 @@ class RegionState:
             raise ResourceNotFound.for_arn(arn)
         return found
 
-    def all(self, cls: type[R]) -> Iterator[R]:
-        """Resources of one type in creation order."""
-        for resource in self.resources.values():
-            if isinstance(resource, cls):
-                yield resource
+    def all(self, cls: type[R]) -> Collection[R]:
+        """Resources of one type in creation order (a live view: copy it to change the store
+        while going through it)."""
+        return cast("dict[str, R]", self.kinds.get(cls.KIND, {})).values()
+
+    def referrers(self, target_arn: str, cls: type[R]) -> Collection[R]:
+        """Resources of type ``cls`` that refer to ``target_arn`` (a dataset group's datasets,
+        a solution's versions), in creation order (a live view, as :meth:`all`)."""
+        return cast("Collection[R]", self.references.referrers(target_arn, cls.KIND))
+
+    def blockers(self, resource: Resource) -> list[Resource]:
+        """What keeps ``resource`` from being deleted, by the referrers' ``REFERENCES``."""
+        return self.references.blockers(resource)
+
+    def refer(self, resource: Resource, field: str, value: str | tuple[str, ...] | None) -> None:
+        """Point a reference field elsewhere (UpdateDataset's schema, UpdateCampaign's version),
+        keeping the index true; set reference fields of a stored resource only through this.
+        """
+        stored = self.resources.get(resource.arn) is resource
+        if stored:
+            self.references.unlink(resource)
+        setattr(resource, field, value)
+        if stored:
+            self.references.link(resource)
+            for reference in resource.REFERENCES:  # keep each parent's list in creation order
+                for target in reference.targets(resource):
+                    kinds = self.references.by_target[target]
+                    ranked = sorted(kinds[resource.KIND].values(), key=lambda r: r._rank)
+                    kinds[resource.KIND] = {r.arn: r for r in ranked}
 
     def remove(self, resource: Resource) -> None:
-        """Forget a resource and its tags (what was recorded stays readable)."""
-        self.resources.pop(resource.arn, None)
+        """Forget a resource and its tags, and the resources its ``REFERENCES`` rules delete
+        with it (what was recorded stays readable)."""
+        for dependant in self.references.cascaded(resource):
+            self._forget(dependant)
+        self._forget(resource)
+
+    def _forget(self, resource: Resource) -> None:
+        if self.resources.get(resource.arn) is not resource:
+            return
+        del self.resources[resource.arn]
+        kind = self.kinds[resource.KIND]
+        del kind[resource.arn]
+        if not kind:
+            del self.kinds[resource.KIND]
+        if resource.REFERENCES:
+            self.references.unlink(resource)
         self.tags.pop(resource.arn, None)
         if resource.tracking_id is not None:
             self.tracking_ids.pop(resource.tracking_id, None)

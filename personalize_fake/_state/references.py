@@ -1,0 +1,170 @@
+"""Who refers to whom: references declared per resource class, and the index built from them.
+
+A resource class lists, as data, the fields holding ARNs it refers to and what happens to
+it when the resource at such an ARN is deleted (``Resource.REFERENCES``)::
+
+    REFERENCES = (Reference("dataset_group_arn"), Reference("schema_arn"))   # a dataset
+    REFERENCES = (Reference("solution_arn", CASCADE, blocks_while=IN_FLIGHT),)  # a version
+
+:class:`ReferenceIndex` keeps the reverse of every declared reference (target ARN ->
+referrer kind -> referrers, in creation order), and is a function of the resources held
+alone: :class:`~personalize_fake._state.store.RegionState` keeps it in ``add`` and
+``remove``, and a state file rebuilds it by adding each resource on load. So a List scoped
+to a parent (``datasetGroupArn``, ``solutionArn``...) and "what blocks this delete" read
+the index, not every resource of the region.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Collection, Iterator
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+if TYPE_CHECKING:
+    from personalize_fake._state.store import Resource
+
+MESSAGE_NAMES = 10
+"""A ResourceInUse message names at most this many dependants (then says how many more)."""
+
+
+class OnDelete(enum.Enum):
+    """What happens to a referrer when the resource it refers to is deleted."""
+
+    BLOCK = "block"
+    """It keeps the target from being deleted (a dataset its group, a campaign its version)."""
+    CASCADE = "cascade"
+    """It is deleted with the target (a solution's versions, a dataset's import jobs); what
+    blocks its own deletion blocks the target's (a campaign on one of a solution's versions)."""
+    KEEP = "keep"
+    """Nothing: it stays, still naming the ARN (a finished version and the datasets it read)."""
+
+
+BLOCK = OnDelete.BLOCK
+CASCADE = OnDelete.CASCADE
+KEEP = OnDelete.KEEP
+
+
+@attrs.frozen
+class Reference:
+    """One field of a resource class holding the ARN(s) of resources it refers to.
+
+    ``field`` holds one ARN, None (no reference), or a tuple of ARNs. ``blocks_while``
+    names statuses of the referrer in which it blocks the target's deletion whatever
+    ``on_delete`` says (an import job blocks its dataset only while CREATE PENDING or
+    IN_PROGRESS; otherwise it is deleted with it).
+    """
+
+    field: str
+    on_delete: OnDelete = BLOCK
+    blocks_while: frozenset[str] = frozenset()
+
+    def targets(self, resource: Resource) -> tuple[str, ...]:
+        """The ARNs ``resource`` refers to through this field (none when it is None)."""
+        value = getattr(resource, self.field)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            return (value,)
+        return tuple(value)  # a tuple, or a list once read back from a state file
+
+    def blocks(self, referrer: Resource) -> bool:
+        """Whether ``referrer``, as it is now, keeps the target from being deleted."""
+        return self.on_delete is BLOCK or referrer.status in self.blocks_while
+
+
+@attrs.define(eq=False)
+class ReferenceIndex:
+    """Target ARN -> referrer ``KIND`` -> {referrer ARN: referrer}, in creation order."""
+
+    by_target: dict[str, dict[str, dict[str, Resource]]] = attrs.Factory(dict)
+
+    def link(self, resource: Resource) -> None:
+        """Index the references ``resource`` holds now (called when it is added)."""
+        for reference in resource.REFERENCES:
+            for target in reference.targets(resource):
+                kinds = self.by_target.setdefault(target, {})
+                kinds.setdefault(resource.KIND, {})[resource.arn] = resource
+
+    def unlink(self, resource: Resource) -> None:
+        """Forget the references ``resource`` holds now (called when it is removed)."""
+        for reference in resource.REFERENCES:
+            for target in reference.targets(resource):
+                kinds = self.by_target.get(target)
+                if kinds is None:
+                    continue
+                referrers = kinds.get(resource.KIND)
+                if referrers is not None:
+                    referrers.pop(resource.arn, None)
+                    if not referrers:
+                        del kinds[resource.KIND]
+                if not kinds:
+                    del self.by_target[target]
+
+    def referrers(self, target: str, kind: str) -> Collection[Resource]:
+        """Resources of ``kind`` referring to ``target``, in creation order."""
+        return self.by_target.get(target, {}).get(kind, {}).values()
+
+    def all_referrers(self, target: str) -> Iterator[Resource]:
+        """Every resource referring to ``target``, kind by kind."""
+        for referrers in self.by_target.get(target, {}).values():
+            yield from referrers.values()
+
+    def rules(self, referrer: Resource, target: str) -> Iterator[Reference]:
+        """The references through which ``referrer`` refers to ``target``."""
+        for reference in referrer.REFERENCES:
+            if target in reference.targets(referrer):
+                yield reference
+
+    def blockers(self, target: Resource) -> list[Resource]:
+        """What keeps ``target`` from being deleted: referrers that block it, and those that
+        block a referrer deleted with it (a campaign on a version of a solution)."""
+        found: dict[str, Resource] = {}
+        self._collect(target, found, {target.arn})
+        return list(found.values())
+
+    def _collect(self, target: Resource, found: dict[str, Resource], seen: set[str]) -> None:
+        for referrer in list(self.all_referrers(target.arn)):
+            if referrer.arn in seen:
+                continue
+            seen.add(referrer.arn)
+            rules = list(self.rules(referrer, target.arn))
+            if any(rule.blocks(referrer) for rule in rules):
+                found[referrer.arn] = referrer
+            elif any(rule.on_delete is CASCADE for rule in rules):
+                self._collect(referrer, found, seen)
+
+    def cascaded(self, target: Resource) -> list[Resource]:
+        """The referrers deleted with ``target`` (and theirs), dependants first."""
+        out: list[Resource] = []
+        seen = {target.arn}
+
+        def walk(resource: Resource) -> None:
+            for referrer in list(self.all_referrers(resource.arn)):
+                if referrer.arn in seen:
+                    continue
+                if any(r.on_delete is CASCADE for r in self.rules(referrer, resource.arn)):
+                    seen.add(referrer.arn)
+                    walk(referrer)
+                    out.append(referrer)
+
+        walk(target)
+        return out
+
+    def snapshot(self) -> dict[str, Any]:
+        """The index as plain data (target -> kind -> referrer ARNs), for comparing."""
+        return {
+            target: {kind: list(referrers) for kind, referrers in kinds.items()}
+            for target, kinds in self.by_target.items()
+        }
+
+
+def in_use_message(target: Resource, blockers: list[Resource]) -> str:
+    """The ResourceInUse message of a refused delete: the dependants, by ARN and status."""
+    named = [f"{b.LABEL} {b.arn} ({b.status})" for b in blockers[:MESSAGE_NAMES]]
+    more = len(blockers) - len(named)
+    listed = ", ".join(named) + (f" and {more} more" if more else "")
+    return (
+        f"Cannot delete {target.LABEL} {target.arn}: it is in use by {listed}. Delete them first."
+    )
