@@ -3,11 +3,11 @@
 The file is an SQLite database (standard library) of facts, one row each: a
 resource (its fields and tags, in creation order), an event or action
 interaction (append-only), a stored user, item or action record, a count of
-injected failures, and the store's secret. Indexes (tracking IDs, the map of
-regions) are never saved: loading adds each resource to its region again,
-which rebuilds them, so what was one object before a restart is one object
-after. A region is saved only through its resources: one with nothing in it
-leaves no trace.
+injected failures, and the store's secret. Indexes (kinds, references,
+tracking IDs, the map of regions) are never saved: loading adds each resource
+to its region again, in creation order, which rebuilds them, so what was one
+object before a restart is one object after. A region is saved only through
+its resources: one with nothing in it leaves no trace.
 
 :func:`attach` checks and loads the file and attaches a
 :class:`~personalize_fake._state.journal.Journal`, which writes each change as it is
