@@ -8,6 +8,7 @@ can say so (see docs/settings.md).
 from __future__ import annotations
 
 import enum
+import os
 from typing import Any
 
 import attrs
@@ -85,6 +86,22 @@ def _error_of(service: str) -> Any:
     return check
 
 
+CHECK_RESPONSES_VARIABLE = "PERSONALIZE_FAKE_CHECK_RESPONSES"
+_FLAGS = {"1": True, "true": True, "0": False, "false": False, "": False}
+
+
+def _check_responses_default() -> bool:
+    """``check_responses``'s default: the environment variable, read when settings are made
+    (so a test suite turns it on for every mock and every ``personalize-fake serve`` it starts)."""
+    value = os.environ.get(CHECK_RESPONSES_VARIABLE, "")
+    flag = _FLAGS.get(value.strip().lower())
+    if flag is None:
+        raise ValueError(
+            f"{CHECK_RESPONSES_VARIABLE} must be 1 or 0 (or true/false), not {value!r}"
+        )
+    return flag
+
+
 @attrs.frozen(kw_only=True)
 class Settings:
     """Options of one mock; every one is a keyword of ``mock_personalize``."""
@@ -106,6 +123,12 @@ class Settings:
     disable_instance_metadata: bool = attrs.field(default=True, validator=_bool)
     """Set ``AWS_EC2_METADATA_DISABLED=true`` while active, so making a client on a machine
     without credentials never asks the instance metadata service over the network."""
+    check_responses: bool = attrs.field(
+        default=attrs.Factory(_check_responses_default), validator=_bool
+    )
+    """Check every answer against its operation's output shape; one the model does not allow
+    is a 500 InternalFailure naming the rule (a bug in the fake). For the fake's own test
+    suite and for users who want it; off by default, when it costs nothing per call."""
 
     @classmethod
     def from_options(cls, options: dict[str, Any]) -> Settings:

@@ -6,6 +6,9 @@ handle, fresh for each test. ``@pytest.mark.personalize_fake(**options)``
 sets that mock's options, and activates it for a test that does not ask for
 the fixture; the ini option ``personalize_fake_lifecycle`` sets the default
 lifecycle of every such mock.
+
+Loading the plugin imports no handler module: a session whose tests never start
+a mock never pays for them (see :func:`pytest_runtest_setup` for the one exception).
 """
 
 from __future__ import annotations
@@ -24,10 +27,7 @@ MARKER = "personalize_fake"
 FIXTURE = "personalize_fake"
 INI_LIFECYCLE = "personalize_fake_lifecycle"
 
-# Register the handlers now, not at the first mock: pytester's inline runs drop
-# modules first imported inside them, and importing them again would register
-# every handler twice.
-load_handlers()
+PYTESTER_FIXTURES = frozenset({"pytester", "testdir"})
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -49,6 +49,20 @@ def pytest_configure(config: pytest.Config) -> None:
         _ini_options(config)
     except (TypeError, ValueError) as exc:
         raise pytest.UsageError(f"{INI_LIFECYCLE}: {exc}") from None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Import the handler modules before a test using ``pytester`` sets up its fixtures.
+
+    pytester drops from ``sys.modules`` every module first imported during its test (and
+    during each inline run), but the registries keep what those modules defined: a later
+    ``import`` by dotted name would then make a second class for each resource kind,
+    which the fake's state does not recognise. Imported before pytester's snapshot, they
+    stay. Only sessions that test with pytester (plugin authors) load them early.
+    """
+    if not PYTESTER_FIXTURES.isdisjoint(getattr(item, "fixturenames", ())):
+        load_handlers()
 
 
 def _ini_options(config: pytest.Config) -> dict[str, Any]:

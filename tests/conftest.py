@@ -1,4 +1,9 @@
-"""Shared fixtures: clients that can never reach AWS, and common setup helpers."""
+"""Shared fixtures: clients that can never reach AWS, and common setup helpers.
+
+Every fake this suite starts checks its answers against the output shapes
+(``Settings.check_responses``): set in the environment before any mock is made, so
+mocks made every way, and ``personalize-fake serve`` subprocesses, inherit it.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,9 @@ import pytest
 from support import SERVERS, ReachedNetwork
 
 from personalize_fake import PersonalizeFake
+from personalize_fake._settings import CHECK_RESPONSES_VARIABLE
+
+os.environ[CHECK_RESPONSES_VARIABLE] = "1"
 
 LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
 

@@ -245,3 +245,72 @@ def test_uses(personalize_fake):
         result = pytester.runpytest(*QUIET, "-p", "no:personalize_fake")
         result.assert_outcomes(errors=1)
         result.stdout.fnmatch_lines(["*fixture 'personalize_fake' not found*"])
+
+
+REPORT_HANDLER_MODULES = """
+import sys
+
+def pytest_sessionfinish(session):
+    plugin = "personalize_fake.pytest_plugin" in sys.modules
+    handlers = sorted(
+        name for name in sys.modules
+        if name.startswith("personalize_fake._api.") and name != "personalize_fake._api.registry"
+    )
+    print(f"\\nplugin loaded: {plugin}; handler modules: {handlers}")
+"""
+
+
+class TestLazyHandlers:
+    """Run in a fresh interpreter each: this session has long imported every handler."""
+
+    def test_a_session_without_a_mock_imports_no_handler_module(
+        self, pytester: pytest.Pytester
+    ) -> None:
+        """With the plugin installed, a session that starts no mock imports no handler module."""
+        pytester.makeconftest(REPORT_HANDLER_MODULES)
+        pytester.makepyfile("def test_plain():\n    assert True\n")
+        result = pytester.runpytest_subprocess(*QUIET, "-s")
+        result.assert_outcomes(passed=1)
+        result.stdout.fnmatch_lines(["plugin loaded: True; handler modules: []"])
+
+    def test_a_session_with_a_mock_imports_them(self, pytester: pytest.Pytester) -> None:
+        """The report above would see handler modules: a test that starts a mock loads them."""
+        pytester.makeconftest(REPORT_HANDLER_MODULES)
+        run(pytester, "def test_uses(personalize_fake):\n    names()\n")
+        result = pytester.runpytest_subprocess(*QUIET, "-s")
+        result.assert_outcomes(passed=1)
+        result.stdout.fnmatch_lines(["plugin loaded: True; handler modules: [[]'personalize_fake*"])
+
+    def test_a_pytester_run_leaves_the_fake_whole(self, pytester: pytest.Pytester) -> None:
+        """A mock first started inside a pytester run leaves no stale handler module behind.
+
+        pytester drops the modules first imported during its test; a later import of one by
+        name must find the module the fake's state was built with, not a second copy.
+        """
+        pytester.makepyfile(
+            HELPERS
+            + '''
+pytest_plugins = ["pytester"]
+
+INNER = """
+def test_inner(personalize_fake):
+    import boto3
+    boto3.client("personalize", region_name="us-east-1").create_dataset_group(name="g")
+"""
+
+
+def test_first(pytester):
+    pytester.makepyfile(INNER)
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+@pytest.mark.personalize_fake(lifecycle="instant")
+def test_after(personalize_fake):
+    import personalize_fake._api.dataset_groups  # by name, as any module of the package may
+
+    arn = client().create_dataset_group(name="g")["datasetGroupArn"]
+    assert status(arn) == "ACTIVE"
+'''
+        )
+        result = pytester.runpytest_subprocess(*QUIET)
+        result.assert_outcomes(passed=2)

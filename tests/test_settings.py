@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from personalize_fake import mock_personalize
+from personalize_fake import Settings, mock_personalize
+from personalize_fake._settings import CHECK_RESPONSES_VARIABLE
 
 
 @pytest.mark.parametrize(
@@ -38,6 +39,7 @@ from personalize_fake import mock_personalize
             {"disable_instance_metadata": "no"}, TypeError, "True or False", id="metadata-str"
         ),
         pytest.param({"disable_instance_metadata": 0}, TypeError, "True or False", id="metadata-0"),
+        pytest.param({"check_responses": "yes"}, TypeError, "True or False", id="check-str"),
         pytest.param(
             {"duplicate_event_tracker_error": "TrackerExists"},
             ValueError,
@@ -86,3 +88,26 @@ def test_booleans_are_taken(value: bool) -> None:
         mock_personalize(disable_instance_metadata=value).settings.disable_instance_metadata
         is value
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(None, False), ("", False), ("0", False), ("false", False), ("1", True), ("TRUE", True)],
+)
+def test_check_responses_defaults_to_the_environment(
+    monkeypatch: pytest.MonkeyPatch, value: str | None, expected: bool
+) -> None:
+    """check_responses is off unless PERSONALIZE_FAKE_CHECK_RESPONSES says 1 or true."""
+    monkeypatch.delenv(CHECK_RESPONSES_VARIABLE)  # the suite's conftest sets it
+    if value is not None:
+        monkeypatch.setenv(CHECK_RESPONSES_VARIABLE, value)
+    assert Settings().check_responses is expected
+    assert mock_personalize().settings.check_responses is expected
+    assert mock_personalize(check_responses=not expected).settings.check_responses is not expected
+
+
+def test_a_bad_check_responses_variable_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A variable value that is neither on nor off fails at once, naming the variable."""
+    monkeypatch.setenv(CHECK_RESPONSES_VARIABLE, "maybe")
+    with pytest.raises(ValueError, match=f"{CHECK_RESPONSES_VARIABLE} must be 1 or 0"):
+        Settings()

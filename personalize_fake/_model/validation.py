@@ -1,4 +1,4 @@
-"""Server-side validation, generated from botocore's input shapes.
+"""Server-side validation, generated from botocore's shapes.
 
 botocore's client checks only required members, types and ``min``; the service
 also enforces ``max``, ``pattern``, ``enum`` and numeric ranges, and a client
@@ -14,6 +14,11 @@ hand overflows; a bounded one fails its range). A value breaking a modeled
 constraint is reported for that one only. The yes/no pass (``_fastcheck``) checks
 finiteness but not surrogates, which would cost a scan of every string: the
 dispatcher runs :func:`refuse_invalid` instead when the raw body may hold one.
+
+The same checks judge the fake's own answers against output shapes
+(:func:`violations` with ``closed=True``, for ``Settings.check_responses``): there a
+member the shape does not declare, or a ``null`` member, is a violation too, since
+AWS never sends either and a client would not expect it.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ Check = Callable[[Any, str, Problems], None]
 REDACTED = "*** Sensitive Data Redacted ***"
 UNPAIRED = "Member must not contain an unpaired surrogate"
 NOT_FINITE = "Member must be a finite number"
+UNMODELED = "Member must be declared by the shape"
 
 PATTERN_CHECK_LIMIT_FACTOR = 4
 """A value over its maximum length is matched against its pattern only when it is at most
@@ -165,19 +171,29 @@ def validator(shape: Shape) -> Callable[[dict[str, Any]], None]:
 def refuse_invalid(shape: Shape, document: dict[str, Any]) -> None:
     """The message-building pass alone: raise :class:`InvalidInput` naming every violation,
     unpaired surrogates included (the yes/no pass leaves those to this one)."""
-    problems: Problems = []
-    compiled(shape)(document, "", problems)
+    problems = violations(shape, document)
     if problems:
         raise InvalidInput(message(problems))
 
 
+def violations(shape: Shape, value: Any, *, closed: bool = False) -> Problems:
+    """Every way ``value`` breaks ``shape`` (any shape, input or output), in order found.
+
+    ``closed``: a member the shape does not declare, at any depth, or a ``null``
+    member, is a violation too (for answers; a request's extra members are ignored).
+    """
+    problems: Problems = []
+    compiled(shape, closed)(value, "", problems)
+    return problems
+
+
 @functools.cache
-def compiled(shape: Shape) -> Check:
-    """The check for one input shape, built once per shape and process."""
-    return _build(shape, sensitive=False)
+def compiled(shape: Shape, closed: bool = False) -> Check:
+    """The check for one shape, built once per shape, closedness and process."""
+    return _build(shape, sensitive=False, closed=closed)
 
 
-def _build(shape: Shape, sensitive: bool) -> Check:
+def _build(shape: Shape, sensitive: bool, closed: bool = False) -> Check:
     sensitive = sensitive or bool(shape.metadata.get("sensitive"))
     # A container is shown whole (a wrong type, too many entries) only when
     # nothing inside it is sensitive.
@@ -186,11 +202,11 @@ def _build(shape: Shape, sensitive: bool) -> Check:
     )
     type_check = _type_check(shape, hidden)
     if isinstance(shape, StructureShape):
-        inner = _structure(shape, sensitive)
+        inner = _structure(shape, sensitive, closed)
     elif isinstance(shape, ListShape):
-        inner = _list(shape, sensitive, hidden)
+        inner = _list(shape, sensitive, hidden, closed)
     elif isinstance(shape, MapShape):
-        inner = _map(shape, sensitive)
+        inner = _map(shape, sensitive, closed)
     else:
         inner = _scalar(shape, sensitive)
     if type_check is None:
@@ -224,7 +240,7 @@ def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
 
-def _structure(shape: StructureShape, sensitive: bool) -> Check:
+def _structure(shape: StructureShape, sensitive: bool, closed: bool) -> Check:
     required = tuple(shape.required_members)
     # Members are compiled lazily so recursive shapes terminate.
     members: dict[str, Check] = {}
@@ -233,7 +249,7 @@ def _structure(shape: StructureShape, sensitive: bool) -> Check:
     def member_check(name: str) -> Check:
         check = members.get(name)
         if check is None:
-            check = members[name] = _build(targets[name], sensitive)
+            check = members[name] = _build(targets[name], sensitive, closed)
         return check
 
     def check(value: dict[str, Any], path: str, problems: Problems) -> None:
@@ -244,7 +260,18 @@ def _structure(shape: StructureShape, sensitive: bool) -> Check:
             if member is not None and name in targets:
                 member_check(name)(member, _join(path, name), problems)
 
-    return check
+    if not closed:
+        return check
+
+    def closed_check(value: dict[str, Any], path: str, problems: Problems) -> None:
+        check(value, path, problems)
+        for name, member in value.items():
+            if name not in targets:
+                problems.append((member, _join(path, name), UNMODELED))
+            elif member is None and name not in required:  # a required one is reported above
+                problems.append((None, _join(path, name), "Member must not be null"))
+
+    return closed_check
 
 
 def _length_limits(shape: Shape, what: str, sensitive: bool) -> Check:
@@ -265,9 +292,9 @@ def _length_limits(shape: Shape, what: str, sensitive: bool) -> Check:
     return check
 
 
-def _list(shape: ListShape, sensitive: bool, hidden: bool) -> Check:
+def _list(shape: ListShape, sensitive: bool, hidden: bool, closed: bool) -> Check:
     limits = _length_limits(shape, "length", hidden)
-    item = _build(shape.member, sensitive)
+    item = _build(shape.member, sensitive, closed)
 
     def check(value: list[Any], path: str, problems: Problems) -> None:
         limits(value, path, problems)
@@ -280,7 +307,7 @@ def _list(shape: ListShape, sensitive: bool, hidden: bool) -> Check:
     return check
 
 
-def _map(shape: MapShape, sensitive: bool) -> Check:
+def _map(shape: MapShape, sensitive: bool, closed: bool) -> Check:
     """Keys and values are judged as a whole, the way AWS words it.
 
     One problem per map and side, showing the whole map and every constraint
@@ -292,8 +319,8 @@ def _map(shape: MapShape, sensitive: bool) -> Check:
     """
     hidden = sensitive or _holds_sensitive(shape, set())
     limits = _length_limits(shape, "length", hidden)
-    key_check = _build(shape.key, sensitive)
-    value_check = _build(shape.value, sensitive)
+    key_check = _build(shape.key, sensitive, closed)
+    value_check = _build(shape.value, sensitive, closed)
     key_rules = _declared(shape.key)
     value_rules = _declared(shape.value)
 

@@ -2,6 +2,9 @@
 
 wire request -> operation (JSON 1.1 by ``X-Amz-Target``, REST-JSON by method
 and path) -> decode -> validate against the input shape -> handler -> encode.
+With ``Settings.check_responses`` the handler's answer is checked against the
+output shape too (a violation is the fake's bug: 500 InternalFailure, logged);
+the switch picks the bindings once per dispatcher, so unchecked calls pay nothing.
 The botocore hook, an HTTP server and a ``requests`` interceptor are all thin
 adapters over :meth:`Dispatcher.handle`, so every entry point behaves alike.
 """
@@ -29,7 +32,7 @@ from personalize_fake._errors import (
     UnknownOperation,
 )
 from personalize_fake._model.catalog import Catalog, Operation, catalog
-from personalize_fake._model.validation import refuse_invalid, validator
+from personalize_fake._model.validation import message, refuse_invalid, validator, violations
 from personalize_fake._state.store import Store
 
 log = logging.getLogger("personalize_fake")
@@ -125,9 +128,44 @@ def bind(op: Operation) -> _Bound:
     )
 
 
+@functools.cache
+def bind_checked(op: Operation) -> _Bound:
+    """:func:`bind`, with the handler's answers checked against the output shape."""
+    bound = bind(op)
+    if bound.handler is None:
+        return bound
+    return attrs.evolve(bound, handler=checked(op, bound.handler))
+
+
+class InvalidAnswer(Exception):
+    """A handler answered what the operation's output shape does not allow: a bug in the fake."""
+
+
+def checked(op: Operation, handler: Handler) -> Handler:
+    """``handler``, raising :class:`InvalidAnswer` for an answer its output shape refuses."""
+    shape = op.output_shape
+
+    def answer(state: Any, **arguments: Any) -> dict[str, Any] | None:
+        result = handler(state, **arguments)
+        if shape is not None:
+            problems = violations(shape, result or {}, closed=True)
+        else:  # the wire carries no body: whatever the handler meant to say would be lost
+            problems = [(result, "", "The operation answers nothing")] if result else []
+        if problems:
+            shape_name = shape.name if shape is not None else "(none)"
+            raise InvalidAnswer(
+                f"{op.name} answered what its output shape {shape_name} does not allow: "
+                f"{message(problems)}"
+            )
+        return result
+
+    return answer
+
+
 def forget_bindings() -> None:
     """Drop the per-process bindings (for tests that swap a handler in)."""
     bind.cache_clear()
+    bind_checked.cache_clear()
 
 
 class Dispatcher:
@@ -137,6 +175,7 @@ class Dispatcher:
         self.store = store
         self._catalog: Catalog = catalog()
         self._request_id = request_ids()
+        self._bind = bind_checked if store.settings.check_responses else bind
 
     def route(self, request: WireRequest) -> Operation:
         """The operation a request is for, or UnknownOperation.
@@ -168,7 +207,7 @@ class Dispatcher:
         op: Operation | None = None
         try:
             op = self.route(request)
-            bound = bind(op)  # built on the operation's first call, not at start-up
+            bound = self._bind(op)  # built on the operation's first call, not at start-up
             document = self._decode(request.body)
             if bound.validate is not None:
                 if may_hold_surrogate(request.body) is None:
@@ -190,6 +229,10 @@ class Dispatcher:
             return self._success(bound, result, request_id)
         except ServiceError as error:
             return self._error(op, request, error, request_id)
+        except InvalidAnswer as exc:  # a bug in the fake, found by Settings.check_responses
+            log.error("personalize-fake: %s", exc)
+            internal = ServiceError(f"personalize-fake internal error: {exc}", "InternalFailure")
+            return self._error(op, request, internal, request_id, status=500)
         except StateFileError as exc:  # the server's state file failed: not a bug, no traceback
             log.error("personalize-fake refused %s: %s", op.name if op else request.path, exc)
             internal = ServiceError(f"personalize-fake internal error: {exc!r}", "InternalFailure")

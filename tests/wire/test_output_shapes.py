@@ -1,93 +1,321 @@
-"""What the fake puts on the wire holds to the output shapes: no member the model lacks."""
+"""What the fake answers holds to the output shapes (``Settings.check_responses``).
+
+The whole suite runs with the check on (tests/conftest.py); these tests turn it on
+explicitly, answer every implemented operation through it, and swap a broken handler
+in to see it caught.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import json
+import logging
+import os
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import boto3
 import pytest
-from botocore.model import ListShape, MapShape, Shape, StructureShape
-from support import INTERACTIONS_SCHEMA
+from botocore.config import Config
+from botocore.exceptions import ClientError
+from support import INTERACTIONS_SCHEMA, make_dataset
 
-from personalize_fake import PersonalizeFake, WireResponse
-from personalize_fake._wire.dispatch import Dispatcher
+from personalize_fake import PersonalizeFake, WireRequest, mock_personalize
+from personalize_fake._api.registry import HANDLERS, load_handlers
+from personalize_fake._model.catalog import catalog
+from personalize_fake._settings import CHECK_RESPONSES_VARIABLE
+from personalize_fake._wire.dispatch import forget_bindings
+from personalize_fake.server import PersonalizeServer
 
-
-def unmodeled(shape: Shape, value: Any, path: str = "") -> list[str]:
-    """Paths of members in ``value`` that ``shape`` does not declare, at any depth."""
-    if isinstance(shape, StructureShape):
-        found = [f"{path}.{k}" for k in value if k not in shape.members]
-        for name, member in value.items():
-            if name in shape.members:
-                found += unmodeled(shape.members[name], member, f"{path}.{name}")
-        return found
-    if isinstance(shape, ListShape):
-        return [p for i, v in enumerate(value) for p in unmodeled(shape.member, v, f"{path}[{i}]")]
-    if isinstance(shape, MapShape):
-        return [p for k, v in value.items() for p in unmodeled(shape.value, v, f"{path}{{{k}}}")]
-    return []
+CHECKED = pytest.mark.personalize_fake(lifecycle="instant", check_responses=True)
+NOW = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
 
 
-@pytest.fixture
-def answers(monkeypatch: pytest.MonkeyPatch) -> list[WireResponse]:
-    seen: list[WireResponse] = []
-    original = Dispatcher._success
+class World:
+    """One of each resource, ACTIVE, and a call of every implemented operation on them."""
 
-    def spy(self: Dispatcher, *args: Any) -> WireResponse:
-        response = original(self, *args)
-        seen.append(response)
-        return response
+    def __init__(self) -> None:
+        self.c = boto3.client("personalize", region_name="us-east-1")
+        self.e = boto3.client("personalize-events", region_name="us-east-1")
+        tags = [{"tagKey": "k", "tagValue": "v"}]
+        self.group = self.c.create_dataset_group(name="g", tags=tags)["datasetGroupArn"]
+        self.schema = self.c.create_schema(name="s", schema=INTERACTIONS_SCHEMA)["schemaArn"]
+        self.dataset = self.c.create_dataset(
+            name="d", schemaArn=self.schema, datasetGroupArn=self.group, datasetType="Interactions"
+        )["datasetArn"]
+        self.tracker = self.c.create_event_tracker(name="t", datasetGroupArn=self.group)
+        self.datasets = {
+            kind: make_dataset(self.c, self.group, kind, fields)
+            for kind, fields in {
+                "Users": ["USER_ID", "A"],
+                "Items": ["ITEM_ID", "A"],
+                "Actions": ["ACTION_ID", "A"],
+                "Action_Interactions": ["USER_ID", "ACTION_ID", "TIMESTAMP", "EVENT_TYPE"],
+            }.items()
+        }
 
-    monkeypatch.setattr(Dispatcher, "_success", spy)
-    return seen
+    def calls(self) -> dict[str, Callable[[], Any]]:
+        c, e, tracker = self.c, self.e, self.tracker
+        interactions = self.datasets["Action_Interactions"]
+        action_tracking = c.describe_dataset(datasetArn=interactions)["dataset"]["trackingId"]
+        group = c.create_dataset_group(name="spare")["datasetGroupArn"]
+        schema = c.create_schema(name="spare", schema=INTERACTIONS_SCHEMA)["schemaArn"]
+        return {
+            "CreateDatasetGroup": lambda: c.create_dataset_group(name="new"),
+            "CreateSchema": lambda: c.create_schema(name="new", schema=INTERACTIONS_SCHEMA),
+            "CreateDataset": lambda: c.create_dataset(
+                name="new", schemaArn=schema, datasetGroupArn=group, datasetType="Interactions"
+            ),
+            "CreateEventTracker": lambda: c.create_event_tracker(name="new", datasetGroupArn=group),
+            "DescribeDatasetGroup": lambda: c.describe_dataset_group(datasetGroupArn=self.group),
+            "DescribeSchema": lambda: c.describe_schema(schemaArn=self.schema),
+            "DescribeDataset": lambda: c.describe_dataset(datasetArn=interactions),
+            "DescribeEventTracker": lambda: c.describe_event_tracker(
+                eventTrackerArn=tracker["eventTrackerArn"]
+            ),
+            "ListDatasetGroups": lambda: c.list_dataset_groups(maxResults=1),
+            "ListSchemas": lambda: c.list_schemas(),
+            "ListDatasets": lambda: c.list_datasets(datasetGroupArn=self.group),
+            "ListEventTrackers": lambda: c.list_event_trackers(),
+            "ListTagsForResource": lambda: c.list_tags_for_resource(resourceArn=self.group),
+            "TagResource": lambda: c.tag_resource(
+                resourceArn=self.group, tags=[{"tagKey": "k2", "tagValue": "v"}]
+            ),
+            "UntagResource": lambda: c.untag_resource(resourceArn=self.group, tagKeys=["k"]),
+            "DeleteEventTracker": lambda: c.delete_event_tracker(
+                eventTrackerArn=tracker["eventTrackerArn"]
+            ),
+            "DeleteDataset": lambda: c.delete_dataset(datasetArn=self.dataset),
+            "DeleteSchema": lambda: c.delete_schema(schemaArn=schema),
+            "DeleteDatasetGroup": lambda: c.delete_dataset_group(datasetGroupArn=group),
+            "PutEvents": lambda: e.put_events(
+                trackingId=tracker["trackingId"],
+                sessionId="s",
+                eventList=[{"eventType": "click", "sentAt": NOW}],
+            ),
+            "PutUsers": lambda: e.put_users(
+                datasetArn=self.datasets["Users"], users=[{"userId": "u"}]
+            ),
+            "PutItems": lambda: e.put_items(
+                datasetArn=self.datasets["Items"], items=[{"itemId": "i"}]
+            ),
+            "PutActions": lambda: e.put_actions(
+                datasetArn=self.datasets["Actions"], actions=[{"actionId": "a"}]
+            ),
+            "PutActionInteractions": lambda: e.put_action_interactions(
+                trackingId=action_tracking,
+                actionInteractions=[
+                    {"actionId": "a", "sessionId": "s", "timestamp": NOW, "eventType": "x"}
+                ],
+            ),
+        }
 
 
-@pytest.mark.personalize_fake(lifecycle="manual")
-def test_every_answer_of_a_scenario_is_modeled(
-    personalize_fake: PersonalizeFake, answers: list[WireResponse]
+def implemented() -> list[str]:
+    """Names of the operations a handler answers, across the models."""
+    handlers = load_handlers()
+    return sorted(op.name for op in catalog().operations() if op.python_name in handlers)
+
+
+@CHECKED
+@pytest.mark.parametrize("name", implemented())
+def test_every_implemented_operation_answers_its_output_shape(
+    personalize_fake: PersonalizeFake, name: str
 ) -> None:
-    """Every success of every implemented operation carries only modeled members."""
+    """Each implemented operation's success passes the output-shape check (else a 500)."""
+    assert personalize_fake.dispatcher._bind.__name__ == "bind_checked"
+    response = World().calls()[name]()
+    assert response["ResponseMetadata"]["HTTPStatusCode"] == 200
+
+
+@pytest.mark.personalize_fake(lifecycle="manual", check_responses=True)
+def test_answers_in_every_status_are_modeled(personalize_fake: PersonalizeFake) -> None:
+    """Answers about resources pending, failed or being deleted pass the check too."""
     c = boto3.client("personalize", region_name="us-east-1")
-    e = boto3.client("personalize-events", region_name="us-east-1")
-    tags = [{"tagKey": "k", "tagValue": "v"}]
-    group = c.create_dataset_group(name="g", tags=tags)["datasetGroupArn"]
+    group = c.create_dataset_group(name="g")["datasetGroupArn"]
     personalize_fake.settle(group)
-    schema = c.create_schema(name="s", schema=INTERACTIONS_SCHEMA)["schemaArn"]
-    dataset = c.create_dataset(
-        name="d", schemaArn=schema, datasetGroupArn=group, datasetType="Interactions"
-    )["datasetArn"]
-    tracker = c.create_event_tracker(name="t", datasetGroupArn=group)
-    personalize_fake.fail(tracker["eventTrackerArn"], "failed on purpose")
-    personalize_fake.settle(dataset)
-    for call in (
-        lambda: c.describe_dataset_group(datasetGroupArn=group),
-        lambda: c.describe_schema(schemaArn=schema),
-        lambda: c.describe_dataset(datasetArn=dataset),
-        lambda: c.describe_event_tracker(eventTrackerArn=tracker["eventTrackerArn"]),
-        lambda: c.list_dataset_groups(maxResults=1),
-        lambda: c.list_schemas(),
-        lambda: c.list_datasets(),
-        lambda: c.list_event_trackers(),
-        lambda: c.list_tags_for_resource(resourceArn=group),
-        lambda: c.tag_resource(resourceArn=group, tags=tags),
-        lambda: c.untag_resource(resourceArn=group, tagKeys=["k"]),
-    ):
-        call()
-    c.delete_event_tracker(eventTrackerArn=tracker["eventTrackerArn"])
-    personalize_fake.settle()
-    tracker = c.create_event_tracker(name="t2", datasetGroupArn=group)
-    personalize_fake.settle()
-    e.put_events(
-        trackingId=tracker["trackingId"],
-        sessionId="s",
-        eventList=[{"eventType": "click", "sentAt": datetime.datetime.now()}],
-    )
-    assert len({r.operation for r in answers}) >= 17
-    for response in answers:
-        op = response.operation
-        assert op is not None
-        if op.output_shape is None:
-            assert response.body == b""
+    tracker = c.create_event_tracker(name="t", datasetGroupArn=group)["eventTrackerArn"]
+    failed = c.create_dataset_group(name="f")["datasetGroupArn"]
+    personalize_fake.fail(failed, "failed on purpose")
+    personalize_fake.fail(tracker, "failed on purpose")
+    c.describe_dataset_group(datasetGroupArn=group)
+    c.describe_dataset_group(datasetGroupArn=failed)
+    c.describe_event_tracker(eventTrackerArn=tracker)
+    c.delete_dataset_group(datasetGroupArn=failed)
+    c.describe_dataset_group(datasetGroupArn=failed)
+    assert sorted(g["status"] for g in c.list_dataset_groups()["datasetGroups"]) == [
+        "ACTIVE",
+        "DELETE PENDING",
+    ]
+
+
+@contextlib.contextmanager
+def swapped(name: str, handler: Callable[..., Any]) -> Iterator[None]:
+    """``handler`` answers the operation named ``name`` (snake_case) in mocks started inside."""
+    load_handlers()
+    original = HANDLERS.get(name)
+    HANDLERS[name] = handler
+    forget_bindings()
+    try:
+        yield
+    finally:
+        if original is None:
+            del HANDLERS[name]
         else:
-            assert unmodeled(op.output_shape, response.document) == [], op.name
+            HANDLERS[name] = original
+        forget_bindings()
+
+
+def request(service: str, name: str, body: dict[str, Any]) -> WireRequest:
+    prefix = {"personalize": "AmazonPersonalize", "personalize-events": None}[service]
+    if prefix is None:  # REST-JSON: the route the model gives
+        op = catalog().operation(service, name)
+        return WireRequest(
+            op.method,
+            op.model.http["requestUri"],
+            {"Content-Type": "application/json"},
+            json.dumps(body).encode(),
+        )
+    headers = {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": f"{prefix}.{name}"}
+    return WireRequest("POST", "/", headers, json.dumps(body).encode())
+
+
+ARN = "arn:aws:personalize:us-east-1:123456789012:schema/s"
+REQUESTS = {
+    "DescribeSchema": {"schemaArn": ARN},
+    "ListDatasetGroups": {},
+    "DescribeAlgorithm": {"algorithmArn": ARN},
+    "DeleteSchema": {"schemaArn": ARN},
+}
+BAD_ANSWERS = [
+    pytest.param(
+        "DescribeSchema",
+        {"schema": {"name": "s", "extra": 1}},
+        "schema.extra",
+        "Member must be declared by the shape",
+        id="unmodeled-nested",
+    ),
+    pytest.param(
+        "DescribeSchema",
+        {"schemaArn": ARN},
+        "schemaArn",
+        "Member must be declared by the shape",
+        id="unmodeled-top",
+    ),
+    pytest.param(
+        "DescribeSchema",
+        {"schema": {"name": 5}},
+        "schema.name",
+        "Member must be of type string",
+        id="type",
+    ),
+    pytest.param(
+        "DescribeSchema",
+        {"schema": {"name": None}},
+        "schema.name",
+        "Member must not be null",
+        id="null",
+    ),
+    pytest.param(
+        "DescribeSchema",
+        {"schema": {"schemaArn": "arn:" + "x" * 300}},
+        "schema.schemaArn",
+        "Member must have length less than or equal to 256",
+        id="length",
+    ),
+    pytest.param(
+        "DescribeSchema",
+        {"schema": {"name": "-s"}},
+        "schema.name",
+        "Member must satisfy regular expression pattern",
+        id="pattern",
+    ),
+    pytest.param(
+        "ListDatasetGroups",
+        {"datasetGroups": [{"domain": "GARDENING"}]},
+        "datasetGroups.1.member.domain",
+        "Member must satisfy enum value set",
+        id="enum",
+    ),
+    pytest.param(
+        "DescribeAlgorithm",
+        {"algorithm": {"algorithmImage": {}}},
+        "algorithm.algorithmImage.dockerURI",
+        "Member must not be null",
+        id="required",
+    ),
+    pytest.param(
+        "DeleteSchema",
+        {"schemaArn": ARN},
+        "",
+        "The operation answers nothing",
+        id="no-output",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "answer", "path", "rule"), BAD_ANSWERS)
+def test_an_answer_its_shape_refuses_is_a_500_naming_operation_path_and_rule(
+    caplog: pytest.LogCaptureFixture, name: str, answer: dict[str, Any], path: str, rule: str
+) -> None:
+    """A handler answering what the output shape refuses is an InternalFailure (500), logged."""
+    op = catalog().operation("personalize", name)
+    broken = swapped(op.python_name, lambda state, **kwargs: answer)
+    with broken, mock_personalize(check_responses=True) as fake:
+        response = fake.handle(request("personalize", name, REQUESTS[name]))
+    assert response.status == 500
+    document = json.loads(response.body)
+    assert document["__type"] == "InternalFailure"
+    for part in (name, f"at '{path}'" if path else "", rule):
+        assert part in document["message"]
+        assert part in caplog.text
+    assert [r.levelno for r in caplog.records] == [logging.ERROR]
+
+
+def test_events_answers_are_checked_too() -> None:
+    """A personalize-events (REST-JSON) handler answering a body its operation lacks is a 500."""
+    body = {"datasetArn": ARN, "users": [{"userId": "u"}]}
+    broken = swapped("put_users", lambda state, **kwargs: {"stored": 1})
+    with broken, mock_personalize(check_responses=True) as fake:
+        response = fake.handle(request("personalize-events", "PutUsers", body))
+    assert response.status == 500
+    assert response.headers["x-amzn-errortype"] == "InternalFailure"
+    assert "PutUsers" in json.loads(response.body)["message"]
+
+
+def test_unchecked_mocks_answer_as_the_handler_says() -> None:
+    """With the check off (users' default) a bad answer goes out unjudged, at no cost."""
+    answer = {"schema": {"name": "s", "extra": 1}}
+    broken = swapped("describe_schema", lambda state, **kwargs: answer)
+    with broken, mock_personalize(check_responses=False) as fake:
+        assert fake.dispatcher._bind.__name__ == "bind"
+        response = fake.handle(request("personalize", "DescribeSchema", {"schemaArn": ARN}))
+    assert response.status == 200
+    assert json.loads(response.body) == answer
+
+
+def test_the_suite_checks_every_mock_it_starts(personalize_fake: PersonalizeFake) -> None:
+    """tests/conftest.py turns the check on for every mock, so every test's answers are judged."""
+    assert personalize_fake.settings.check_responses
+    assert os.environ[CHECK_RESPONSES_VARIABLE] == "1"
+
+
+def test_a_checked_server_refuses_a_bad_answer_over_http() -> None:
+    """A server (checking, as the environment says) answers a bad answer as InternalFailure."""
+    broken = swapped("describe_schema", lambda state, **kwargs: {"bogus": 1})
+    with broken, PersonalizeServer() as server:
+        client = boto3.client(
+            "personalize",
+            region_name="us-east-1",
+            endpoint_url=server.url,
+            aws_access_key_id="x",
+            aws_secret_access_key="y",
+            config=Config(retries={"total_max_attempts": 1}),
+        )
+        with pytest.raises(ClientError) as raised:
+            client.describe_schema(schemaArn=ARN)
+    error = raised.value.response["Error"]
+    assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
+    assert error["Code"] == "InternalFailure"
+    assert "'bogus'" in error["Message"]
