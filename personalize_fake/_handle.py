@@ -18,9 +18,9 @@ from personalize_fake._wire.dispatch import Dispatcher, WireRequest, WireRespons
 
 
 def _resource_kinds() -> set[str]:
-    """Kinds of the resources that go through a creation (not schemas, which have no status)."""
+    """Kinds whose creation can fail (not schemas, which are usable at once)."""
     load_handlers()  # imports every resource module, so every kind is known
-    return {kind for kind, cls in KINDS.items() if len(cls.CREATE_CHAIN) > 1}
+    return {kind for kind, cls in KINDS.items() if cls.TRANSITIONS.chain("create").failed}
 
 
 class PersonalizeFake:
@@ -106,7 +106,7 @@ class PersonalizeFake:
     def fail(self, arn: str, reason: str = "Injected failure.") -> None:
         """End the creation of ``arn`` in ``CREATE FAILED`` with ``failureReason`` = ``reason``."""
         with self.store.lock:
-            lifecycle.fail(self._find(arn)[1], reason)
+            lifecycle.fail(*self._find(arn), reason)
 
     def fail_next(self, kind: str, reason: str = "Injected failure.", *, times: int = 1) -> None:
         """Make the next ``times`` creations of ``kind`` end in ``CREATE FAILED`` with ``reason``.

@@ -17,14 +17,17 @@ from personalize_fake._api.registry import operation
 from personalize_fake._api.tagging import apply_tags, check_tags
 from personalize_fake._errors import InvalidInput
 from personalize_fake._state import lifecycle
-from personalize_fake._state.store import DELETE_PENDING, RegionState, Resource
+from personalize_fake._state.store import DELETE, DELETE_PENDING, RegionState, Resource
+from personalize_fake._state.transitions import GONE, Transitions
 
 
 @attrs.define(eq=False, kw_only=True)
 class DatasetGroup(Resource):
     KIND: ClassVar[str] = "dataset-group"
     LABEL: ClassVar[str] = "dataset group"
-    DELETE_CHAIN: ClassVar[tuple[str, ...]] = (DELETE_PENDING,)
+    TRANSITIONS: ClassVar[Transitions] = Resource.TRANSITIONS.replacing(
+        attrs.evolve(DELETE, statuses=(DELETE_PENDING, GONE))  # no DELETE IN_PROGRESS
+    )
 
     role_arn: str | None = None
     kms_key_arn: str | None = None

@@ -26,7 +26,14 @@ from personalize_fake._domain.avro import REQUIRED_FIELDS, check_fits
 from personalize_fake._errors import InvalidInput
 from personalize_fake._state import lifecycle
 from personalize_fake._state.references import Reference
-from personalize_fake._state.store import RegionState, Resource
+from personalize_fake._state.store import (
+    ACTIVE,
+    UPDATE_IN_PROGRESS,
+    UPDATE_PENDING,
+    RegionState,
+    Resource,
+)
+from personalize_fake._state.transitions import Chain, Transitions
 
 CUSTOM_ONLY = frozenset({"ACTIONS", "ACTION_INTERACTIONS"})
 """Dataset types a Domain dataset group cannot hold."""
@@ -39,6 +46,14 @@ class Dataset(Resource):
     REFERENCES: ClassVar[tuple[Reference, ...]] = (
         Reference("dataset_group_arn"),  # being deleted counts
         Reference("schema_arn"),
+    )
+    TRANSITIONS: ClassVar[Transitions] = Resource.TRANSITIONS.replacing(
+        Chain(
+            "update",  # UpdateDataset: a new schema
+            (UPDATE_PENDING, UPDATE_IN_PROGRESS, ACTIVE),
+            begins_from=(ACTIVE,),
+            purpose="be updated",
+        )
     )
 
     dataset_group_arn: str

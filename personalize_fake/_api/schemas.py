@@ -14,15 +14,17 @@ from personalize_fake._api.common import describe, ensure_new, list_page, timest
 from personalize_fake._api.registry import operation
 from personalize_fake._domain.avro import parse_avro
 from personalize_fake._state import lifecycle
-from personalize_fake._state.store import ACTIVE, RegionState, Resource
+from personalize_fake._state.store import ACTIVE, DELETE, RegionState, Resource
+from personalize_fake._state.transitions import GONE, Chain, Transitions
 
 
 @attrs.define(eq=False, kw_only=True)
 class Schema(Resource):
     KIND: ClassVar[str] = "schema"
     LABEL: ClassVar[str] = "schema"
-    CREATE_CHAIN: ClassVar[tuple[str, ...]] = (ACTIVE,)
-    DELETE_CHAIN: ClassVar[tuple[str, ...]] = ()
+    TRANSITIONS: ClassVar[Transitions] = Transitions(  # usable at once, gone at once
+        Chain("create", (ACTIVE,)), attrs.evolve(DELETE, statuses=(GONE,))
+    )
 
     schema: str
     domain: str | None = None

@@ -1,9 +1,12 @@
 """How resources move through their statuses, under the mock's lifecycle mode.
 
-``CREATE PENDING > CREATE IN_PROGRESS > ACTIVE`` (or ``CREATE FAILED``), and
-``DELETE PENDING > DELETE IN_PROGRESS`` then gone. In ``stepwise`` mode every
-Describe answers the current status and then moves one step, so a polling loop
-sees the documented sequence and ends without real time passing.
+Each class declares its chains as data (``Resource.TRANSITIONS``, see ``transitions``);
+this module drives any of them the same way. A chain begins (:func:`begin_create`,
+:func:`begin`, :func:`begin_delete`) in its first status; ``instant`` mode then runs it to
+its end at once, ``stepwise`` mode moves it one step after each Describe has answered
+(:func:`observed`), so a polling loop sees the documented sequence and ends without real
+time passing, and ``manual`` waits for the handle (:func:`advance`, :func:`fail`). Every
+status entered, in every mode, runs its on-enter effect, once.
 """
 
 from __future__ import annotations
@@ -11,10 +14,10 @@ from __future__ import annotations
 from personalize_fake._errors import ResourceInUse
 from personalize_fake._settings import Lifecycle
 from personalize_fake._state.references import in_use_message
-from personalize_fake._state.store import ACTIVE, CREATE_FAILED, RegionState, Resource, now
+from personalize_fake._state.store import ACTIVE, RegionState, Resource, now
+from personalize_fake._state.transitions import GONE, Chain
 
-GONE = "DELETED"
-"""What :func:`advance` reports once a deleting resource has disappeared."""
+__all__ = ["GONE"]
 
 
 def _touch(resource: Resource) -> None:
@@ -26,8 +29,46 @@ def _touch(resource: Resource) -> None:
     resource.updated = max(now(), round(resource.updated + 0.001, 3))
 
 
+def _enter(state: RegionState, resource: Resource, chain: Chain, status: str, touch: bool) -> None:
+    """Put ``resource`` in ``status`` of ``chain`` and run that status's effect.
+
+    A creation doomed by ``fail_next`` fails where it would have reached its end.
+    """
+    if status == chain.end and resource.doomed is not None and chain.name == "create":
+        _fail(state, resource, chain, resource.doomed)
+        return
+    setattr(resource, chain.field, status)
+    if touch:
+        _touch(resource)
+    effect = chain.on_enter.get(status)
+    if effect is not None:
+        reason = effect(state, resource)
+        if reason is not None:
+            if chain.failed is None:
+                raise ValueError(f"the {chain.name} chain cannot fail, yet {status} failed")
+            _fail(state, resource, chain, reason)
+
+
+def _fail(state: RegionState, resource: Resource, chain: Chain, reason: str) -> None:
+    assert chain.failed is not None
+    setattr(resource, chain.field, chain.failed)
+    setattr(resource, chain.reason_field, reason)
+    _touch(resource)
+    effect = chain.on_enter.get(chain.failed)
+    if effect is not None:
+        effect(state, resource)
+
+
+def _run(state: RegionState, resource: Resource, chain: Chain, touch: bool) -> None:
+    """Move ``chain`` on until it has ended (instant mode)."""
+    transitions = resource.TRANSITIONS
+    while transitions.under_way(resource, chain):
+        position = chain.statuses.index(getattr(resource, chain.field))
+        _enter(state, resource, chain, chain.statuses[position + 1], touch)
+
+
 def begin_create(state: RegionState, resource: Resource) -> None:
-    """Give a new resource its first status: the chain's start, or its end when instant.
+    """Give a new resource its first status: its create chain's start, or its end when instant.
 
     A failure injected for its kind (``fake.fail_next``) dooms it: where it would
     become ACTIVE it becomes CREATE FAILED instead.
@@ -35,13 +76,39 @@ def begin_create(state: RegionState, resource: Resource) -> None:
     reason = state.store.take_injected_failure(resource.KIND)
     if reason is not None:
         resource.doomed = reason
-    chain = resource.CREATE_CHAIN
+    chain = resource.TRANSITIONS.chain("create")
+    _enter(state, resource, chain, chain.statuses[0], touch=False)
     if state.settings.lifecycle is Lifecycle.INSTANT:
-        resource.status = chain[-1]
-        if resource.doomed is not None:
-            fail(resource, resource.doomed, force=True)
-    else:
-        resource.status = chain[0]
+        _run(state, resource, chain, touch=False)  # born in its final state: no update time
+
+
+def ensure_can_begin(resource: Resource, chain: Chain) -> None:
+    """ResourceInUse, naming the current status, unless ``chain`` may begin now: the resource's
+    status is one it begins from, and (for a chain of another field) it is not running."""
+    if chain.begins_from and resource.status not in chain.begins_from:
+        raise ResourceInUse(
+            f"The {resource.LABEL} {resource.arn} must be {' or '.join(chain.begins_from)} "
+            f"to {chain.purpose or chain.name} (current status: {resource.status})."
+        )
+    if chain.field != "status" and resource.TRANSITIONS.under_way(resource, chain):
+        raise ResourceInUse(
+            f"The {resource.LABEL} {resource.arn} cannot {chain.purpose or chain.name} while "
+            f"its last {chain.name} is {getattr(resource, chain.field)}."
+        )
+
+
+def begin(state: RegionState, resource: Resource, name: str) -> None:
+    """Begin the chain called ``name`` (update, stop, start...): ResourceInUse when it may not
+    (:func:`ensure_can_begin`); instant mode runs it to its end."""
+    chain = resource.TRANSITIONS.chain(name)
+    ensure_can_begin(resource, chain)
+    _start(state, resource, chain)
+
+
+def _start(state: RegionState, resource: Resource, chain: Chain) -> None:
+    _enter(state, resource, chain, chain.start(resource.status), touch=True)
+    if state.settings.lifecycle is Lifecycle.INSTANT:
+        _run(state, resource, chain, touch=True)
 
 
 def observed(state: RegionState, resource: Resource) -> None:
@@ -51,40 +118,39 @@ def observed(state: RegionState, resource: Resource) -> None:
 
 
 def settled(resource: Resource) -> bool:
-    """Whether nothing more happens to the resource on its own."""
-    return resource.status in (resource.CREATE_CHAIN[-1], CREATE_FAILED) or (
-        resource.status not in resource.CREATE_CHAIN and not resource.deleting
-    )
+    """Whether nothing more happens to the resource on its own: no chain is under way."""
+    return not resource.TRANSITIONS.running(resource)
 
 
 def advance(state: RegionState, resource: Resource) -> str:
-    """Move one step along the create or delete chain; return the new status."""
-    for chain in (resource.CREATE_CHAIN, resource.DELETE_CHAIN):
-        if resource.status in chain:
-            position = chain.index(resource.status)
-            if position + 1 < len(chain):
-                becomes_active = chain is resource.CREATE_CHAIN and position + 2 == len(chain)
-                if becomes_active and resource.doomed is not None:
-                    fail(resource, resource.doomed)
-                    return resource.status
-                resource.status = chain[position + 1]
-                _touch(resource)
-                return resource.status
-            if chain is resource.DELETE_CHAIN:
-                state.remove(resource)
-                return GONE
+    """Move each chain under way one step; return the new status, or :data:`GONE` once the
+    resource has been removed. A resource with nothing under way stays as it is."""
+    for chain, position in resource.TRANSITIONS.running(resource):
+        _enter(state, resource, chain, chain.statuses[position + 1], touch=True)
+        if state.resources.get(resource.arn) is not resource:
+            return GONE
     return resource.status
 
 
-def fail(resource: Resource, reason: str, *, force: bool = False) -> None:
-    """End a creation in ``CREATE FAILED`` with ``reason`` as its failureReason."""
-    if not force and resource.status not in resource.CREATE_CHAIN[:-1]:
+def fail(state: RegionState, resource: Resource, reason: str) -> None:
+    """End the chain under way (``status``'s first) in its failure status, with ``reason``.
+
+    Raises:
+        ValueError: nothing is under way, or the chain under way cannot fail (a deletion).
+    """
+    running = resource.TRANSITIONS.running(resource)
+    if not running:
         raise ValueError(
-            f"{resource.arn} is {resource.status}; only a resource being created can fail"
+            f"{resource.arn} is {resource.status}; only a resource being created or changed "
+            "can fail"
         )
-    resource.status = CREATE_FAILED
-    resource.failure_reason = reason
-    _touch(resource)
+    chain = running[0][0]
+    if chain.failed is None:
+        raise ValueError(
+            f"{resource.arn} is {getattr(resource, chain.field)}: its {chain.name} chain has "
+            "no failure status, so it cannot fail"
+        )
+    _fail(state, resource, chain, reason)
 
 
 def require_active(resource: Resource) -> None:
@@ -97,26 +163,18 @@ def require_active(resource: Resource) -> None:
 
 
 def ensure_deletable(state: RegionState, resource: Resource) -> None:
-    """ResourceInUse unless ``resource`` may be deleted now: it is ACTIVE or CREATE FAILED, and
-    nothing blocks it by its class's rules (``Resource.REFERENCES`` of the referrers), the
-    message naming every dependant by ARN."""
-    if resource.status not in (ACTIVE, CREATE_FAILED):
-        raise ResourceInUse(
-            f"The {resource.LABEL} {resource.arn} must be ACTIVE or CREATE FAILED to be "
-            f"deleted (current status: {resource.status})."
-        )
+    """ResourceInUse unless ``resource`` may be deleted now: its delete chain may begin from its
+    status (ACTIVE or CREATE FAILED, for most kinds), and nothing blocks it by its class's
+    rules (``Resource.REFERENCES`` of the referrers), the message naming every dependant."""
+    ensure_can_begin(resource, resource.TRANSITIONS.chain("delete"))
     blockers = state.blockers(resource)
     if blockers:
         raise ResourceInUse(in_use_message(resource, blockers))
 
 
 def begin_delete(state: RegionState, resource: Resource) -> None:
-    """What every Delete does: check it may (:func:`ensure_deletable`), then start its delete
-    chain, or remove it at once (instant mode, or a kind without a delete chain). Removing
-    it removes what its references' rules delete with it (``RegionState.remove``)."""
+    """What every Delete does: check it may (:func:`ensure_deletable`), then begin its delete
+    chain; entering :data:`GONE` removes it, with what its references' rules delete with it
+    (``RegionState.remove``): at once in instant mode, or for a chain of that status alone."""
     ensure_deletable(state, resource)
-    if state.settings.lifecycle is Lifecycle.INSTANT or not resource.DELETE_CHAIN:
-        state.remove(resource)
-    else:
-        resource.status = resource.DELETE_CHAIN[0]
-        _touch(resource)
+    _start(state, resource, resource.TRANSITIONS.chain("delete"))

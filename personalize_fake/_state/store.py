@@ -23,6 +23,7 @@ import attrs
 from personalize_fake._errors import ResourceNotFound
 from personalize_fake._settings import Settings
 from personalize_fake._state.references import Reference, ReferenceIndex
+from personalize_fake._state.transitions import GONE, Chain, Transitions, remove
 
 CREATE_PENDING = "CREATE PENDING"
 CREATE_IN_PROGRESS = "CREATE IN_PROGRESS"
@@ -30,6 +31,19 @@ ACTIVE = "ACTIVE"
 CREATE_FAILED = "CREATE FAILED"
 DELETE_PENDING = "DELETE PENDING"
 DELETE_IN_PROGRESS = "DELETE IN_PROGRESS"
+UPDATE_PENDING = "UPDATE PENDING"
+UPDATE_IN_PROGRESS = "UPDATE IN_PROGRESS"
+
+CREATE = Chain("create", (CREATE_PENDING, CREATE_IN_PROGRESS, ACTIVE), failed=CREATE_FAILED)
+"""How most kinds are created; a failure injected for the kind ends it CREATE FAILED."""
+DELETE = Chain(
+    "delete",
+    (DELETE_PENDING, DELETE_IN_PROGRESS, GONE),
+    begins_from=(ACTIVE, CREATE_FAILED),
+    purpose="be deleted",
+    on_enter={GONE: remove},
+)
+"""How most kinds are deleted: gone after DELETE IN_PROGRESS."""
 
 
 def now() -> float:
@@ -50,9 +64,8 @@ class Resource:
     """The resource type in its ARN, e.g. ``dataset-group``."""
     LABEL: ClassVar[str]
     """How messages name it, e.g. ``dataset group``."""
-    CREATE_CHAIN: ClassVar[tuple[str, ...]] = (CREATE_PENDING, CREATE_IN_PROGRESS, ACTIVE)
-    DELETE_CHAIN: ClassVar[tuple[str, ...]] = (DELETE_PENDING, DELETE_IN_PROGRESS)
-    """Statuses a deletion moves through before the resource is gone; empty: gone at once."""
+    TRANSITIONS: ClassVar[Transitions] = Transitions(CREATE, DELETE)
+    """Its status chains (``transitions``): every kind has a ``create`` and a ``delete``."""
     REFERENCES: ClassVar[tuple[Reference, ...]] = ()
     """The fields holding ARNs it refers to, and what its deletion rules are (``references``)."""
 
@@ -79,10 +92,6 @@ class Resource:
         super().__init_subclass__(**kwargs)
         if "KIND" in cls.__dict__ and "__slots__" in cls.__dict__:
             KINDS[cls.KIND] = cls
-
-    @property
-    def deleting(self) -> bool:
-        return self.status in self.DELETE_CHAIN
 
     @property
     def region_state(self) -> RegionState | None:
