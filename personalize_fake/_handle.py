@@ -7,10 +7,10 @@ change the fake's state by accident.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from personalize_fake._api.registry import load_handlers
+from personalize_fake._domain.members import as_sent
 from personalize_fake._settings import Settings
 from personalize_fake._state import lifecycle
 from personalize_fake._state.store import KINDS, RegionState, Resource, Store
@@ -48,12 +48,13 @@ class PersonalizeFake:
         ``sessionId`` and ``userId``; ``sentAt`` is a UTC ``datetime``.
         """
         with self.store.lock:
-            return copy.deepcopy(self.store.events.get(tracking_id, []))
+            return [as_sent(row) for row in self.store.recorded("events", tracking_id)]
 
     def action_interactions(self, tracking_id: str) -> list[dict[str, Any]]:
         """Action interactions PutActionInteractions recorded for ``tracking_id``, in order."""
         with self.store.lock:
-            return copy.deepcopy(self.store.action_interactions.get(tracking_id, []))
+            found = self.store.recorded("action_interactions", tracking_id)
+            return [as_sent(row, "timestamp") for row in found]
 
     def users(self, dataset_arn: str) -> list[dict[str, Any]]:
         """Users PutUsers stored in a Users dataset, one per ``userId`` (last write wins)."""
@@ -69,7 +70,7 @@ class PersonalizeFake:
 
     def _records(self, dataset_arn: str) -> list[dict[str, Any]]:
         with self.store.lock:
-            return copy.deepcopy(list(self.store.records.get(dataset_arn, {}).values()))
+            return [as_sent(row) for row in self.store.rows.get(dataset_arn, ())]
 
     # -- lifecycle control -----------------------------------------------------
 

@@ -1,8 +1,12 @@
 """The personalize-events service: PutEvents, PutUsers, PutItems, PutActions, PutActionInteractions.
 
 Each call is checked whole before anything is recorded, so a rejected call
-records nothing. Recorded data lives on the store and is read through the
-handle (``fake.events(tracking_id)``, ``fake.items(dataset_arn)``...).
+records nothing. What is recorded becomes rows of the dataset it feeds (the
+tracker's group's Interactions dataset, the Action_Interactions dataset of the
+tracking ID, the dataset named), with the members a schema names as its
+fields (``userId`` as ``USER_ID``, ``sentAt`` as ``TIMESTAMP`` in epoch
+seconds...) and the others by their wire names. The handle reads them back as
+sent (``fake.events(tracking_id)``, ``fake.items(dataset_arn)``...: ``members.as_sent``).
 """
 
 from __future__ import annotations
@@ -14,7 +18,15 @@ from personalize_fake._api.dataset_groups import DatasetGroup
 from personalize_fake._api.datasets import Dataset, dataset_arn
 from personalize_fake._api.event_trackers import EventTracker
 from personalize_fake._api.registry import operation
+from personalize_fake._api.schemas import Schema
 from personalize_fake._domain.codec import decode
+from personalize_fake._domain.fields import Field, typed_fields
+from personalize_fake._domain.members import (
+    ACTION_INTERACTION_COLUMNS,
+    EVENT_COLUMNS,
+    RECORD_COLUMNS,
+    as_row,
+)
 from personalize_fake._errors import InvalidInput, ResourceInUse, ResourceNotFound, ServiceError
 from personalize_fake._state.store import ACTIVE, RegionState
 
@@ -23,16 +35,23 @@ RESERVED_EVENT_KEYS = frozenset(k.lower() for k in RESERVED_NAMES)
 """Keys event properties may not use (case-insensitive), per the PutEvents reference."""
 
 
-def _utc(epoch: float, items: str, index: int, member: str) -> datetime.datetime:
-    """An epoch-seconds timestamp as an aware UTC datetime; InvalidInput when out of range.
+def _utc(epoch: float, items: str, index: int, member: str) -> float:
+    """An epoch-seconds timestamp as a float, once checked to be a datetime (the reader
+    makes it one); InvalidInput when out of range.
 
     The member's path (``eventList.3.member.sentAt``) is only built for the message.
     """
     try:
-        return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc)
+        datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc)
     except (OverflowError, OSError, ValueError):
         where = f"{items}.{index}.member.{member}"
         raise InvalidInput(f"Value '{epoch}' at '{where}' is not a valid timestamp.") from None
+    return float(epoch)
+
+
+def _fields(state: RegionState, dataset: Dataset) -> tuple[Field, ...]:
+    schema = state.resources.get(dataset.schema_arn)
+    return typed_fields(schema.schema) if isinstance(schema, Schema) else ()
 
 
 def _properties(text: str, where: str, reserved: frozenset[str] = frozenset()) -> None:
@@ -88,18 +107,19 @@ def put_events(
         )
     call = {"trackingId": tracking_id, "sessionId": session_id}
     if user_id is not None:
-        call["userId"] = user_id
-    records = []
+        call["USER_ID"] = user_id
+    rows = []
     for index, event in enumerate(event_list, 1):
         if "properties" in event:
             where = f"eventList.{index}.member.properties"
             _properties(event["properties"], where, RESERVED_EVENT_KEYS)
         sent = _utc(event["sentAt"], "eventList", index, "sentAt")
-        record: dict[str, Any] = dict(call)
-        record.update(event)
-        record["sentAt"] = sent
-        records.append(record)
-    state.store.record_events(tracking_id, records)
+        row: dict[str, Any] = dict(call)
+        row.update(as_row(event, EVENT_COLUMNS))
+        row["TIMESTAMP"] = sent
+        rows.append(row)
+    fields = _fields(state, interactions)
+    state.store.record("events", interactions.arn, tracking_id, rows, fields)
 
 
 def _put_records(
@@ -121,7 +141,9 @@ def _put_records(
     for index, record in enumerate(records, 1):
         if "properties" in record:
             _properties(record["properties"], f"{member}.{index}.member.properties")
-    state.store.put_records(dataset_arn, id_key, records)  # a replaced record moves to the end
+    rows = [as_row(record, RECORD_COLUMNS) for record in records]
+    key = RECORD_COLUMNS[id_key]
+    state.store.put_records(dataset_arn, key, rows, _fields(state, dataset))
 
 
 @operation
@@ -151,11 +173,14 @@ def put_action_interactions(
         )
     if dataset.status != ACTIVE:
         raise ResourceInUse(f"Dataset {dataset.arn} is {dataset.status}, not ACTIVE.")
-    records = []
+    rows = []
     for index, interaction in enumerate(action_interactions, 1):
         where = f"actionInteractions.{index}.member"
         if "properties" in interaction:
             _properties(interaction["properties"], f"{where}.properties", RESERVED_EVENT_KEYS)
         timestamp = _utc(interaction["timestamp"], "actionInteractions", index, "timestamp")
-        records.append({"trackingId": tracking_id, **interaction, "timestamp": timestamp})
-    state.store.record_action_interactions(tracking_id, records)
+        row = as_row(interaction, ACTION_INTERACTION_COLUMNS)
+        row["TIMESTAMP"] = timestamp
+        rows.append({"trackingId": tracking_id, **row})
+    fields = _fields(state, dataset)
+    state.store.record("action_interactions", dataset.arn, tracking_id, rows, fields)

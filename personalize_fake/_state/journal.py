@@ -55,10 +55,18 @@ _UPSERT_RESOURCE = (
     "ON CONFLICT (arn) DO UPDATE SET fields = excluded.fields, tags = excluded.tags"
 )  # an update keeps the row's seq: the resource keeps its place in creation order
 _DELETE_RESOURCE = "DELETE FROM resources WHERE arn = ?"
-_APPEND_RECORDED = "INSERT INTO recorded (stream, tracking_id, body) VALUES (?, ?, ?)"
-_PUT_RECORD = "INSERT OR REPLACE INTO records (dataset_arn, record_id, body) VALUES (?, ?, ?)"
-# (REPLACE deletes the old row and inserts a new one: a replaced record moves to the end)
+_APPEND_RECORDED = (
+    "INSERT INTO recorded (stream, dataset_arn, tracking_id, body) VALUES (?, ?, ?, ?)"
+)
+# REPLACE deletes the old row and inserts a new one: a replaced record moves to the end.
+_PUT_RECORD = (
+    "INSERT OR REPLACE INTO records (dataset_arn, key, record_id, body) VALUES (?, ?, ?, ?)"
+)
 _CLEAR_RECORDS = "DELETE FROM records WHERE dataset_arn = ?"
+# A dataset created again: its rows so far stay readable by tracking ID, set apart.
+_RETIRE_RECORDED = (
+    "INSERT INTO recorded (stream, dataset_arn, tracking_id, body) VALUES ('retired', ?, '', '')"
+)
 _PUT_INJECTED = "INSERT OR REPLACE INTO injected_failures (kind, runs) VALUES (?, ?)"
 _DELETE_INJECTED = "DELETE FROM injected_failures WHERE kind = ?"
 _PUT_META = "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"
@@ -244,11 +252,13 @@ class Journal:
         self._touched.discard(id(resource))  # added again later: written again, after this
         self._notes.append(("removed", resource.arn))
 
-    def appended(self, stream: str, tracking_id: str, records: list[dict[str, Any]]) -> None:
-        self._notes.append(("recorded", stream, tracking_id, records))
+    def appended(
+        self, stream: str, dataset_arn: str, tracking_id: str, rows: list[dict[str, Any]]
+    ) -> None:
+        self._notes.append(("recorded", stream, dataset_arn, tracking_id, rows))
 
-    def put(self, dataset_arn: str, id_key: str, records: list[dict[str, Any]]) -> None:
-        self._notes.append(("records", dataset_arn, id_key, records))
+    def put(self, dataset_arn: str, key: str, rows: list[dict[str, Any]]) -> None:
+        self._notes.append(("records", dataset_arn, key, rows))
 
     def cleared_records(self, dataset_arn: str) -> None:
         self._notes.append(("cleared-records", dataset_arn))
@@ -307,13 +317,14 @@ class Journal:
         if what == "removed":
             return [(_DELETE_RESOURCE, [(note[1],)])]
         if what == "recorded":
-            _, stream, tracking_id, records = note
-            return [(_APPEND_RECORDED, [(stream, tracking_id, encode(r)) for r in records])]
+            _, stream, dataset_arn, tracking_id, rows = note
+            encoded = [(stream, dataset_arn, tracking_id, encode(r)) for r in rows]
+            return [(_APPEND_RECORDED, encoded)]
         if what == "records":
-            _, dataset_arn, id_key, records = note
-            return [(_PUT_RECORD, [(dataset_arn, r[id_key], encode(r)) for r in records])]
+            _, dataset_arn, key, rows = note
+            return [(_PUT_RECORD, [(dataset_arn, key, r[key], encode(r)) for r in rows])]
         if what == "cleared-records":
-            return [(_CLEAR_RECORDS, [(note[1],)])]
+            return [(_CLEAR_RECORDS, [(note[1],)]), (_RETIRE_RECORDED, [(note[1],)])]
         if what == "injected":
             runs = self._store.injected_failures.get(note[1])
             if not runs:

@@ -2,11 +2,13 @@
 
 The file is an SQLite database (standard library) of facts, one row each: a
 resource (its fields and tags, in creation order), an event or action
-interaction (append-only), a stored user, item or action record, a count of
-injected failures, and the store's secret. Indexes (kinds, references,
-tracking IDs, the map of regions) are never saved: loading adds each resource
-to its region again, in creation order, which rebuilds them, so what was one
-object before a restart is one object after. A region is saved only through
+interaction with the dataset it feeds (append-only, with a mark where a dataset
+created again set its rows apart), a stored user, item or action record, a
+count of injected failures, and the store's secret. Indexes (kinds,
+references, tracking IDs, the map of regions, which rows each tracking ID
+recorded) are never saved: loading adds each resource to its region again, in
+creation order, and records each row again, which rebuilds them, so what was
+one object before a restart is one object after. A region is saved only through
 its resources: one with nothing in it leaves no trace.
 
 :func:`attach` checks and loads the file and attaches a
@@ -38,9 +40,10 @@ __all__ = ["APPLICATION_ID", "FORMAT", "VERSION", "StateFileError", "attach"]
 
 FORMAT = "personalize-fake state"
 APPLICATION_ID = 0x50464B53  # "PFKS", in the SQLite header: this file is ours
-VERSION = 2
+VERSION = 3
 """Bumped whenever a file written by this version cannot be read by an older one.
-Version 1 was one JSON document, rewritten whole after each change."""
+Version 1 was one JSON document, rewritten whole after each change; version 2 kept
+recorded events by tracking ID only, not by the dataset they feed."""
 
 SCHEMA = f"""
 BEGIN;
@@ -56,15 +59,18 @@ CREATE TABLE resources (
 );
 CREATE TABLE recorded (
     seq INTEGER PRIMARY KEY,  -- arrival order
-    stream TEXT NOT NULL,     -- events | action_interactions
+    stream TEXT NOT NULL,     -- events | action_interactions | retired (the dataset's rows
+                              -- were set aside: it was created again)
+    dataset_arn TEXT NOT NULL,
     tracking_id TEXT NOT NULL,
-    body TEXT NOT NULL        -- JSON object: one event or action interaction
+    body TEXT NOT NULL        -- JSON object: one row (an event or action interaction)
 );
 CREATE TABLE records (
     seq INTEGER PRIMARY KEY,  -- order of the last write
     dataset_arn TEXT NOT NULL,
+    key TEXT NOT NULL,        -- the column identifying a record: USER_ID, ITEM_ID...
     record_id TEXT NOT NULL,
-    body TEXT NOT NULL,       -- JSON object: one user, item or action
+    body TEXT NOT NULL,       -- JSON object: one row (a user, item or action)
     UNIQUE (dataset_arn, record_id)
 );
 CREATE TABLE injected_failures (
@@ -229,15 +235,21 @@ def _load(db: sqlite3.Connection, path: Path, store: Store) -> None:
             state.add(resource)
             if tags is not None:
                 state.tags[arn] = _object(tags)
-        streams = {"events": store.events, "action_interactions": store.action_interactions}
-        rows = db.execute("SELECT seq, stream, tracking_id, body FROM recorded ORDER BY seq")
-        for seq, stream, tracking_id, body in rows:
+        rows = db.execute(
+            "SELECT seq, stream, dataset_arn, tracking_id, body FROM recorded ORDER BY seq"
+        )
+        for seq, stream, dataset_arn, tracking_id, body in rows:
             where = f"row {seq} of table recorded"
-            streams[stream].setdefault(tracking_id, []).append(_object(body))
-        rows = db.execute("SELECT seq, dataset_arn, record_id, body FROM records ORDER BY seq")
-        for seq, dataset_arn, record_id, body in rows:
+            if stream == "retired":
+                store.clear_records(dataset_arn)
+            elif stream in ("events", "action_interactions"):
+                store.record(stream, dataset_arn, tracking_id, [_object(body)])
+            else:
+                raise ValueError(f"unknown stream {stream!r}")
+        rows = db.execute("SELECT seq, dataset_arn, key, body FROM records ORDER BY seq")
+        for seq, dataset_arn, key, body in rows:
             where = f"row {seq} of table records"
-            store.records.setdefault(dataset_arn, {})[record_id] = _object(body)
+            store.put_records(dataset_arn, key, [_object(body)])
         for kind, runs in db.execute("SELECT kind, runs FROM injected_failures"):
             where = f"injected failures of {kind}"
             store.injected_failures[kind] = _runs(runs)

@@ -14,15 +14,17 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from contextlib import AbstractContextManager
 from typing import Any, ClassVar, Protocol, TypeVar, cast
 
 import attrs
 
+from personalize_fake._domain.fields import Field
 from personalize_fake._errors import ResourceNotFound
 from personalize_fake._settings import Settings
 from personalize_fake._state.references import Reference, ReferenceIndex
+from personalize_fake._state.rows import Rows, layout_of
 from personalize_fake._state.transitions import GONE, Chain, Transitions, remove
 
 CREATE_PENDING = "CREATE PENDING"
@@ -282,14 +284,16 @@ class Changes(Protocol):
     def removed(self, resource: Resource) -> None:
         """A resource (and its tags) was forgotten."""
 
-    def appended(self, stream: str, tracking_id: str, records: list[dict[str, Any]]) -> None:
-        """Records were appended to ``events`` or ``action_interactions`` (the ``stream``)."""
+    def appended(
+        self, stream: str, dataset_arn: str, tracking_id: str, rows: list[dict[str, Any]]
+    ) -> None:
+        """Rows were appended to a dataset by ``events`` or ``action_interactions`` calls."""
 
-    def put(self, dataset_arn: str, id_key: str, records: list[dict[str, Any]]) -> None:
-        """Records were stored in a dataset, replacing those with the same id."""
+    def put(self, dataset_arn: str, key: str, rows: list[dict[str, Any]]) -> None:
+        """Rows were stored in a dataset, replacing those with the same ``key`` column."""
 
     def cleared_records(self, dataset_arn: str) -> None:
-        """A dataset's records were forgotten."""
+        """A dataset's rows were set aside for new ones (readable by tracking ID still)."""
 
     def injected(self, kind: str) -> None:
         """The failures waiting for creations of ``kind`` changed."""
@@ -313,12 +317,11 @@ class Store:
     """The state file's journal, when a server keeps one (``persistence.attach``)."""
     regions: dict[tuple[str, str], RegionState] = attrs.Factory(dict)
     secret: bytes = attrs.Factory(lambda: secrets.token_bytes(16))
-    events: dict[str, list[dict[str, Any]]] = attrs.Factory(dict)
-    """PutEvents records by tracking ID, in arrival order."""
-    action_interactions: dict[str, list[dict[str, Any]]] = attrs.Factory(dict)
-    """PutActionInteractions records by tracking ID, in arrival order."""
-    records: dict[str, dict[str, dict[str, Any]]] = attrs.Factory(dict)
-    """PutUsers/PutItems/PutActions records by dataset ARN, then by id."""
+    rows: dict[str, Rows] = attrs.Factory(dict)
+    """Each dataset's rows by its ARN: events, action interactions, users, items, actions."""
+    streams: dict[tuple[str, str], list[Rows]] = attrs.Factory(dict)
+    """Index: the rows each (stream, tracking ID) recorded into, in order (a dataset created
+    again at the same ARN has new rows; the old stay readable by tracking ID)."""
     injected_failures: dict[str, list[tuple[str, int]]] = attrs.Factory(dict)
     """Failures waiting for the next creations of a resource kind (``fail_next``), as runs of
     (reason, how many): a count, so ``times=10**7`` costs no more than ``times=1``."""
@@ -346,31 +349,56 @@ class Store:
 
     # -- recorded data -----------------------------------------------------------
 
-    def record_events(self, tracking_id: str, records: list[dict[str, Any]]) -> None:
-        """Append PutEvents records (one per event) for a tracking ID."""
-        self.events.setdefault(tracking_id, []).extend(records)
-        if self.journal is not None:
-            self.journal.appended("events", tracking_id, records)
+    def dataset_rows(
+        self, dataset_arn: str, fields: tuple[Field, ...] = (), key: str | None = None
+    ) -> Rows:
+        """The rows of a dataset, a new empty container (laid out for ``fields``) if none."""
+        rows = self.rows.get(dataset_arn)
+        if rows is None:
+            rows = self.rows[dataset_arn] = Rows(layout_of(fields), key)
+        return rows
 
-    def record_action_interactions(self, tracking_id: str, records: list[dict[str, Any]]) -> None:
-        """Append PutActionInteractions records for a tracking ID."""
-        self.action_interactions.setdefault(tracking_id, []).extend(records)
+    def record(
+        self,
+        stream: str,
+        dataset_arn: str,
+        tracking_id: str,
+        rows: list[dict[str, Any]],
+        fields: tuple[Field, ...] = (),
+    ) -> None:
+        """Append PutEvents (``stream`` ``events``) or PutActionInteractions
+        (``action_interactions``) rows, each with its ``trackingId``, to a dataset."""
+        container = self.dataset_rows(dataset_arn, fields)
+        container.extend(rows)
+        found = self.streams.setdefault((stream, tracking_id), [])
+        if not found or found[-1] is not container:
+            found.append(container)
         if self.journal is not None:
-            self.journal.appended("action_interactions", tracking_id, records)
+            self.journal.appended(stream, dataset_arn, tracking_id, rows)
 
-    def put_records(self, dataset_arn: str, id_key: str, records: list[dict[str, Any]]) -> None:
-        """Upsert records by their ``id_key``; a replaced record moves to the end."""
-        stored = self.records.setdefault(dataset_arn, {})
-        kept = [dict(record) for record in records]
-        for record in kept:
-            stored.pop(record[id_key], None)
-            stored[record[id_key]] = record
+    def recorded(self, stream: str, tracking_id: str) -> Iterator[dict[str, Any]]:
+        """The rows one tracking ID recorded, in arrival order, those of a dataset since
+        created again at the same ARN first."""
+        for rows in self.streams.get((stream, tracking_id), ()):
+            yield from rows.where("trackingId", tracking_id)
+
+    def put_records(
+        self,
+        dataset_arn: str,
+        key: str,
+        records: list[dict[str, Any]],
+        fields: tuple[Field, ...] = (),
+    ) -> None:
+        """Upsert PutUsers/PutItems/PutActions rows by their ``key`` column; a replaced
+        record moves to the end."""
+        self.dataset_rows(dataset_arn, fields, key).extend(records)
         if self.journal is not None:
-            self.journal.put(dataset_arn, id_key, kept)
+            self.journal.put(dataset_arn, key, records)
 
     def clear_records(self, dataset_arn: str) -> None:
-        """Forget every record of a dataset (one made again at the same ARN starts empty)."""
-        if self.records.pop(dataset_arn, None) is not None and self.journal is not None:
+        """Start a dataset's rows afresh (one made again at the same ARN starts empty); what
+        tracking IDs recorded in the old rows stays readable through :meth:`recorded`."""
+        if self.rows.pop(dataset_arn, None) is not None and self.journal is not None:
             self.journal.cleared_records(dataset_arn)
 
     # -- injected failures -------------------------------------------------------

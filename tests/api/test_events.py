@@ -237,6 +237,28 @@ class TestPutEvents:
         assert personalize_fake.events(blog) == [recorded(1, blog)]
         assert personalize_fake.events("never-used") == []
 
+    def test_events_outlive_their_dataset_created_again(
+        self, personalize: Any, events: Any, personalize_fake: PersonalizeFake
+    ) -> None:
+        """A tracking ID reads all it sent; a dataset made again holds only what came after."""
+        group = make_group(personalize)
+        dataset = make_dataset(personalize, group, "Interactions")
+        tracking_id = make_tracker(personalize, group)[1]
+        events.put_events(trackingId=tracking_id, sessionId="s1", eventList=[event(0)])
+        schema = personalize.describe_dataset(datasetArn=dataset)["dataset"]["schemaArn"]
+        personalize.delete_dataset(datasetArn=dataset)
+        personalize.create_dataset(
+            name="again", schemaArn=schema, datasetGroupArn=group, datasetType="Interactions"
+        )
+        events.put_events(trackingId=tracking_id, sessionId="s1", eventList=[event(1)])
+
+        assert personalize_fake.events(tracking_id) == [
+            recorded(0, tracking_id),
+            recorded(1, tracking_id),
+        ]
+        (row,) = personalize_fake.store.rows[dataset]
+        assert row["ITEM_ID"] == "item-1"
+
     def test_handle_returns_copies(
         self, personalize: Any, events: Any, personalize_fake: PersonalizeFake
     ) -> None:

@@ -393,9 +393,8 @@ def snapshot(fake: PersonalizeFake) -> Any:
                 )
                 for key, state in store.regions.items()
             },
-            {k: list(v) for k, v in store.events.items()},
-            {k: list(v) for k, v in store.action_interactions.items()},
-            {k: dict(v) for k, v in store.records.items()},
+            {arn: list(rows) for arn, rows in store.rows.items()},
+            {key: [len(rows) for rows in found] for key, found in store.streams.items()},
         )
 
 

@@ -43,6 +43,7 @@ from support import (
 from personalize_fake import PersonalizeFake
 from personalize_fake._settings import Settings
 from personalize_fake._state.persistence import StateFileError
+from personalize_fake._state.rows import Rows
 from personalize_fake._state.store import Store
 from personalize_fake._wire.dispatch import WireRequest
 from personalize_fake.server import PersonalizeServer, serving
@@ -156,6 +157,33 @@ class TestRestart:
             page = client("personalize", url).list_dataset_groups(maxResults=2, nextToken=token)
             assert [g["name"] for g in page["datasetGroups"]] == ["more0", "more1"]
             assert fake.events(tracking_id)[0]["sentAt"] == SENT_AT
+
+    def test_rows_of_a_dataset_created_again_are_apart_after_a_restart(
+        self, tmp_path: Path
+    ) -> None:
+        """Events sent before a dataset was made again read back by tracking ID, not as its rows."""
+        path = tmp_path / "state.db"
+        event = {"eventType": "click", "itemId": "i1", "sentAt": SENT_AT}
+        with serving(lifecycle="instant", state_file=path) as (url, fake):
+            personalize = client("personalize", url)
+            events = client("personalize-events", url)
+            group, tracking_id = tracker_setup(personalize)
+            events.put_events(trackingId=tracking_id, sessionId="s", eventList=[event])
+            (listed,) = personalize.list_datasets()["datasets"]
+            dataset = personalize.describe_dataset(datasetArn=listed["datasetArn"])["dataset"]
+            personalize.delete_dataset(datasetArn=dataset["datasetArn"])
+            personalize.create_dataset(
+                name="again",
+                schemaArn=dataset["schemaArn"],
+                datasetGroupArn=group,
+                datasetType="Interactions",
+            )
+            events.put_events(trackingId=tracking_id, sessionId="s", eventList=[event] * 2)
+            before = facts(fake.store)
+        with serving(lifecycle="instant", state_file=path) as (url, fake):
+            assert facts(fake.store) == before
+            assert len(fake.events(tracking_id)) == 3
+            assert len(fake.store.rows[dataset["datasetArn"]]) == 2
 
     def test_a_tracker_left_pending_is_the_same_object_after_a_restart(
         self, tmp_path: Path
@@ -470,6 +498,17 @@ class Walk:
             pass  # a step that does not fit the state: the service's answer, nothing changed
 
 
+def rows_facts(rows: Rows) -> Any:
+    """A dataset's live rows with their sources, in order, and its key column."""
+    live = [i for i, source in enumerate(rows.sources) if source]
+    return rows.key, len(rows), [(rows.row(i), rows.sources[i]) for i in live]
+
+
+def live_arn(store: Store, rows: Rows) -> str | None:
+    """The dataset ARN whose rows these are, None for those of a dataset since created again."""
+    return next((arn for arn, held in store.rows.items() if held is rows), None)
+
+
 def facts(store: Store) -> dict[str, Any]:
     """A store's state as plain data, in its orders; and whether its indexes point into it."""
     regions = {}
@@ -488,9 +527,14 @@ def facts(store: Store) -> dict[str, Any]:
     return {
         "regions": regions,
         "secret": store.secret,
-        "events": store.events,
-        "action_interactions": store.action_interactions,
-        "records": {arn: list(records.items()) for arn, records in store.records.items()},
+        "rows": {arn: rows_facts(rows) for arn, rows in store.rows.items()},
+        "streams": {
+            key: [
+                (list(rows.where("trackingId", key[1])), live_arn(store, rows))
+                for rows in containers
+            ]
+            for key, containers in store.streams.items()
+        },
         "injected_failures": store.injected_failures,
     }
 

@@ -1,0 +1,55 @@
+"""How the personalize-events members become a dataset's fields, and back.
+
+A member a schema field stands for (``userId`` for ``USER_ID``, ``sentAt`` for
+``TIMESTAMP``...) is stored under the field's name, so recorded events and
+imported rows share columns; the other members (``sessionId``, ``properties``,
+``impression``...) keep their wire names. Timestamps are stored as epoch seconds
+and read back as UTC datetimes, as the handle has always shown them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+EVENT_COLUMNS = {
+    "userId": "USER_ID",
+    "itemId": "ITEM_ID",
+    "sentAt": "TIMESTAMP",
+    "eventType": "EVENT_TYPE",
+    "eventValue": "EVENT_VALUE",
+}
+"""The PutEvents members (and the call's ``userId``) that are Interactions schema fields."""
+ACTION_INTERACTION_COLUMNS = {
+    "userId": "USER_ID",
+    "actionId": "ACTION_ID",
+    "timestamp": "TIMESTAMP",
+    "eventType": "EVENT_TYPE",
+}
+"""The PutActionInteractions members that are Action_Interactions schema fields."""
+RECORD_COLUMNS = {"userId": "USER_ID", "itemId": "ITEM_ID", "actionId": "ACTION_ID"}
+"""The PutUsers/PutItems/PutActions id members, Users/Items/Actions schema fields."""
+
+
+def as_row(sent: dict[str, Any], columns: dict[str, str]) -> dict[str, Any]:
+    """A member as sent, renamed to its dataset's columns."""
+    return {columns.get(name, name): value for name, value in sent.items()}
+
+
+def as_sent(row: dict[str, Any], time_member: str = "sentAt") -> dict[str, Any]:
+    """A dataset row as its member was sent: wire names, and ``TIMESTAMP`` as a UTC datetime
+    named ``time_member`` (``sentAt`` for events, ``timestamp`` for action interactions)."""
+    out = {}
+    for name, value in row.items():
+        if name == "TIMESTAMP":
+            out[time_member] = datetime.datetime.fromtimestamp(value, datetime.timezone.utc)
+        else:
+            out[_WIRE_NAMES.get(name, name)] = value
+    return out
+
+
+_WIRE_NAMES = {
+    column: member
+    for columns in (EVENT_COLUMNS, ACTION_INTERACTION_COLUMNS, RECORD_COLUMNS)
+    for member, column in columns.items()
+}

@@ -1,0 +1,312 @@
+"""A dataset's rows, column by column: what PutEvents, the Put calls and imports load.
+
+A million recorded events must fit in a few hundred megabytes, so a row is not a
+dict: each column is one list or array, and a row is made into a dict only when a
+reader asks for it. Ids, event types and other repeated strings are kept once,
+with a 4-byte code per row (``category``); times and numbers are 8 bytes a row
+(``time``, ``number``, ``integer``). Anything else (a JSON ``properties`` string,
+an ``impression`` list) is one reference a row (``object``). How a column is
+kept is only a saving: a value it cannot hold turns it into an ``object``
+column, so every value reads back as it was put.
+
+Every row carries its source (PUT or BULK: what export jobs select by) or is
+dead (a record replaced by a later put of its id; dead rows are dropped once
+they are most of the container).
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import math
+import operator
+from array import array
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, cast
+
+from personalize_fake._domain.fields import Field
+
+PUT = 1
+"""A row that came from a personalize-events call."""
+BULK = 2
+"""A row that came from an import job."""
+_DEAD = 0
+
+MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING"})()
+"""What a column holds for a row that lacks the field (the key is left out of its dict)."""
+
+DEFAULT_LAYOUT = {
+    "trackingId": "category",
+    "sessionId": "category",
+    "USER_ID": "category",
+    "ITEM_ID": "category",
+    "ACTION_ID": "category",
+    "EVENT_TYPE": "category",
+    "TIMESTAMP": "time",
+    "EVENT_VALUE": "number",
+}
+"""How the columns every dataset type may have are kept, whatever its schema says."""
+
+_IMMUTABLE = (str, int, float, bool, type(None))
+_NO_INT = -(2**63)
+_MISSING_TYPE = type(MISSING)
+_STR = {str, _MISSING_TYPE}
+_FLOAT = {float, _MISSING_TYPE}
+_INT = {int, _MISSING_TYPE}
+
+BATCH = 65_536
+"""Rows waiting as dicts before they are added to the columns all at once (or at the first
+read): a PutEvents call only appends its rows to a list. Converting costs about 1 µs an
+event, one pass per column; paid every ``BATCH`` rows, a test recording a few thousand
+events never pays it on its calls, and a million events wait as at most ~30 MB of dicts."""
+COMPACT = 1024
+"""A keyed container drops its dead rows once it has more than this many rows, most dead."""
+
+
+def layout_of(fields: Iterable[Field]) -> dict[str, str]:
+    """How to keep each column of a dataset whose schema has ``fields``."""
+    layout = {}
+    for field in fields:
+        if field.kind == "string" and not field.textual:
+            layout[field.name] = "category"
+        elif field.kind in ("long", "int"):
+            layout[field.name] = "integer"
+        elif field.kind in ("float", "double"):
+            layout[field.name] = "number"
+    return {**layout, **DEFAULT_LAYOUT}
+
+
+class _Objects:
+    """Any value, one reference a row."""
+
+    def __init__(self, size: int = 0) -> None:
+        self.values: list[Any] = [MISSING] * size
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def extend(self, values: list[Any]) -> bool:
+        self.values.extend(values)
+        return True
+
+    def get(self, row: int) -> Any:
+        value = self.values[row]
+        if value is MISSING or isinstance(value, _IMMUTABLE):
+            return value
+        return copy.deepcopy(value)  # an impression list: the reader's own copy
+
+
+class _Category:
+    """Strings kept once each; a 4-byte code a row (0: missing)."""
+
+    def __init__(self, size: int = 0) -> None:
+        self.codes = array("I", bytes(4 * size))
+        self.values: list[Any] = [MISSING]
+        self.index: dict[Any, int] = {MISSING: 0}
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def extend(self, values: list[Any]) -> bool:
+        if not set(map(type, values)) <= _STR:
+            return False
+        get = self.index.get
+        codes = list(map(get, values))
+        try:
+            self.codes.extend(array("I", codes))  # type: ignore[arg-type]  # a new value's code is None: TypeError
+        except TypeError:
+            for at, value in enumerate(values):
+                if codes[at] is None:
+                    code = get(value)
+                    if code is None:
+                        code = self.index[value] = len(self.values)
+                        self.values.append(value)
+                    codes[at] = code
+            self.codes.extend(array("I", cast("list[int]", codes)))
+        return True
+
+    def get(self, row: int) -> Any:
+        return self.values[self.codes[row]]
+
+    def code(self, value: Any) -> int | None:
+        """The code of ``value``, None if no row holds it."""
+        return self.index.get(value) if type(value) is str else None
+
+
+class _Numbers:
+    """Floats (``time``: epoch seconds), 8 bytes a row; NaN marks a missing one."""
+
+    def __init__(self, size: int = 0) -> None:
+        self.values = array("d", [math.nan]) * size
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def extend(self, values: list[Any]) -> bool:
+        if not set(map(type, values)) <= _FLOAT:
+            return False
+        floats = [math.nan if value is MISSING else value for value in values]
+        if sum(value != value for value in floats) != values.count(MISSING):
+            return False  # a NaN of its own would read back as missing
+        self.values.extend(array("d", floats))
+        return True
+
+    def get(self, row: int) -> Any:
+        value = self.values[row]
+        return MISSING if value != value else value
+
+
+class _Integers:
+    """Integers within 64 bits, 8 bytes a row."""
+
+    def __init__(self, size: int = 0) -> None:
+        self.values = array("q", [_NO_INT]) * size
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def extend(self, values: list[Any]) -> bool:
+        if not set(map(type, values)) <= _INT:
+            return False
+        ints = [_NO_INT if value is MISSING else value for value in values]
+        if ints.count(_NO_INT) != values.count(MISSING):
+            return False
+        try:
+            self.values.extend(array("q", ints))
+        except OverflowError:
+            return False
+        return True
+
+    def get(self, row: int) -> Any:
+        value = self.values[row]
+        return MISSING if value == _NO_INT else value
+
+
+_Column = _Objects | _Category | _Numbers | _Integers
+_KINDS: dict[str, type[_Column]] = {
+    "object": _Objects,
+    "category": _Category,
+    "time": _Numbers,
+    "number": _Numbers,
+    "integer": _Integers,
+}
+
+
+class Rows:
+    """The rows of one dataset, in the order they were added.
+
+    Args:
+        layout: how to keep each column by name (:func:`layout_of`); others are ``object``.
+        key: for Users, Items and Actions datasets, the column that identifies a record:
+            a row with the id of a live one replaces it, and is last.
+    """
+
+    def __init__(self, layout: Mapping[str, str] = DEFAULT_LAYOUT, key: str | None = None) -> None:
+        self.layout = layout
+        self.key = key
+        self._columns: dict[str, _Column] = {}
+        self._sources = bytearray()
+        self._live = 0
+        self._ids: dict[Any, int] = {}  # with a key: the row of each id
+        self._pending: list[Mapping[str, Any]] = []
+        self._pending_sources = bytearray()
+
+    def __len__(self) -> int:
+        self._flush()
+        return self._live
+
+    @property
+    def sources(self) -> bytearray:
+        """Per row: PUT, BULK, or 0 for a dead row (do not change it)."""
+        self._flush()
+        return self._sources
+
+    def append(self, row: Mapping[str, Any], source: int = PUT) -> None:
+        """Add one row (a record with the id of a live one replaces it, with a ``key``)."""
+        self.extend((row,), source)
+
+    def extend(self, rows: Iterable[Mapping[str, Any]], source: int = PUT) -> None:
+        """Add rows in order; with a ``key``, each replaces the live row of its id."""
+        pending = self._pending
+        before = len(pending)
+        pending.extend(rows)
+        self._pending_sources.extend(bytes((source,)) * (len(pending) - before))
+        if len(pending) >= BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Add the pending rows to the columns, one pass per column."""
+        batch = self._pending
+        if not batch:
+            return
+        self._pending = []
+        size = len(self._sources)
+        columns = self._columns
+        for name in dict.fromkeys(itertools.chain.from_iterable(batch)):
+            try:  # in C when every row has the field, as most do
+                values = list(map(operator.itemgetter(name), batch))
+            except KeyError:
+                values = [row.get(name, MISSING) for row in batch]
+            column = columns.get(name)
+            if column is None:
+                column = columns[name] = _KINDS[self.layout.get(name, "object")](size)
+            if not column.extend(values):  # a value it cannot hold: keep every value as it is
+                objects = columns[name] = _Objects()
+                objects.values = [column.get(i) for i in range(size)]
+                objects.extend(values)
+        total = size + len(batch)
+        for column in columns.values():  # the columns no pending row has
+            if len(column) < total:
+                column.extend([MISSING] * len(batch))
+        self._sources.extend(self._pending_sources)
+        self._pending_sources = bytearray()
+        self._live += len(batch)
+        if self.key is not None:
+            self._replace(batch, size, self.key)
+
+    def _replace(self, batch: list[Mapping[str, Any]], size: int, key: str) -> None:
+        """Mark the rows the batch's ids replace dead; compact once most rows are dead."""
+        ids, sources = self._ids, self._sources
+        for at, row in enumerate(batch, size):
+            old = ids.get(row[key])
+            if old is not None:
+                sources[old] = _DEAD
+                self._live -= 1
+            ids[row[key]] = at
+        if len(sources) > COMPACT and self._live * 2 < len(sources):
+            kept: list[Mapping[str, Any]] = list(self)
+            live = bytes(s for s in sources if s)
+            self._columns, self._sources, self._live, self._ids = {}, bytearray(), 0, {}
+            self._pending, self._pending_sources = kept, bytearray(live)
+            self._flush()
+
+    def row(self, index: int) -> dict[str, Any]:
+        """Row ``index`` (dead or alive) as a dict of the fields it holds, fresh each time."""
+        self._flush()
+        out = {}
+        for name, column in self._columns.items():
+            value = column.get(index)
+            if value is not MISSING:
+                out[name] = value
+        return out
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        """The live rows as dicts, in order."""
+        self._flush()
+        sources = self._sources
+        return (self.row(i) for i in range(len(sources)) if sources[i])
+
+    def where(self, name: str, value: Any) -> Iterator[dict[str, Any]]:
+        """The live rows whose column ``name`` holds ``value``, as dicts, in order."""
+        self._flush()
+        column = self._columns.get(name)
+        sources = self._sources
+        if column is None:
+            return iter(())
+        if isinstance(column, _Category):
+            code = column.code(value)
+            if code is None:
+                return iter(())
+            codes = column.codes
+            return (self.row(i) for i in range(len(sources)) if sources[i] and codes[i] == code)
+        return (self.row(i) for i in range(len(sources)) if sources[i] and column.get(i) == value)
