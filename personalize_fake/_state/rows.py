@@ -22,7 +22,7 @@ import math
 import operator
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, cast
+from typing import Any
 
 from personalize_fake._domain.fields import Field
 
@@ -114,15 +114,12 @@ class _Category:
         codes = list(map(get, values))
         try:
             self.codes.extend(array("I", codes))  # type: ignore[arg-type]  # a new value's code is None: TypeError
-        except TypeError:
-            for at, value in enumerate(values):
-                if codes[at] is None:
-                    code = get(value)
-                    if code is None:
-                        code = self.index[value] = len(self.values)
-                        self.values.append(value)
-                    codes[at] = code
-            self.codes.extend(array("I", cast("list[int]", codes)))
+        except TypeError:  # new values: give each a code (a loop over the new ones only)
+            index = self.index
+            for value in [v for v in dict.fromkeys(values) if v not in index]:  # first-seen order
+                index[value] = len(self.values)
+                self.values.append(value)
+            self.codes.extend(array("I", map(get, values)))  # type: ignore[arg-type]
         return True
 
     def get(self, row: int) -> Any:
