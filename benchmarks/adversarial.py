@@ -66,13 +66,9 @@ def main() -> int:
         "--before", action="store_true", help="also time plain re on the translation (slow)"
     )
     args = parser.parse_args()
-    os.environ.update(
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
-        AWS_EC2_METADATA_DISABLED="true",
-        AWS_CONFIG_FILE=os.devnull,
-        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-    )
+    from calls import aws_env  # benchmarks/ is on sys.path: the script's own directory
+
+    os.environ.update(aws_env())
     import boto3
     import botocore.session
     from botocore import xform_name

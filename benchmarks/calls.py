@@ -719,8 +719,9 @@ PYCACHE = os.path.join(tempfile.gettempdir(), "personalize-fake-bench-pycache")
 """Where children keep bytecode (see the module docstring)."""
 
 
-def _aws_env() -> dict[str, str]:
-    """Settings that keep every contender away from AWS, IMDS and the user's AWS config."""
+def aws_env() -> dict[str, str]:
+    """Settings that keep every contender away from AWS, IMDS and the user's AWS config
+    (the other benchmarks use them too)."""
     return {
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
@@ -734,7 +735,7 @@ def _aws_env() -> dict[str, str]:
 def _child_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env.update(_aws_env(), PYTHONPYCACHEPREFIX=PYCACHE)
+    env.update(aws_env(), PYTHONPYCACHEPREFIX=PYCACHE)
     return env
 
 
@@ -1157,7 +1158,7 @@ def profile(workload: str, iterations: int) -> None:
     import cProfile
     import pstats
 
-    os.environ.update(_aws_env())
+    os.environ.update(aws_env())
     profiler = cProfile.Profile()
     with ExitStack() as stack:
         loop = LOOPS[f"fake-{workload}"](stack)
@@ -1197,7 +1198,7 @@ def main(argv: list[str] | None = None) -> int:
         serve(args.serve, scale, None, sys.stdout)
         return 0
     if args.case:
-        os.environ.update(_aws_env())
+        os.environ.update(aws_env())
         serve(args.case, scale, rounds, sys.stdout)
         return 0
     if args.first_answers:

@@ -51,7 +51,7 @@ from urllib.parse import urlsplit
 
 import boto3
 from botocore.config import Config
-from calls import SCHEMA  # benchmarks/ is on sys.path: the script's own directory
+from calls import SCHEMA, aws_env  # benchmarks/ is on sys.path: the script's own directory
 
 REGION = "us-east-1"
 ROUND_SECONDS = 2.0
@@ -59,14 +59,7 @@ AUTH = (
     "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/personalize/aws4_request, "
     "SignedHeaders=host, Signature=0"
 )
-ENV = {
-    **{k: v for k, v in os.environ.items() if not k.startswith("AWS_")},
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_EC2_METADATA_DISABLED": "true",
-    "AWS_CONFIG_FILE": os.devnull,
-    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-}
+ENV = {**{k: v for k, v in os.environ.items() if not k.startswith("AWS_")}, **aws_env()}
 os.environ.update({k: v for k, v in ENV.items() if k.startswith("AWS_")})
 
 

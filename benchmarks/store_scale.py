@@ -36,17 +36,12 @@ from collections.abc import Callable
 from typing import Any
 
 import boto3
+from calls import aws_env  # benchmarks/ is on sys.path: the script's own directory
 
 from personalize_fake import mock_personalize
 from personalize_fake._api.registry import load_handlers
 
-os.environ.update(
-    AWS_ACCESS_KEY_ID="testing",
-    AWS_SECRET_ACCESS_KEY="testing",
-    AWS_EC2_METADATA_DISABLED="true",
-    AWS_CONFIG_FILE=os.devnull,
-    AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-)
+os.environ.update(aws_env())
 
 SMALL, BIG = "us-west-2", "us-east-1"
 ROUND_SECONDS = 0.4
