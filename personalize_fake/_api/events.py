@@ -35,12 +35,23 @@ RESERVED_EVENT_KEYS = frozenset(k.lower() for k in RESERVED_NAMES)
 """Keys event properties may not use (case-insensitive), per the PutEvents reference."""
 
 
+_SURELY_VALID = (
+    datetime.datetime(2, 1, 1, tzinfo=datetime.timezone.utc).timestamp(),
+    datetime.datetime(9998, 12, 31, tzinfo=datetime.timezone.utc).timestamp(),
+)
+"""Epoch seconds any datetime holds; only times outside get the exact (slower) check."""
+
+
 def _utc(epoch: float, items: str, index: int, member: str) -> float:
     """An epoch-seconds timestamp as a float, once checked to be a datetime (the reader
     makes it one); InvalidInput when out of range.
 
-    The member's path (``eventList.3.member.sentAt``) is only built for the message.
+    The member's path (``eventList.3.member.sentAt``) is only built for the message. A time
+    well inside datetime's range (years 2 to 9998) is taken without building one: every
+    event of every PutEvents call passes here.
     """
+    if _SURELY_VALID[0] < epoch < _SURELY_VALID[1]:
+        return float(epoch)
     try:
         datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc)
     except (OverflowError, OSError, ValueError):
