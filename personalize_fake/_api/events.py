@@ -21,12 +21,7 @@ from personalize_fake._api.registry import operation
 from personalize_fake._api.schemas import Schema
 from personalize_fake._domain.codec import decode
 from personalize_fake._domain.fields import Field, typed_fields
-from personalize_fake._domain.members import (
-    ACTION_INTERACTION_COLUMNS,
-    EVENT_COLUMNS,
-    RECORD_COLUMNS,
-    as_row,
-)
+from personalize_fake._domain.members import RECORD_COLUMNS, as_row
 from personalize_fake._errors import InvalidInput, ResourceInUse, ResourceNotFound, ServiceError
 from personalize_fake._state.store import ACTIVE, RegionState
 
@@ -116,21 +111,19 @@ def put_events(
             f"Dataset group {tracker.dataset_group_arn} has {why} Interactions dataset "
             "to record events in."
         )
-    call = {"trackingId": tracking_id, "sessionId": session_id}
-    if user_id is not None:
-        call["USER_ID"] = user_id
-    rows = []
+    # The events are this call's own (decoded from its body): each is completed in place
+    # and recorded as it is; the rows' container renames members to columns.
     for index, event in enumerate(event_list, 1):
         if "properties" in event:
             where = f"eventList.{index}.member.properties"
             _properties(event["properties"], where, RESERVED_EVENT_KEYS)
-        sent = _utc(event["sentAt"], "eventList", index, "sentAt")
-        row: dict[str, Any] = dict(call)
-        row.update(as_row(event, EVENT_COLUMNS))
-        row["TIMESTAMP"] = sent
-        rows.append(row)
+        event["sentAt"] = _utc(event["sentAt"], "eventList", index, "sentAt")
+        event["trackingId"] = tracking_id
+        event["sessionId"] = session_id
+        if user_id is not None:
+            event["userId"] = user_id
     fields = _fields(state, interactions)
-    state.store.record("events", interactions.arn, tracking_id, rows, fields)
+    state.store.record("events", interactions.arn, tracking_id, event_list, fields)
 
 
 def _put_records(
@@ -184,14 +177,12 @@ def put_action_interactions(
         )
     if dataset.status != ACTIVE:
         raise ResourceInUse(f"Dataset {dataset.arn} is {dataset.status}, not ACTIVE.")
-    rows = []
     for index, interaction in enumerate(action_interactions, 1):
         where = f"actionInteractions.{index}.member"
         if "properties" in interaction:
             _properties(interaction["properties"], f"{where}.properties", RESERVED_EVENT_KEYS)
         timestamp = _utc(interaction["timestamp"], "actionInteractions", index, "timestamp")
-        row = as_row(interaction, ACTION_INTERACTION_COLUMNS)
-        row["TIMESTAMP"] = timestamp
-        rows.append({"trackingId": tracking_id, **row})
+        interaction["timestamp"] = timestamp
+        interaction["trackingId"] = tracking_id
     fields = _fields(state, dataset)
-    state.store.record("action_interactions", dataset.arn, tracking_id, rows, fields)
+    state.store.record("action_interactions", dataset.arn, tracking_id, action_interactions, fields)

@@ -22,6 +22,7 @@ import math
 import operator
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
+from types import MappingProxyType
 from typing import Any
 
 from personalize_fake._domain.fields import Field
@@ -47,6 +48,7 @@ DEFAULT_LAYOUT = {
 }
 """How the columns every dataset type may have are kept, whatever its schema says."""
 
+_NO_RENAMES: Mapping[str, str] = MappingProxyType({})
 _IMMUTABLE = (str, int, float, bool, type(None))
 _NO_INT = -(2**63)
 _MISSING_TYPE = type(MISSING)
@@ -108,13 +110,14 @@ class _Category:
         return len(self.codes)
 
     def extend(self, values: list[Any]) -> bool:
-        if not set(map(type, values)) <= _STR:
-            return False
         get = self.index.get
-        codes = list(map(get, values))
+        # Every value known: each is a string (or MISSING), as the index holds nothing else.
+        # A new value's code is None (or it is unhashable): TypeError, and the slow path.
         try:
-            self.codes.extend(array("I", codes))  # type: ignore[arg-type]  # a new value's code is None: TypeError
+            self.codes.extend(array("I", map(get, values)))  # type: ignore[arg-type]
         except TypeError:  # new values: give each a code (a loop over the new ones only)
+            if not set(map(type, values)) <= _STR:
+                return False
             index = self.index
             for value in [v for v in dict.fromkeys(values) if v not in index]:  # first-seen order
                 index[value] = len(self.values)
@@ -207,6 +210,7 @@ class Rows:
         self._ids: dict[Any, int] = {}  # with a key: the row of each id
         self._pending: list[Mapping[str, Any]] = []
         self._pending_sources = bytearray()
+        self._pending_names: Mapping[str, str] = _NO_RENAMES
 
     def __len__(self) -> int:
         self._flush()
@@ -222,8 +226,23 @@ class Rows:
         """Add one row (a record with the id of a live one replaces it, with a ``key``)."""
         self.extend((row,), source)
 
-    def extend(self, rows: Iterable[Mapping[str, Any]], source: int = PUT) -> None:
-        """Add rows in order; with a ``key``, each replaces the live row of its id."""
+    def extend(
+        self,
+        rows: Iterable[Mapping[str, Any]],
+        source: int = PUT,
+        names: Mapping[str, str] = _NO_RENAMES,
+    ) -> None:
+        """Add rows in order; with a ``key``, each replaces the live row of its id.
+
+        ``names`` renames keys to columns (``itemId`` to ``ITEM_ID``): done once per column
+        when the rows are added to the columns, instead of once per row by the caller (a
+        PutEvents call hands its events as they came off the wire). Pass one constant mapping
+        (a new one each call would add each call's rows to the columns alone); not for a keyed
+        container.
+        """
+        if names is not self._pending_names:
+            self._flush()  # one renaming per batch
+            self._pending_names = names
         pending = self._pending
         before = len(pending)
         pending.extend(rows)
@@ -239,11 +258,13 @@ class Rows:
         self._pending = []
         size = len(self._sources)
         columns = self._columns
-        for name in dict.fromkeys(itertools.chain.from_iterable(batch)):
+        renamed, self._pending_names = self._pending_names, _NO_RENAMES
+        for key in dict.fromkeys(itertools.chain.from_iterable(batch)):
             try:  # in C when every row has the field, as most do
-                values = list(map(operator.itemgetter(name), batch))
+                values = list(map(operator.itemgetter(key), batch))
             except KeyError:
-                values = [row.get(name, MISSING) for row in batch]
+                values = [row.get(key, MISSING) for row in batch]
+            name = renamed.get(key, key)
             column = columns.get(name)
             if column is None:
                 column = columns[name] = _KINDS[self.layout.get(name, "object")](size)

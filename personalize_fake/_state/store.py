@@ -21,10 +21,11 @@ from typing import Any, ClassVar, Protocol, TypeVar, cast
 import attrs
 
 from personalize_fake._domain.fields import Field
+from personalize_fake._domain.members import ACTION_INTERACTION_COLUMNS, EVENT_COLUMNS
 from personalize_fake._errors import ResourceNotFound
 from personalize_fake._settings import Settings
 from personalize_fake._state.references import Reference, ReferenceIndex
-from personalize_fake._state.rows import Rows, layout_of
+from personalize_fake._state.rows import PUT, Rows, layout_of
 from personalize_fake._state.transitions import GONE, Chain, Transitions, remove
 
 CREATE_PENDING = "CREATE PENDING"
@@ -46,6 +47,10 @@ DELETE = Chain(
     on_enter={GONE: remove},
 )
 """How most kinds are deleted: gone after DELETE IN_PROGRESS."""
+
+
+STREAM_COLUMNS = {"events": EVENT_COLUMNS, "action_interactions": ACTION_INTERACTION_COLUMNS}
+"""How each recorded stream's members are renamed to its dataset's columns."""
 
 
 def now() -> float:
@@ -367,9 +372,13 @@ class Store:
         fields: tuple[Field, ...] = (),
     ) -> None:
         """Append PutEvents (``stream`` ``events``) or PutActionInteractions
-        (``action_interactions``) rows, each with its ``trackingId``, to a dataset."""
+        (``action_interactions``) rows, each with its ``trackingId``, to a dataset.
+
+        The rows are the members as they came (``itemId``, ``sentAt`` as epoch seconds...):
+        the container renames them to the dataset's columns (``members.EVENT_COLUMNS``), and
+        so does a state file's replay of them."""
         container = self.dataset_rows(dataset_arn, fields)
-        container.extend(rows)
+        container.extend(rows, PUT, STREAM_COLUMNS[stream])
         found = self.streams.setdefault((stream, tracking_id), [])
         if not found or found[-1] is not container:
             found.append(container)
