@@ -43,13 +43,13 @@ def calls(count: int) -> Iterator[list[dict[str, Any]]]:
         for n in range(start, min(start + 10, count)):
             row = {
                 **call,
-                "USER_ID": f"user-{user}",
-                "ITEM_ID": f"item-{(n * 7919) % 5_000}",
-                "EVENT_TYPE": ("click", "watch", "buy")[n % 3][:],
-                "TIMESTAMP": 1_704_067_200.0 + n,
+                "userId": f"user-{user}",
+                "itemId": f"item-{(n * 7919) % 5_000}",
+                "eventType": ("click", "watch", "buy")[n % 3][:],
+                "sentAt": 1_704_067_200.0 + n,
             }
             if n % 4 == 0:
-                row["EVENT_VALUE"] = float(n % 100)
+                row["eventValue"] = float(n % 100)
             if n % 10 == 0:
                 row["properties"] = f'{{"device": "phone-{n % 7}"}}'
             rows.append(row)
