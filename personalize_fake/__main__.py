@@ -11,7 +11,7 @@ import time
 from collections.abc import Sequence
 from importlib import metadata
 
-from personalize_fake._settings import Lifecycle, Settings
+from personalize_fake._settings import Lifecycle, Settings, settings_from_text
 from personalize_fake._state.persistence import StateFileError
 from personalize_fake._wire.guard import TOKEN_VARIABLE
 from personalize_fake.server import DEFAULT_PORT, MAX_BODY, PersonalizeServer
@@ -88,7 +88,32 @@ def _parser() -> argparse.ArgumentParser:
             f"(default: ${TOKEN_VARIABLE}, which keeps it out of the process list)"
         ),
     )
+    serve.add_argument(
+        "--set",
+        metavar="NAME=VALUE",
+        action="append",
+        default=[],
+        dest="settings",
+        help=(
+            "any other setting of docs/settings.md (a limit, an open question's answer); "
+            "repeat for more, e.g. --set minimum_training_data=false"
+        ),
+    )
     return parser
+
+
+def _settings(arguments: argparse.Namespace) -> Settings:
+    """The options given: ``--lifecycle``, ``--account-id`` and each ``--set NAME=VALUE``."""
+    options = {"lifecycle": arguments.lifecycle, "account_id": arguments.account_id}
+    for assignment in arguments.settings:
+        name, equals, value = assignment.partition("=")
+        if not equals or not name.strip():
+            raise ValueError(f"--set takes NAME=VALUE, not {assignment!r}")
+        name = name.strip().replace("-", "_")
+        if name in ("lifecycle", "account_id"):
+            raise ValueError(f"set {name} with --{name.replace('_', '-')}, not --set")
+        options[name] = value
+    return settings_from_text(options)
 
 
 def serve(arguments: argparse.Namespace) -> int:
@@ -114,8 +139,8 @@ def serve(arguments: argparse.Namespace) -> int:
 
 def _serve(arguments: argparse.Namespace, received: list[int]) -> int:
     try:
-        settings = Settings(lifecycle=arguments.lifecycle, account_id=arguments.account_id)
-    except ValueError as exc:
+        settings = _settings(arguments)
+    except (ValueError, TypeError) as exc:
         print(f"personalize-fake: error: {exc}", file=sys.stderr)
         return 2
     token = arguments.admin_token

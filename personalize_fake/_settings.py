@@ -141,3 +141,33 @@ class Settings:
                 f"known: {', '.join(sorted(known))}"
             )
         return cls(**options)
+
+
+def settings_from_text(options: dict[str, str]) -> Settings:
+    """Settings from ``NAME=VALUE`` texts (``personalize-fake serve --set``), each converted
+    to its field's type: ``true``/``false`` (or 1/0) for a flag, digits for a number,
+    ``none`` for an optional value left unset."""
+    fields = {f.name: f for f in attrs.fields(Settings)}
+    converted: dict[str, Any] = {}
+    for name, text in options.items():
+        field = fields.get(name)
+        if field is None:
+            known = ", ".join(sorted(fields))
+            raise ValueError(f"unknown setting {name!r}; known: {known}")
+        declared = str(field.type)
+        if declared.endswith("| None") and text.strip().lower() == "none":
+            converted[name] = None
+        elif declared.startswith("bool"):
+            flag = _FLAGS.get(text.strip().lower()) if text.strip() else None
+            if flag is None:
+                raise ValueError(f"{name} must be true or false (or 1/0), not {text!r}")
+            converted[name] = flag
+        elif declared.startswith(("int", "float")):
+            number = float if declared.startswith("float") else int
+            try:
+                converted[name] = number(text)
+            except ValueError:
+                raise ValueError(f"{name} must be a number, not {text!r}") from None
+        else:
+            converted[name] = text
+    return Settings.from_options(converted)

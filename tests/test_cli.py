@@ -207,6 +207,16 @@ class TestServe:
         assert status == 0, log
         assert token not in stdout + log
 
+    def test_a_setting_given_with_set_holds(self, tmp_path: Path) -> None:
+        """``--set NAME=VALUE`` sets any setting: here a tag quota of 1 refuses a second tag."""
+        server = start_server(tmp_path, "--set", "tags_per_resource=1")
+        personalize = client("personalize", server.url)
+        tags = [{"tagKey": "a", "tagValue": "1"}, {"tagKey": "b", "tagValue": "2"}]
+        with pytest.raises(personalize.exceptions.TooManyTagsException):
+            personalize.create_dataset_group(name="g", tags=tags)
+        status, _, log = server.stop()
+        assert status == 0, log
+
 
 @pytest.mark.slow
 class TestAwsCli:
@@ -345,6 +355,24 @@ class TestMain:
         for name, value in environment.items():
             monkeypatch.setenv(name, value)
         assert main(["serve", "--port", "0", *options]) == 2
+        assert complaint in capsys.readouterr().err
+
+    @pytest.mark.parametrize(
+        ("assignment", "complaint"),
+        [
+            ("no_such_thing=1", "unknown setting 'no_such_thing'"),
+            ("tags_per_resource=many", "tags_per_resource must be a number"),
+            ("tags_per_resource=-1", "tags_per_resource must be at least 0"),
+            ("check_responses=maybe", "check_responses must be true or false"),
+            ("tags_per_resource", "--set takes NAME=VALUE"),
+            ("lifecycle=instant", "set lifecycle with --lifecycle"),
+        ],
+    )
+    def test_bad_setting(
+        self, capsys: pytest.CaptureFixture[str], assignment: str, complaint: str
+    ) -> None:
+        """A --set the settings cannot take stops the command with status 2, saying why."""
+        assert main(["serve", "--port", "0", "--set", assignment]) == 2
         assert complaint in capsys.readouterr().err
 
     def test_bad_lifecycle(self, capsys: pytest.CaptureFixture[str]) -> None:
