@@ -296,8 +296,8 @@ def _field_problem(
     fields = schemas.get(dataset)
     if fields is None:
         return _invalid(
-            f"{spelled(named)} needs a {DISPLAY[dataset]} dataset, and dataset group {group} "
-            f"has none.",
+            f"{spelled(named)} needs {'an' if dataset[0] in 'AI' else 'a'} {DISPLAY[dataset]} "
+            f"dataset, and dataset group {group} has none.",
             named.at,
         )
     field = schema_field(fields, named.name)

@@ -11,7 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 from support import client
 
-from personalize_fake import PersonalizeFake
+from personalize_fake import PersonalizeFake, mock_personalize
 from personalize_fake._api.filters import Filter
 from personalize_fake._domain.filters import Column, Condition, Op, Placeholder
 from personalize_fake.server import serving
@@ -154,7 +154,7 @@ class TestExpressionChecks:
             ),
             pytest.param(
                 'EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("x")',
-                "Interactions.EVENT_TYPE needs a Interactions dataset",
+                "Interactions.EVENT_TYPE needs an Interactions dataset",
                 id="no-interactions-dataset",
             ),
             pytest.param(
@@ -429,3 +429,15 @@ def test_a_filter_survives_a_restart(tmp_path: Path) -> None:
         assert found[1].tree == tree
         with pytest.raises(personalize.exceptions.ResourceInUseException):
             personalize.delete_dataset_group(datasetGroupArn=group)
+
+
+def test_filter_settings_are_checked() -> None:
+    """The filter settings refuse values they cannot mean, naming the option."""
+    with pytest.raises(ValueError, match="filter_schema_errors must be one of raise, fail"):
+        mock_personalize(filter_schema_errors="later")
+    with pytest.raises(TypeError, match="filter_schema_errors"):
+        mock_personalize(filter_schema_errors=1)
+    with pytest.raises(ValueError, match="filters_per_dataset_group must be at least 0"):
+        mock_personalize(filters_per_dataset_group=-1)
+    with pytest.raises(ValueError, match="must be one of InvalidInputException"):
+        mock_personalize(filter_inactive_dataset_group_error="Nope")
