@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Literal, NoReturn
-
-import attrs
+from typing import Literal, NamedTuple, NoReturn
 
 from personalize_fake._domain.filters import (
     CURRENT,
@@ -49,13 +47,15 @@ from personalize_fake._errors import InvalidInput
 
 _TOKEN = re.compile(
     r"""
-    (?P<space>\s+)
-    | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+    \s*
+    (?:
+      (?P<word>[A-Za-z_][A-Za-z0-9_]*)
     | (?P<param>\$[A-Za-z0-9_]*)
     | (?P<number>-?[0-9]+(?:\.[0-9]+)?)
     | (?P<string>"[^"]*"?)
     | (?P<op><=|>=|!=|<|>|=)
     | (?P<punct>[().,|])
+    )
     """,
     re.VERBOSE,
 )
@@ -64,18 +64,14 @@ OPS = {op.value: op for op in Op if op not in (Op.IN, Op.NOT_IN)}
 END = "end"
 
 
-@attrs.frozen
-class Token:
+class Token(NamedTuple):
     kind: str
     """``word``, ``param``, ``number``, ``string``, ``op``, ``punct``, or :data:`END`."""
     text: str
     at: int
     """1-based character where it starts."""
-
-    @property
-    def upper(self) -> str:
-        """A word in upper case (keywords are taken in any case); "" for other tokens."""
-        return self.text.upper() if self.kind == "word" else ""
+    upper: str = ""
+    """A word in upper case (keywords are taken in any case); "" for other tokens."""
 
     def symbol(self) -> str:
         if self.kind == END:
@@ -94,20 +90,22 @@ def tokenize(text: str) -> list[Token]:
     """The tokens of ``text``, then an :data:`END` token; InvalidInput at a stray character."""
     tokens: list[Token] = []
     position = 0
-    while position < len(text):
-        match = _TOKEN.match(text, position)
-        if match is None:
-            fail(Token("char", text[position], position + 1), "It is not part of the grammar.")
+    match = _TOKEN.match(text)
+    while match is not None:
         kind = match.lastgroup
         assert kind is not None
-        token = Token(kind, match.group(), position + 1)
-        if kind == "string" and (len(token.text) == 1 or not token.text.endswith('"')):
+        value = match.group(kind)
+        token = Token(kind, value, match.start(kind) + 1, value.upper() if kind == "word" else "")
+        if kind == "string" and (len(value) == 1 or value[-1] != '"'):
             fail(token, "The quoted string is not closed.")
-        if kind == "param" and token.text == "$":
+        if kind == "param" and value == "$":
             fail(token, "A placeholder is $ followed by letters, digits or underscores.")
-        if kind != "space":
-            tokens.append(token)
+        tokens.append(token)
         position = match.end()
+        match = _TOKEN.match(text, position)
+    rest = text[position:].lstrip()
+    if rest:
+        fail(Token("char", rest[0], len(text) - len(rest) + 1), "It is not part of the grammar.")
     tokens.append(Token(END, "", len(text) + 1))
     return tokens
 

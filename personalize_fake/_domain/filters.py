@@ -330,7 +330,7 @@ def _field_problem(
         )
     if (
         isinstance(condition.operand, Strings)
-        and not condition.op.value.endswith("IN")
+        and condition.op not in (Op.IN, Op.NOT_IN)
         and field.kind in NUMERIC
     ):
         return _invalid(
