@@ -219,7 +219,8 @@ class _Parser:
                 token, "CurrentUser can be used only in the IF clause at the end of an expression."
             )
         if token.upper in ("CURRENTITEM", "CURRENTACTION"):
-            fail(token, f"{token.text} is compared with: write Items.FIELD IN {token.text}.FIELD.")
+            dataset = "Items" if token.upper == "CURRENTITEM" else "Actions"
+            fail(token, f"{token.text} is compared with: {dataset}.FIELD IN {token.text}.FIELD.")
         column = self.column()
         op = self.operator()
         if column.dataset in EVENT_DATASETS and op not in (Op.IN, Op.NOT_IN):

@@ -3,9 +3,12 @@ limit, and refusals that say where and why."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from personalize_fake._domain.filter_parser import parse_filter
 from personalize_fake._domain.filters import (
@@ -377,3 +380,31 @@ class TestLimits:
         message = refusal(f"INCLUDE ItemID WHERE Items.N < ${'A' * 51}")
         assert "at most 50 characters" in message
         assert where(message) == 32
+
+
+SYMBOLS = re.findall(
+    r"\S+",
+    "INCLUDE EXCLUDE ItemID UserID ActionID WHERE IF AND OR IN NOT Items Interactions Users "
+    "Actions Action_Interactions Item CurrentUser CurrentItem CurrentAction . , ( ) | = != < "
+    '<= > >= $P $Q GENRE EVENT_TYPE AGE 5 -2.5 "x" "*" "" "y',
+)
+"""Symbols of the language, and a few broken ones, for the parser to take in any order."""
+
+
+@given(st.lists(st.sampled_from(SYMBOLS), max_size=30))
+def test_any_sequence_of_symbols_is_a_tree_or_a_refusal(symbols: list[str]) -> None:
+    """Whatever the symbols, the parser gives a tree or InvalidInput, never another error."""
+    text = " ".join(symbols)
+    try:
+        tree = parse_filter(text, DEFAULT)
+    except InvalidInput as exc:
+        assert 1 <= where(exc.message) <= len(text) + 1
+    else:
+        assert tree.expressions
+
+
+@given(st.text(max_size=200))
+def test_any_text_is_a_tree_or_a_refusal(text: str) -> None:
+    """Any text at all (surrogates, controls, other scripts) is parsed or refused."""
+    with contextlib.suppress(InvalidInput):
+        parse_filter("INCLUDE ItemID WHERE Items.A IN (" + text, DEFAULT)
