@@ -69,6 +69,17 @@ def _whole(low: int, high: int | None) -> Any:
     return check
 
 
+def _one_of(*allowed: str) -> Any:
+    """A validator: one of the ``allowed`` strings."""
+
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+        if not isinstance(value, str) or value not in allowed:
+            error = ValueError if isinstance(value, str) else TypeError
+            raise error(f"{attribute.name} must be one of {', '.join(allowed)}, not {value!r}")
+
+    return check
+
+
 def _error_of(service: str) -> Any:
     """A validator: the value must be an error code the service's model declares."""
 
@@ -129,6 +140,27 @@ class Settings:
     """Check every answer against its operation's output shape; one the model does not allow
     is a 500 InternalFailure naming the rule (a bug in the fake). For the fake's own test
     suite and for users who want it; off by default, when it costs nothing per call."""
+    # -- filters --
+    filters_per_dataset_group: int = attrs.field(default=30, validator=_whole(0, None))
+    """Filters one dataset group may hold (the developer guide's adjustable quota)."""
+    filter_fields_per_filter: int = attrs.field(default=10, validator=_whole(1, None))
+    """Distinct dataset fields one filter's chained expressions may name (quota)."""
+    filter_fields_per_dataset_group: int = attrs.field(default=20, validator=_whole(1, None))
+    """Distinct dataset fields all the filters of one dataset group may name (quota)."""
+    filter_placeholders_per_filter: int = attrs.field(default=25, validator=_whole(1, None))
+    """Distinct ``$PLACEHOLDER`` names one filter may have (no source gives one: the most
+    ``filterValues`` entries a request can give)."""
+    filter_singular_dataset_names: bool = attrs.field(default=True, validator=_bool)
+    """Take ``Interaction.X``, ``Action.X``... for ``Interactions.X``, ``Actions.X``, as
+    expressions printed in AWS's docs write them."""
+    filter_schema_errors: str = attrs.field(default="raise", validator=_one_of("raise", "fail"))
+    """A filter naming a dataset or field its group lacks: ``raise`` InvalidInputException
+    at CreateFilter, or ``fail``: created, it ends CREATE FAILED with the reason."""
+    filter_inactive_dataset_group_error: str = attrs.field(
+        default="ResourceInUseException", validator=_error_of("personalize")
+    )
+    """Code of CreateFilter on a dataset group (or naming a dataset) that is not ACTIVE.
+    CreateFilter declares no ResourceInUseException; the other Creates answer it."""
 
     @classmethod
     def from_options(cls, options: dict[str, Any]) -> Settings:

@@ -32,6 +32,7 @@ def load_handlers() -> dict[str, Handler]:
         datasets,
         event_trackers,
         events,
+        filters,
         schemas,
         tagging,
     )

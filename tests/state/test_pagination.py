@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -122,6 +123,21 @@ def make_five(client: Any, operation: str) -> tuple[dict[str, Any], list[str]]:
             for i, g in enumerate(groups)
         ]
         return {}, arns
+    if operation == "ListFilters":
+        fields = [{"name": "ITEM_ID", "type": "string"}, {"name": "GENRE", "type": "string"}]
+        items = json.dumps({"type": "record", "name": "Items", "fields": fields})
+        schema = client.create_schema(name="items", schema=items)["schemaArn"]
+        client.create_dataset(
+            name="items", schemaArn=schema, datasetGroupArn=groups[0], datasetType="Items"
+        )
+        expression = 'INCLUDE ItemID WHERE Items.GENRE IN ("x")'
+        arns = [
+            client.create_filter(
+                name=f"f{i}", datasetGroupArn=groups[0], filterExpression=expression
+            )["filterArn"]
+            for i in range(5)
+        ]
+        return {}, arns
     raise AssertionError(f"add {operation} to make_five")
 
 
@@ -131,7 +147,13 @@ def arn_of(item: dict[str, Any]) -> str:
 
 def test_every_implemented_list_is_covered() -> None:
     """This table knows every List the fake implements (a new one must be added here)."""
-    assert set(LISTS) == {"ListDatasetGroups", "ListDatasets", "ListEventTrackers", "ListSchemas"}
+    assert set(LISTS) == {
+        "ListDatasetGroups",
+        "ListDatasets",
+        "ListEventTrackers",
+        "ListFilters",
+        "ListSchemas",
+    }
 
 
 @pytest.mark.parametrize("operation", LISTS)

@@ -61,6 +61,8 @@ class World:
         action_tracking = c.describe_dataset(datasetArn=interactions)["dataset"]["trackingId"]
         group = c.create_dataset_group(name="spare")["datasetGroupArn"]
         schema = c.create_schema(name="spare", schema=INTERACTIONS_SCHEMA)["schemaArn"]
+        on_items = 'INCLUDE ItemID WHERE Items.A IN ("x")'
+        made = c.create_filter(name="spare", datasetGroupArn=self.group, filterExpression=on_items)
         return {
             "CreateDatasetGroup": lambda: c.create_dataset_group(name="new"),
             "CreateSchema": lambda: c.create_schema(name="new", schema=INTERACTIONS_SCHEMA),
@@ -89,6 +91,12 @@ class World:
             "DeleteDataset": lambda: c.delete_dataset(datasetArn=self.dataset),
             "DeleteSchema": lambda: c.delete_schema(schemaArn=schema),
             "DeleteDatasetGroup": lambda: c.delete_dataset_group(datasetGroupArn=group),
+            "CreateFilter": lambda: c.create_filter(
+                name="new", datasetGroupArn=self.group, filterExpression=on_items
+            ),
+            "DescribeFilter": lambda: c.describe_filter(filterArn=made["filterArn"]),
+            "ListFilters": lambda: c.list_filters(datasetGroupArn=self.group),
+            "DeleteFilter": lambda: c.delete_filter(filterArn=made["filterArn"]),
             "PutEvents": lambda: e.put_events(
                 trackingId=tracker["trackingId"],
                 sessionId="s",
