@@ -32,6 +32,9 @@ def load_handlers() -> dict[str, Handler]:
         datasets,
         event_trackers,
         events,
+        metric_attributions,
+        recipes,
+        recommenders,
         schemas,
         tagging,
     )
