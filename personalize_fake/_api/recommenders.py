@@ -42,6 +42,8 @@ from personalize_fake._state.store import (
 from personalize_fake._state.transitions import Chain, Transitions
 
 INACTIVE = "INACTIVE"
+IN_FLIGHT = frozenset({CREATE_PENDING, CREATE_IN_PROGRESS})
+"""While being created a recommender trains on its group's datasets: they cannot be deleted."""
 DEFAULT_CONFIG = {"minRecommendationRequestsPerSecond": 1}
 """What a recommender's configuration holds unless given: the documented default rate."""
 
@@ -88,9 +90,6 @@ def _update_done(state: RegionState, recommender: Recommender) -> None:
     if recommender.update_config is not None:
         recommender.recommender_config = recommender.update_config
     _update_stamp(state, recommender)
-
-
-IN_FLIGHT = frozenset({CREATE_PENDING, CREATE_IN_PROGRESS})
 
 
 @attrs.define(eq=False, kw_only=True)
