@@ -206,6 +206,20 @@ class TestCreate:
         with pytest.raises(personalize.exceptions.InvalidInputException, match="twice"):
             create(personalize, group, [COUNT, {**MARGIN, "metricName": "clicks"}])
 
+    def test_fail_next(self, personalize: Any, personalize_fake: PersonalizeFake) -> None:
+        """fail_next("metric-attribution") ends the next creation CREATE FAILED; Describe and
+        List show the reason, and the failed one can be deleted."""
+        group = group_with(personalize)
+        personalize_fake.fail_next("metric-attribution", "No role access.")
+        arn = create(personalize, group)
+        found = personalize.describe_metric_attribution(metricAttributionArn=arn)
+        assert found["metricAttribution"]["status"] == "CREATE FAILED"
+        assert found["metricAttribution"]["failureReason"] == "No role access."
+        (summary,) = personalize.list_metric_attributions()["metricAttributions"]
+        assert summary["failureReason"] == "No role access."
+        personalize.delete_metric_attribution(metricAttributionArn=arn)
+        assert personalize.list_metric_attributions()["metricAttributions"] == []
+
     def test_not_taggable(self, personalize: Any) -> None:
         """A metric attribution takes no tags (CreateMetricAttribution has none)."""
         arn = create(personalize, group_with(personalize))
