@@ -51,7 +51,11 @@ def _ranges(hyperparameters: tuple[Hyperparameter, ...]) -> dict[str, Any]:
         elif hp.kind == "integer":
             entry = {"name": hp.name, "minValue": int(hp.low or 0), "maxValue": int(hp.high or 0)}
         elif hp.kind == "continuous":
-            entry = {"name": hp.name, "minValue": hp.low, "maxValue": hp.high}
+            entry = {
+                "name": hp.name,
+                "minValue": float(hp.low or 0),
+                "maxValue": float(hp.high or 0),
+            }
         else:  # a fixed default: no range
             continue
         entry["isTunable"] = hp.tunable
