@@ -161,6 +161,22 @@ class Settings:
     )
     """Code of CreateFilter on a dataset group (or naming a dataset) that is not ACTIVE.
     CreateFilter declares no ResourceInUseException; the other Creates answer it."""
+    # -- recipes, recommenders, metric attributions --
+    list_recipes_page_size: int = attrs.field(default=11, validator=_whole(1, 100))
+    """Page size of ListRecipes without ``maxResults``: real calls were seen answering 11
+    recipes and a ``nextToken``."""
+    recommenders_per_dataset_group: int = attrs.field(default=5, validator=_whole(0, None))
+    """Recommenders one dataset group may hold (the developer guide's quota table)."""
+    recommenders_per_region: int = attrs.field(default=15, validator=_whole(0, None))
+    """Recommenders one account may hold in a region (the developer guide's recommender page)."""
+    recommender_min_interactions: int = attrs.field(default=1000, validator=_whole(0, None))
+    """Interactions (of its use case's event type, if it has one) the dataset group must hold
+    when a recommender's creation completes; fewer ends it CREATE FAILED with AWS's reason.
+    0 turns the check off, for tests with tiny data."""
+    duplicate_metric_attribution_error: str = attrs.field(
+        default="ResourceAlreadyExistsException", validator=_error_of("personalize")
+    )
+    """Code of a second CreateMetricAttribution on one dataset group (no source names it)."""
 
     @classmethod
     def from_options(cls, options: dict[str, Any]) -> Settings:

@@ -49,6 +49,9 @@ HANDLER_MODULES = {
     "event_trackers",
     "events",
     "filters",
+    "metric_attributions",
+    "recipes",
+    "recommenders",
     "schemas",
     "tagging",
 }

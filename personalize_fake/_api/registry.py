@@ -33,6 +33,9 @@ def load_handlers() -> dict[str, Handler]:
         event_trackers,
         events,
         filters,
+        metric_attributions,
+        recipes,
+        recommenders,
         schemas,
         tagging,
     )

@@ -93,6 +93,16 @@ class Recipe:
         return f"{PREFIX}feature-transformation/{self.feature_transformation}"
 
 
+TRAINING_INPUT_MODE = "File"
+"""DescribeAlgorithm's ``trainingInputMode`` (the fake's: no printed output is public)."""
+RESOURCE_CONFIG: Mapping[str, str] = {
+    "maxNumberOfTrainingJobs": "20",
+    "maxParallelTrainingJobs": "5",
+}
+"""DescribeAlgorithm's ``defaultResourceConfig`` ("the maximum number of training jobs and
+parallel training jobs"): the fake's values, within the model's HPO bounds of 40 and 10."""
+
+
 @attrs.frozen
 class Algorithm:
     name: str
@@ -102,6 +112,11 @@ class Algorithm:
     @property
     def arn(self) -> str:
         return f"{PREFIX}algorithm/{self.name}"
+
+    @property
+    def docker_uri(self) -> str:
+        """The algorithm image's ``dockerURI``: the fake's, plainly not a real registry's."""
+        return f"personalize-fake/algorithm/{self.name}:latest"
 
 
 @attrs.frozen

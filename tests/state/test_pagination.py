@@ -138,11 +138,49 @@ def make_five(client: Any, operation: str) -> tuple[dict[str, Any], list[str]]:
             for i in range(5)
         ]
         return {}, arns
+    if operation == "ListRecipes":  # AWS's: the five ECOMMERCE use cases
+        listed = client.list_recipes(domain="ECOMMERCE", maxResults=100)["recipes"]
+        return {"domain": "ECOMMERCE"}, [r["recipeArn"] for r in listed]
+    if operation == "ListRecommenders":
+        group = client.create_dataset_group(name="dg", domain="ECOMMERCE")["datasetGroupArn"]
+        recipe = "arn:aws:personalize:::recipe/aws-ecomm-recommended-for-you"
+        return {"datasetGroupArn": group}, [
+            client.create_recommender(name=f"r{i}", datasetGroupArn=group, recipeArn=recipe)[
+                "recommenderArn"
+            ]
+            for i in range(5)
+        ]
+    if operation in ("ListMetricAttributions", "ListMetricAttributionMetrics"):
+        schema = json.loads(INTERACTIONS_SCHEMA)
+        schema["fields"].append({"name": "EVENT_TYPE", "type": "string"})
+        schema_arn = client.create_schema(name="s", schema=json.dumps(schema))["schemaArn"]
+        role = {"roleArn": "arn:aws:iam::123456789012:role/r"}
+        metrics = [
+            {"eventType": "click", "metricName": f"m{i}", "expression": "SAMPLECOUNT()"}
+            for i in range(5)
+        ]
+        arns = []
+        for i, group in enumerate(groups):
+            client.create_dataset(
+                name=f"d{i}",
+                schemaArn=schema_arn,
+                datasetGroupArn=group,
+                datasetType="Interactions",
+            )
+            arns.append(
+                client.create_metric_attribution(
+                    name=f"a{i}", datasetGroupArn=group, metrics=metrics, metricsOutputConfig=role
+                )["metricAttributionArn"]
+            )
+        if operation == "ListMetricAttributions":
+            return {}, arns
+        return {"metricAttributionArn": arns[0]}, [m["metricName"] for m in metrics]
     raise AssertionError(f"add {operation} to make_five")
 
 
 def arn_of(item: dict[str, Any]) -> str:
-    return next(v for k, v in item.items() if k.endswith("Arn"))
+    """The item's ARN (a metric, which has none, by its name)."""
+    return next((v for k, v in item.items() if k.endswith("Arn")), item.get("metricName", ""))
 
 
 def test_every_implemented_list_is_covered() -> None:
@@ -152,6 +190,10 @@ def test_every_implemented_list_is_covered() -> None:
         "ListDatasets",
         "ListEventTrackers",
         "ListFilters",
+        "ListMetricAttributionMetrics",
+        "ListMetricAttributions",
+        "ListRecipes",
+        "ListRecommenders",
         "ListSchemas",
     }
 

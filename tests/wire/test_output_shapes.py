@@ -28,7 +28,9 @@ from personalize_fake._settings import CHECK_RESPONSES_VARIABLE
 from personalize_fake._wire.dispatch import forget_bindings
 from personalize_fake.server import PersonalizeServer
 
-CHECKED = pytest.mark.personalize_fake(lifecycle="instant", check_responses=True)
+CHECKED = pytest.mark.personalize_fake(
+    lifecycle="instant", check_responses=True, recommender_min_interactions=0
+)
 NOW = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
 
 
@@ -63,7 +65,15 @@ class World:
         schema = c.create_schema(name="spare", schema=INTERACTIONS_SCHEMA)["schemaArn"]
         on_items = 'INCLUDE ItemID WHERE Items.A IN ("x")'
         made = c.create_filter(name="spare", datasetGroupArn=self.group, filterExpression=on_items)
+        recs = self.recommenders()
+        attribution, spare_group = self.metric_attributions()
         return {
+            **self.catalogue_calls(),
+            **recs,
+            **attribution,
+            "CreateMetricAttribution": lambda: c.create_metric_attribution(
+                name="new", datasetGroupArn=spare_group, metrics=METRICS, metricsOutputConfig=OUT
+            ),
             "CreateDatasetGroup": lambda: c.create_dataset_group(name="new"),
             "CreateSchema": lambda: c.create_schema(name="new", schema=INTERACTIONS_SCHEMA),
             "CreateDataset": lambda: c.create_dataset(
@@ -118,6 +128,104 @@ class World:
                 ],
             ),
         }
+
+    def catalogue_calls(self) -> dict[str, Callable[[], Any]]:
+        c = self.c
+        return {
+            "ListRecipes": lambda: c.list_recipes(domain="ECOMMERCE"),
+            "DescribeRecipe": lambda: c.describe_recipe(recipeArn=f"{AWS}recipe/aws-sims"),
+            "DescribeAlgorithm": lambda: c.describe_algorithm(
+                algorithmArn=f"{AWS}algorithm/aws-user-personalization"
+            ),
+            "DescribeFeatureTransformation": lambda: c.describe_feature_transformation(
+                featureTransformationArn=f"{AWS}feature-transformation/sims"
+            ),
+        }
+
+    def recommenders(self) -> dict[str, Callable[[], Any]]:
+        """A Domain group with an updated recommender and a stopped one."""
+        c = self.c
+        group = c.create_dataset_group(name="dg", domain="ECOMMERCE")["datasetGroupArn"]
+        for_you, by_views = (
+            f"{AWS}recipe/aws-ecomm-recommended-for-you",
+            f"{AWS}recipe/aws-ecomm-popular-items-by-views",
+        )
+        arn = c.create_recommender(
+            name="r",
+            datasetGroupArn=group,
+            recipeArn=for_you,
+            tags=[{"tagKey": "k", "tagValue": "v"}],
+        )["recommenderArn"]
+        c.update_recommender(recommenderArn=arn, recommenderConfig=CONFIG)
+        stopped = c.create_recommender(name="r2", datasetGroupArn=group, recipeArn=by_views)[
+            "recommenderArn"
+        ]
+        c.stop_recommender(recommenderArn=stopped)
+        return {
+            "CreateRecommender": lambda: c.create_recommender(
+                name="new", datasetGroupArn=group, recipeArn=by_views, recommenderConfig=CONFIG
+            ),
+            "DescribeRecommender": lambda: c.describe_recommender(recommenderArn=arn),
+            "ListRecommenders": lambda: c.list_recommenders(datasetGroupArn=group),
+            "UpdateRecommender": lambda: c.update_recommender(
+                recommenderArn=arn, recommenderConfig=CONFIG
+            ),
+            "StopRecommender": lambda: c.stop_recommender(recommenderArn=arn),
+            "StartRecommender": lambda: c.start_recommender(recommenderArn=stopped),
+            "DeleteRecommender": lambda: c.delete_recommender(recommenderArn=stopped),
+        }
+
+    def metric_attributions(self) -> tuple[dict[str, Callable[[], Any]], str]:
+        """An attribution in one group, and a spare group ready for another."""
+        c = self.c
+        schema = json.loads(INTERACTIONS_SCHEMA)
+        schema["fields"].append({"name": "EVENT_TYPE", "type": "string"})
+        schema_arn = c.create_schema(name="ev", schema=json.dumps(schema))["schemaArn"]
+        groups = []
+        for name in ("mg", "mg2"):
+            group = c.create_dataset_group(name=name)["datasetGroupArn"]
+            c.create_dataset(
+                name=f"{name}-i",
+                schemaArn=schema_arn,
+                datasetGroupArn=group,
+                datasetType="Interactions",
+            )
+            groups.append(group)
+        arn = c.create_metric_attribution(
+            name="m", datasetGroupArn=groups[0], metrics=METRICS, metricsOutputConfig=OUT
+        )["metricAttributionArn"]
+        calls = {
+            "DescribeMetricAttribution": lambda: c.describe_metric_attribution(
+                metricAttributionArn=arn
+            ),
+            "ListMetricAttributions": lambda: c.list_metric_attributions(),
+            "ListMetricAttributionMetrics": lambda: c.list_metric_attribution_metrics(
+                metricAttributionArn=arn
+            ),
+            "UpdateMetricAttribution": lambda: c.update_metric_attribution(
+                metricAttributionArn=arn,
+                addMetrics=[
+                    {"eventType": "buy", "metricName": "buys", "expression": "SAMPLECOUNT()"}
+                ],
+                removeMetrics=["clicks"],
+                metricsOutputConfig={**OUT, "s3DataDestination": {"path": "s3://b/p"}},
+            ),
+            "DeleteMetricAttribution": lambda: c.delete_metric_attribution(
+                metricAttributionArn=arn
+            ),
+        }
+        return calls, groups[1]
+
+
+AWS = "arn:aws:personalize:::"
+CONFIG = {
+    "minRecommendationRequestsPerSecond": 2,
+    "itemExplorationConfig": {"explorationWeight": "0.3"},
+    "trainingDataConfig": {"excludedDatasetColumns": {"Interactions": ["EVENT_TYPE"]}},
+    "enableMetadataWithRecommendations": False,
+}
+METRICS = [{"eventType": "click", "metricName": "clicks", "expression": "SAMPLECOUNT()"}]
+OUT = {"roleArn": "arn:aws:iam::123456789012:role/personalize"}
 
 
 def implemented() -> list[str]:

@@ -7,6 +7,7 @@ from typing import Any
 
 import boto3
 import pytest
+from support import unimplemented
 
 from personalize_fake import PersonalizeFake, WireRequest, mock_personalize
 from personalize_fake._api.registry import HANDLERS
@@ -115,11 +116,12 @@ class TestRestJson:
 class TestNotImplemented:
     def test_names_the_operation(self, personalize_fake: PersonalizeFake) -> None:
         """An operation the fake lacks answers a clear error naming it: never a silent success."""
+        name, method = unimplemented()
         client = boto3.client("personalize", region_name="us-east-1")
         with pytest.raises(client.exceptions.ClientError) as exc:
-            client.list_recipes()
+            getattr(client, method)()
         assert exc.value.response["Error"]["Code"] == "NotImplementedException"
-        assert "ListRecipes" in exc.value.response["Error"]["Message"]
+        assert name in exc.value.response["Error"]["Message"]
 
 
 def test_a_bug_in_the_fake_is_a_500_not_a_crash(

@@ -1,0 +1,292 @@
+"""Recommenders: Create, Describe, List, Update, Delete, Start and StopRecommender.
+
+A recommender serves one use case (a domain recipe) of a Domain dataset group. Besides the
+create and delete chains it stops (``STOP PENDING > STOP IN_PROGRESS > INACTIVE``) and
+starts again (``START PENDING > START IN_PROGRESS > ACTIVE``); an update moves a summary of
+its own (``latestRecommenderUpdate``, the create chain's statuses) while the recommender
+stays ACTIVE on its old configuration, which the new one replaces once the update is ACTIVE.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any, ClassVar
+
+import attrs
+
+from personalize_fake._api.common import (
+    describe,
+    ensure_new,
+    list_under,
+    status_fields,
+    timestamps,
+)
+from personalize_fake._api.dataset_groups import DatasetGroup
+from personalize_fake._api.datasets import Dataset, dataset_arn
+from personalize_fake._api.registry import operation
+from personalize_fake._api.tagging import apply_tags, check_tags
+from personalize_fake._domain.recipes import recipe as catalogue_recipe
+from personalize_fake._errors import InvalidInput, LimitExceeded, ResourceNotFound
+from personalize_fake._state import lifecycle
+from personalize_fake._state.references import KEEP, Reference
+from personalize_fake._state.store import (
+    ACTIVE,
+    CREATE,
+    CREATE_FAILED,
+    CREATE_IN_PROGRESS,
+    CREATE_PENDING,
+    DELETE,
+    RegionState,
+    Resource,
+)
+from personalize_fake._state.transitions import Chain, Transitions
+
+INACTIVE = "INACTIVE"
+IN_FLIGHT = frozenset({CREATE_PENDING, CREATE_IN_PROGRESS})
+"""While being created a recommender trains on its group's datasets: they cannot be deleted."""
+DEFAULT_CONFIG = {"minRecommendationRequestsPerSecond": 1}
+"""What a recommender's configuration holds unless given: the documented default rate."""
+
+
+def _training(state: RegionState, recommender: Recommender) -> str | None:
+    """Entering ACTIVE: the training AWS does, which fails on too few interactions (the
+    developer guide's text), as ``recommender_min_interactions`` says."""
+    minimum = state.settings.recommender_min_interactions
+    if minimum == 0:
+        return None
+    group = state.resources.get(recommender.dataset_group_arn)
+    rows = None
+    if isinstance(group, DatasetGroup):
+        rows = state.store.rows.get(dataset_arn(state, group, "INTERACTIONS"))
+    recipe = catalogue_recipe(recommender.recipe_arn)
+    event_type = recipe.event_type if recipe is not None else None
+    if rows is None:
+        found = 0
+    elif event_type is None:
+        found = len(rows)
+    else:  # counted only as far as the minimum: a million events cost no more than 1,000
+        found = sum(1 for _ in itertools.islice(rows.where("EVENT_TYPE", event_type), minimum))
+    if found >= minimum:
+        return None
+    if event_type is None:
+        return f"Dataset has fewer than {minimum} interactions."
+    return (
+        f"Dataset has fewer than {minimum} interactions after filtering by event type: {event_type}"
+    )
+
+
+def _update_stamp(state: RegionState, recommender: Recommender) -> None:
+    """Every status of an update moves the summary's ``lastUpdatedDateTime``."""
+    recommender.update_updated = recommender.updated
+
+
+def _update_begun(state: RegionState, recommender: Recommender) -> None:
+    recommender.update_created = recommender.update_updated = recommender.updated
+    recommender.update_reason = None
+
+
+def _update_done(state: RegionState, recommender: Recommender) -> None:
+    """The new configuration replaces the old one only once its update is ACTIVE."""
+    if recommender.update_config is not None:
+        recommender.recommender_config = recommender.update_config
+    _update_stamp(state, recommender)
+
+
+@attrs.define(eq=False, kw_only=True)
+class Recommender(Resource):
+    KIND: ClassVar[str] = "recommender"
+    LABEL: ClassVar[str] = "recommender"
+    REFERENCES: ClassVar[tuple[Reference, ...]] = (
+        Reference("dataset_group_arn"),
+        Reference("dataset_arns", KEEP, blocks_while=IN_FLIGHT),  # it trains on them
+    )
+    TRANSITIONS: ClassVar[Transitions] = Transitions(
+        attrs.evolve(CREATE, on_enter={ACTIVE: _training}),
+        attrs.evolve(DELETE, begins_from=(ACTIVE, CREATE_FAILED, INACTIVE)),
+        Chain(
+            "stop",
+            ("STOP PENDING", "STOP IN_PROGRESS", INACTIVE),
+            begins_from=(ACTIVE,),
+            purpose="be stopped",
+        ),
+        Chain(
+            "start",
+            ("START PENDING", "START IN_PROGRESS", ACTIVE),
+            begins_from=(INACTIVE,),
+            purpose="be started",
+        ),
+        Chain(
+            "update",
+            (CREATE_PENDING, CREATE_IN_PROGRESS, ACTIVE),
+            begins_from=(ACTIVE,),
+            purpose="be updated",
+            failed=CREATE_FAILED,
+            field="update_status",
+            reason_field="update_reason",
+            on_enter={
+                CREATE_PENDING: _update_begun,
+                CREATE_IN_PROGRESS: _update_stamp,
+                ACTIVE: _update_done,
+                CREATE_FAILED: _update_stamp,
+            },
+        ),
+    )
+
+    dataset_group_arn: str
+    recipe_arn: str
+    recommender_config: dict[str, Any]
+    dataset_arns: tuple[str, ...] = ()
+    """The group's datasets when it was created: a dataset cannot be deleted while it trains."""
+    update_config: dict[str, Any] | None = None
+    update_status: str | None = None
+    update_reason: str | None = None
+    update_created: float | None = None
+    update_updated: float | None = None
+
+
+def _config(given: dict[str, Any] | None) -> dict[str, Any]:
+    return {**DEFAULT_CONFIG, **(given or {})}
+
+
+def _summary(recommender: Recommender) -> dict[str, Any]:
+    return {
+        "name": recommender.name,
+        "recommenderArn": recommender.arn,
+        "datasetGroupArn": recommender.dataset_group_arn,
+        "recipeArn": recommender.recipe_arn,
+        "recommenderConfig": recommender.recommender_config,
+        **status_fields(recommender, with_failure=False),
+        **timestamps(recommender),
+    }
+
+
+def _full(recommender: Recommender) -> dict[str, Any]:
+    out = {**_summary(recommender), **status_fields(recommender, with_failure=True)}
+    if recommender.update_status is not None:
+        update: dict[str, Any] = {
+            "recommenderConfig": recommender.update_config,
+            "status": recommender.update_status,
+            "creationDateTime": recommender.update_created,
+            "lastUpdatedDateTime": recommender.update_updated,
+        }
+        if recommender.update_reason is not None:
+            update["failureReason"] = recommender.update_reason
+        out["latestRecommenderUpdate"] = update
+    return {"recommender": out}
+
+
+def _check_limits(state: RegionState, group: DatasetGroup) -> None:
+    settings = state.settings
+    in_group = len(state.referrers(group.arn, Recommender))
+    if in_group >= settings.recommenders_per_dataset_group:
+        raise LimitExceeded(
+            f"Cannot create a recommender. Dataset group {group.arn} already has {in_group} "
+            f"recommenders; a dataset group can have at most "
+            f"{settings.recommenders_per_dataset_group}. Please delete some and try again."
+        )
+    in_region = len(state.all(Recommender))
+    if in_region >= settings.recommenders_per_region:
+        raise LimitExceeded(
+            f"Cannot create a recommender. There are already {in_region} recommenders in "
+            f"{state.region}; a region can have at most {settings.recommenders_per_region}. "
+            "Please delete some and try again."
+        )
+
+
+@operation
+def create_recommender(
+    state: RegionState,
+    *,
+    name: str,
+    dataset_group_arn: str,
+    recipe_arn: str,
+    recommender_config: dict[str, Any] | None = None,
+    tags: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    group = state.get(DatasetGroup, dataset_group_arn)
+    recipe = catalogue_recipe(recipe_arn)
+    if recipe is None:
+        raise ResourceNotFound.for_arn(recipe_arn)
+    arn = state.arn(Recommender.KIND, name)
+    ensure_new(state, arn)
+    if group.domain is None:
+        raise InvalidInput(
+            f"Dataset group {group.arn} is a Custom dataset group. "
+            "Please use a domains-specific Dataset Group to create the Recommender."
+        )
+    if recipe.domain != group.domain:
+        kind = f"a {recipe.domain} use case" if recipe.domain else "a custom recipe"
+        raise InvalidInput(
+            f"Recipe {recipe.arn} is {kind}; dataset group {group.arn} is a {group.domain} "
+            f"dataset group: a recommender needs one of its {group.domain} use cases."
+        )
+    lifecycle.require_active(group)
+    _check_limits(state, group)
+    check_tags(state, None, tags or [])
+    recommender = Recommender(
+        arn=arn,
+        name=name,
+        dataset_group_arn=group.arn,
+        recipe_arn=recipe.arn,
+        recommender_config=_config(recommender_config),
+        dataset_arns=tuple(d.arn for d in state.referrers(group.arn, Dataset)),
+    )
+    lifecycle.begin_create(state, recommender)
+    state.add(recommender)
+    apply_tags(state, recommender, tags)
+    return {"recommenderArn": arn}
+
+
+@operation
+def describe_recommender(state: RegionState, *, recommender_arn: str) -> dict[str, Any]:
+    return describe(state, Recommender, recommender_arn, _full)
+
+
+@operation
+def list_recommenders(
+    state: RegionState,
+    *,
+    dataset_group_arn: str | None = None,
+    next_token: str | None = None,
+    max_results: int | None = None,
+) -> dict[str, Any]:
+    return list_under(
+        state,
+        Recommender,
+        "ListRecommenders",
+        dataset_group_arn,
+        _summary,
+        "recommenders",
+        max_results,
+        next_token,
+    )
+
+
+@operation
+def update_recommender(
+    state: RegionState, *, recommender_arn: str, recommender_config: dict[str, Any]
+) -> dict[str, Any]:
+    recommender = state.get(Recommender, recommender_arn)
+    lifecycle.ensure_can_begin(recommender, Recommender.TRANSITIONS.chain("update"))
+    recommender.update_config = _config(recommender_config)
+    lifecycle.begin(state, recommender, "update")
+    return {"recommenderArn": recommender.arn}
+
+
+@operation
+def start_recommender(state: RegionState, *, recommender_arn: str) -> dict[str, Any]:
+    recommender = state.get(Recommender, recommender_arn)
+    lifecycle.begin(state, recommender, "start")
+    return {"recommenderArn": recommender.arn}
+
+
+@operation
+def stop_recommender(state: RegionState, *, recommender_arn: str) -> dict[str, Any]:
+    recommender = state.get(Recommender, recommender_arn)
+    lifecycle.begin(state, recommender, "stop")
+    return {"recommenderArn": recommender.arn}
+
+
+@operation
+def delete_recommender(state: RegionState, *, recommender_arn: str) -> None:
+    lifecycle.begin_delete(state, state.get(Recommender, recommender_arn))
