@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import collections
 import itertools
+import operator
 import secrets
 from collections.abc import Callable
 from typing import Any, ClassVar
@@ -37,7 +38,6 @@ from personalize_fake._domain.recipes import recipe
 from personalize_fake._errors import InvalidInput, LimitExceeded, ResourceNotFound
 from personalize_fake._state import lifecycle
 from personalize_fake._state.references import CASCADE, KEEP, Reference
-from personalize_fake._state.rows import MISSING
 from personalize_fake._state.store import (
     ACTIVE,
     CREATE_FAILED,
@@ -78,25 +78,22 @@ def too_little_data(state: RegionState, version: SolutionVersion) -> str | None:
     """
     rows = state.store.rows.get(version.interactions_dataset_arn or "")
     users: list[Any] = [] if rows is None else rows.column("USER_ID")
+    keep: list[bool] | None = None
     if rows is not None and version.event_type:
         wanted = version.event_type
-        users = list(itertools.compress(users, [t == wanted for t in rows.column("EVENT_TYPE")]))
+        keep = [kind == wanted for kind in rows.column("EVENT_TYPE")]
     threshold = (version.solution_config or {}).get("eventValueThreshold")
     if rows is not None and threshold is not None:
         try:
             low = float(threshold)
         except ValueError:
             low = float("-inf")
-        values = rows.column("EVENT_VALUE")
-        if version.event_type:
-            keep = [t == version.event_type for t in rows.column("EVENT_TYPE")]
-            values = list(itertools.compress(values, keep))
-        users = list(
-            itertools.compress(
-                users,
-                [v is not MISSING and isinstance(v, int | float) and v >= low for v in values],
-            )
-        )
+        high_enough = [
+            isinstance(value, int | float) and value >= low for value in rows.column("EVENT_VALUE")
+        ]
+        keep = high_enough if keep is None else list(map(operator.and_, keep, high_enough))
+    if keep is not None:
+        users = list(itertools.compress(users, keep))
     if len(users) < MINIMUM_INTERACTIONS:
         after = (
             f" after filtering by event type: {version.event_type}" if version.event_type else ""
