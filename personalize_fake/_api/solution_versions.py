@@ -115,6 +115,9 @@ def _trained(state: RegionState, version: SolutionVersion) -> str | None:
         if reason is not None:
             return reason
     version.training_ended = now()
+    version.trained_rows = {
+        arn: len(rows) for arn in version.dataset_arns if (rows := state.store.rows.get(arn))
+    }
     version.training_hours = round((version.training_ended - version.created) / 3600, 3)
     found = recipe(version.recipe_arn)
     if version.perform_hpo and found is not None:
@@ -172,6 +175,10 @@ class SolutionVersion(Resource):
     solution_config: dict[str, Any] | None = None
     training_ended: float | None = None
     """When it became ACTIVE: the rows it may use are those its datasets held then."""
+    trained_rows: dict[str, int] | None = None
+    """How many live rows each dataset held when training ended, by dataset ARN (none: 0).
+    Interactions are only appended (unless a FULL import replaces the bulk ones), so the
+    first that many are the ones it trained on."""
     training_hours: float | None = None
     tuned_hpo_params: dict[str, str] | None = None
 

@@ -88,6 +88,24 @@ class TestCreate:
         assert version["trainingHours"] >= 0
         assert "failureReason" not in version
 
+    @pytest.mark.personalize_fake(lifecycle="manual")
+    def test_keeps_what_the_engine_needs(
+        self, personalize: Any, events: Any, personalize_fake: PersonalizeFake
+    ) -> None:
+        """An ACTIVE version records its recipe type, training dataset, and the rows and time
+        its training ended with (rows recorded later are not its)."""
+        setup(personalize, events, personalize_fake)
+        arn = train(personalize)
+        personalize_fake.settle(arn)
+        found = personalize_fake.store.find(arn)
+        assert found is not None
+        version: Any = found[1]
+        interactions = personalize.list_datasets()["datasets"][0]["datasetArn"]
+        assert (version.recipe_type, version.training_mode) == ("USER_PERSONALIZATION", "FULL")
+        assert version.interactions_dataset_arn == interactions
+        assert version.trained_rows == {interactions: 1000}
+        assert version.training_ended >= version.created
+
     def test_training_hours_only_once_trained(
         self, personalize: Any, events: Any, personalize_fake: PersonalizeFake
     ) -> None:
