@@ -33,6 +33,7 @@ from personalize_fake._errors import InvalidInput, ResourceInUse
 from personalize_fake._state import lifecycle
 from personalize_fake._state.references import KEEP, Reference
 from personalize_fake._state.store import ACTIVE, CREATE_FAILED, RegionState, Resource, now
+from personalize_fake._state.transitions import Transitions
 
 LATEST = "/$LATEST"
 
@@ -41,6 +42,8 @@ def _apply_update(state: RegionState, campaign: Campaign) -> str | None:
     """The update is ACTIVE: the campaign deploys what it asked for from now on."""
     requested = campaign.update_version_arn or campaign.requested_version_arn
     version = state.resources.get(campaign.update_deployed_arn or "")
+    if requested.endswith(LATEST) and isinstance(version, SolutionVersion):
+        version = _newest_active(state, version.solution_arn) or version  # trained meanwhile
     if not isinstance(version, SolutionVersion):
         return f"Solution version {requested} no longer exists."
     state.refer(campaign, "solution_version_arn", version.arn)
@@ -60,7 +63,7 @@ class Campaign(Resource):
         Reference("solution_arn"),
         Reference("dataset_group_arn", KEEP),  # what the per-group limit counts
     )
-    TRANSITIONS = Resource.TRANSITIONS.replacing(
+    TRANSITIONS: ClassVar[Transitions] = Resource.TRANSITIONS.replacing(
         *update_chains(_apply_update, (ACTIVE, CREATE_FAILED))
     )
 
@@ -87,13 +90,21 @@ class Campaign(Resource):
         return bool((self.campaign_config or {}).get("syncWithLatestSolutionVersion"))
 
 
+def _newest_active(state: RegionState, solution_arn: str) -> SolutionVersion | None:
+    for version in reversed(list(versions_of(state, solution_arn))):
+        if version.status == ACTIVE:
+            assert isinstance(version, SolutionVersion)
+            return version
+    return None
+
+
 def _deployable(state: RegionState, requested: str) -> SolutionVersion:
     """The ACTIVE version ``requested`` names: itself, or a solution's newest ACTIVE one."""
     if requested.endswith(LATEST):
         solution = state.get(Solution, requested.removesuffix(LATEST))
-        for version in reversed(list(versions_of(state, solution.arn))):
-            if version.status == ACTIVE:
-                return version  # type: ignore[no-any-return]
+        newest = _newest_active(state, solution.arn)
+        if newest is not None:
+            return newest
         raise ResourceInUse(
             f"The solution {solution.arn} has no ACTIVE solution version to deploy."
         )

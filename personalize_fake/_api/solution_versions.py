@@ -47,7 +47,7 @@ from personalize_fake._state.store import (
     Resource,
     now,
 )
-from personalize_fake._state.transitions import Chain
+from personalize_fake._state.transitions import Chain, Transitions
 
 CREATE_STOPPING = "CREATE STOPPING"
 CREATE_STOPPED = "CREATE STOPPED"
@@ -139,7 +139,7 @@ class SolutionVersion(Resource):
         Reference("solution_arn", CASCADE, blocks_while=IN_FLIGHT),
         Reference("dataset_arns", KEEP, blocks_while=IN_FLIGHT),
     )
-    TRANSITIONS = Resource.TRANSITIONS.replacing(
+    TRANSITIONS: ClassVar[Transitions] = Resource.TRANSITIONS.replacing(
         Chain(
             "create",
             (CREATE_PENDING, CREATE_IN_PROGRESS, ACTIVE),

@@ -43,7 +43,7 @@ from personalize_fake._state.store import (
     Resource,
     now,
 )
-from personalize_fake._state.transitions import Chain, Effect
+from personalize_fake._state.transitions import Chain, Effect, Transitions
 
 VERSION_KIND = "solution-version"
 """``SolutionVersion.KIND``: a solution reads its versions through the index by this kind."""
@@ -116,7 +116,9 @@ class Solution(Resource):
     KIND: ClassVar[str] = "solution"
     LABEL: ClassVar[str] = "solution"
     REFERENCES: ClassVar[tuple[Reference, ...]] = (Reference("dataset_group_arn"),)
-    TRANSITIONS = Resource.TRANSITIONS.replacing(*update_chains(_apply_update, (ACTIVE,)))
+    TRANSITIONS: ClassVar[Transitions] = Resource.TRANSITIONS.replacing(
+        *update_chains(_apply_update, (ACTIVE,))
+    )
 
     dataset_group_arn: str
     recipe_arn: str | None = None

@@ -281,6 +281,23 @@ class TestUpdate:
         third = train(personalize, solution)
         assert describe(personalize)["solutionVersionArn"] == third
 
+    @pytest.mark.personalize_fake(lifecycle="manual")
+    def test_update_to_latest_deploys_what_is_newest_when_it_ends(
+        self, personalize: Any, events: Any, personalize_fake: PersonalizeFake
+    ) -> None:
+        """An update to $LATEST deploys the newest ACTIVE version as the update ends, one
+        trained while it ran included."""
+        first = trained_setup_stepwise(personalize, events, personalize_fake)
+        solution = first.rsplit("/", 1)[0]
+        personalize.create_campaign(name="live", solutionVersionArn=first)
+        personalize_fake.settle(CAMPAIGN)
+        personalize.update_campaign(campaignArn=CAMPAIGN, solutionVersionArn=f"{solution}/$LATEST")
+        newer = train(personalize, solution)
+        personalize_fake.settle(newer)
+        assert describe(personalize)["solutionVersionArn"] == first  # not synced: it waits
+        personalize_fake.settle(CAMPAIGN)
+        assert describe(personalize)["solutionVersionArn"] == newer
+
     def test_update_sync_needs_latest(
         self, personalize: Any, trained: tuple[str, str, str]
     ) -> None:
