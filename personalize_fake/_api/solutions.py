@@ -267,6 +267,16 @@ def check_auto_training(config: dict[str, Any] | None) -> None:
         )
 
 
+def _check_threshold(config: dict[str, Any] | None) -> None:
+    """``eventValueThreshold`` is a string (the model's type) holding a number."""
+    threshold = (config or {}).get("eventValueThreshold")
+    try:
+        if threshold is not None:
+            float(threshold)
+    except ValueError:
+        raise InvalidInput(f"eventValueThreshold {threshold!r} is not a number.") from None
+
+
 def check_training_datasets(state: RegionState, group: DatasetGroup, found: Recipe) -> None:
     """The group holds the datasets the recipe trains on and, with ``minimum_training_data``,
     interactions in them (imported or recorded): AWS's InvalidInput otherwise."""
@@ -330,6 +340,7 @@ def create_solution(
             f"aws-semantic-similarity recipe, not {found.arn}."
         )
     check_auto_training(solution_config)
+    _check_threshold(solution_config)
     check_training_datasets(state, group, found)
     count_limit(
         state,

@@ -173,6 +173,12 @@ class TestCreate:
         with pytest.raises(personalize.exceptions.InvalidInputException):
             create(personalize, group, solutionConfig=config)
 
+    def test_event_value_threshold_is_a_number(self, personalize: Any, group: str) -> None:
+        """An eventValueThreshold that is not a number is InvalidInput."""
+        with pytest.raises(personalize.exceptions.InvalidInputException) as exc:
+            create(personalize, group, solutionConfig={"eventValueThreshold": "high"})
+        assert "'high' is not a number" in error(exc)[1]
+
     def test_solution_config_is_kept(self, personalize: Any, group: str) -> None:
         """solutionConfig reads back as given."""
         config = {
