@@ -178,6 +178,24 @@ class Settings:
     )
     """Code of a second CreateMetricAttribution on one dataset group (no source names it)."""
 
+    # -- training and deployment --
+    minimum_training_data: bool = attrs.field(default=True, validator=_bool)
+    """Training needs the data AWS asks for: CreateSolution a group whose interactions were
+    imported or recorded, and a solution version 1,000 interactions with 25 users of 2 or
+    more, else it ends CREATE FAILED with AWS's reason. Off for tests with tiny data."""
+    solutions_per_dataset_group: int = attrs.field(default=10, validator=_whole(0, None))
+    """Solutions one dataset group may hold, not counting failed or deleting ones."""
+    solution_versions_in_progress: int = attrs.field(default=20, validator=_whole(0, None))
+    """Solution versions CREATE PENDING or CREATE IN_PROGRESS at once in a region."""
+    campaigns_per_dataset_group: int = attrs.field(default=5, validator=_whole(0, None))
+    """Campaigns on the solutions of one dataset group, not counting failed or deleting ones."""
+    update_summary_verb: str = attrs.field(
+        default="UPDATE", validator=attrs.validators.in_(("UPDATE", "CREATE"))
+    )
+    """How ``latestCampaignUpdate`` and ``latestSolutionUpdate`` spell an update under way:
+    ``UPDATE PENDING`` / ``UPDATE IN_PROGRESS`` (AWS's own test stubs), or ``CREATE PENDING`` /
+    ``CREATE IN_PROGRESS`` (the model's docstrings)."""
+
     @classmethod
     def from_options(cls, options: dict[str, Any]) -> Settings:
         """Build settings from keyword options, naming any that do not exist."""

@@ -328,3 +328,20 @@ class Rows:
             codes = column.codes
             return (self.row(i) for i in range(len(sources)) if sources[i] and codes[i] == code)
         return (self.row(i) for i in range(len(sources)) if sources[i] and column.get(i) == value)
+
+    def column(self, name: str) -> list[Any]:
+        """Column ``name`` of every live row, in order (:data:`MISSING` where a row lacks it):
+        one column read without building a dict a row (a solution version counts a million
+        interactions' users this way in a fraction of a second)."""
+        self._flush()
+        sources = self._sources
+        column = self._columns.get(name)
+        if column is None:
+            return [MISSING] * self._live
+        if isinstance(column, _Category):
+            values = list(map(column.values.__getitem__, column.codes))
+        else:
+            values = list(map(column.get, range(len(sources))))
+        if self._live != len(sources):
+            values = list(itertools.compress(values, sources))
+        return values

@@ -10,7 +10,7 @@ from botocore import xform_name
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from botocore.loaders import create_loader
-from support import INTERACTIONS_SCHEMA
+from support import INTERACTIONS_SCHEMA, USER_PERSONALIZATION, trained_setup
 
 from personalize_fake._api.registry import load_handlers
 from personalize_fake._model.catalog import catalog
@@ -175,6 +175,30 @@ def make_five(client: Any, operation: str) -> tuple[dict[str, Any], list[str]]:
         if operation == "ListMetricAttributions":
             return {}, arns
         return {"metricAttributionArn": arns[0]}, [m["metricName"] for m in metrics]
+    if operation in ("ListSolutions", "ListSolutionVersions", "ListCampaigns"):
+        import boto3
+
+        events = boto3.client("personalize-events", region_name="us-east-1")
+        group, solution, version = trained_setup(client, events, "trained")
+        if operation == "ListSolutions":
+            arns = [solution] + [
+                client.create_solution(
+                    name=f"s{i}", datasetGroupArn=group, recipeArn=USER_PERSONALIZATION
+                )["solutionArn"]
+                for i in range(4)
+            ]
+            return {"datasetGroupArn": group}, arns
+        if operation == "ListSolutionVersions":
+            arns = [version] + [
+                client.create_solution_version(solutionArn=solution)["solutionVersionArn"]
+                for _ in range(4)
+            ]
+            return {"solutionArn": solution}, arns
+        arns = [  # five: the most campaigns a dataset group may have
+            client.create_campaign(name=f"c{i}", solutionVersionArn=version)["campaignArn"]
+            for i in range(5)
+        ]
+        return {"solutionArn": solution}, arns
     raise AssertionError(f"add {operation} to make_five")
 
 
@@ -186,6 +210,7 @@ def arn_of(item: dict[str, Any]) -> str:
 def test_every_implemented_list_is_covered() -> None:
     """This table knows every List the fake implements (a new one must be added here)."""
     assert set(LISTS) == {
+        "ListCampaigns",
         "ListDatasetGroups",
         "ListDatasets",
         "ListEventTrackers",
@@ -195,6 +220,8 @@ def test_every_implemented_list_is_covered() -> None:
         "ListRecipes",
         "ListRecommenders",
         "ListSchemas",
+        "ListSolutionVersions",
+        "ListSolutions",
     }
 
 

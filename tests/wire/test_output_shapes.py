@@ -19,7 +19,7 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from support import INTERACTIONS_SCHEMA, make_dataset
+from support import INTERACTIONS_SCHEMA, USER_PERSONALIZATION, make_dataset, trained_setup
 
 from personalize_fake import PersonalizeFake, WireRequest, mock_personalize
 from personalize_fake._api.registry import HANDLERS, load_handlers
@@ -37,7 +37,8 @@ NOW = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
 class World:
     """One of each resource, ACTIVE, and a call of every implemented operation on them."""
 
-    def __init__(self) -> None:
+    def __init__(self, fake: PersonalizeFake | None = None) -> None:
+        self.fake = fake
         self.c = boto3.client("personalize", region_name="us-east-1")
         self.e = boto3.client("personalize-events", region_name="us-east-1")
         tags = [{"tagKey": "k", "tagValue": "v"}]
@@ -107,6 +108,7 @@ class World:
             "DescribeFilter": lambda: c.describe_filter(filterArn=made["filterArn"]),
             "ListFilters": lambda: c.list_filters(datasetGroupArn=self.group),
             "DeleteFilter": lambda: c.delete_filter(filterArn=made["filterArn"]),
+            **self.training_calls(),
             "PutEvents": lambda: e.put_events(
                 trackingId=tracker["trackingId"],
                 sessionId="s",
@@ -127,6 +129,62 @@ class World:
                     {"actionId": "a", "sessionId": "s", "timestamp": NOW, "eventType": "x"}
                 ],
             ),
+        }
+
+    def training_calls(self) -> dict[str, Callable[[], Any]]:
+        """Solutions, versions and campaigns, each call on a trained group of its own."""
+        c, e = self.c, self.e
+
+        def trained() -> tuple[str, str, str]:
+            return trained_setup(c, e, "trained")
+
+        def in_flight() -> str:
+            version = trained()[2]
+            assert self.fake is not None  # instant mode trains at once: put it back in flight
+            found = self.fake.store.find(version)
+            assert found is not None
+            found[1].status = "CREATE IN_PROGRESS"
+            return version
+
+        def campaign() -> str:
+            version = trained()[2]
+            arn: str = c.create_campaign(name="c", solutionVersionArn=version)["campaignArn"]
+            return arn
+
+        return {
+            "CreateSolution": lambda: c.create_solution(
+                name="new", datasetGroupArn=trained()[0], recipeArn=USER_PERSONALIZATION
+            ),
+            "DescribeSolution": lambda: c.describe_solution(solutionArn=trained()[1]),
+            "ListSolutions": lambda: c.list_solutions(),
+            "UpdateSolution": lambda: c.update_solution(
+                solutionArn=trained()[1],
+                performAutoTraining=True,
+                solutionUpdateConfig={
+                    "autoTrainingConfig": {"schedulingExpression": "rate(3 days)"}
+                },
+            ),
+            "DeleteSolution": lambda: c.delete_solution(solutionArn=trained()[1]),
+            "CreateSolutionVersion": lambda: c.create_solution_version(solutionArn=trained()[1]),
+            "DescribeSolutionVersion": lambda: c.describe_solution_version(
+                solutionVersionArn=trained()[2]
+            ),
+            "ListSolutionVersions": lambda: c.list_solution_versions(solutionArn=trained()[1]),
+            "StopSolutionVersionCreation": lambda: c.stop_solution_version_creation(
+                solutionVersionArn=in_flight()
+            ),
+            "CreateCampaign": lambda: c.create_campaign(
+                name="new",
+                solutionVersionArn=trained()[1] + "/$LATEST",
+                minProvisionedTPS=2,
+                campaignConfig={"syncWithLatestSolutionVersion": True},
+            ),
+            "DescribeCampaign": lambda: c.describe_campaign(campaignArn=campaign()),
+            "ListCampaigns": lambda: c.list_campaigns(),
+            "UpdateCampaign": lambda: c.update_campaign(
+                campaignArn=campaign(), minProvisionedTPS=3
+            ),
+            "DeleteCampaign": lambda: c.delete_campaign(campaignArn=campaign()),
         }
 
     def catalogue_calls(self) -> dict[str, Callable[[], Any]]:
@@ -241,7 +299,7 @@ def test_every_implemented_operation_answers_its_output_shape(
 ) -> None:
     """Each implemented operation's success passes the output-shape check (else a 500)."""
     assert personalize_fake.dispatcher._bind.__name__ == "bind_checked"
-    response = World().calls()[name]()
+    response = World(personalize_fake).calls()[name]()
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 200
 
 

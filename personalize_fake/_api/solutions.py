@@ -1,0 +1,429 @@
+"""Solutions: CreateSolution, DescribeSolution, ListSolutions, UpdateSolution, DeleteSolution.
+
+A solution is a training configuration: a recipe of the AWS-owned catalogue (or AutoML's
+pick among USER_PERSONALIZATION recipes) and the dataset group it trains on. It blocks its
+group's deletion; deleting it deletes its versions (``solution_versions``). UpdateSolution
+moves ``latestSolutionUpdate`` through a chain of its own field, the solution staying
+ACTIVE; the new settings show on the solution once that update is ACTIVE.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+import attrs
+
+from personalize_fake._api.common import (
+    describe,
+    ensure_new,
+    list_under,
+    status_fields,
+    timestamps,
+)
+from personalize_fake._api.dataset_groups import DatasetGroup
+from personalize_fake._api.datasets import dataset_arn
+from personalize_fake._api.registry import operation
+from personalize_fake._api.tagging import apply_tags, check_tags
+from personalize_fake._domain.recipes import (
+    PERSONALIZED_ACTIONS,
+    USER_PERSONALIZATION,
+    Recipe,
+    recipe,
+)
+from personalize_fake._errors import InvalidInput, LimitExceeded, ResourceNotFound
+from personalize_fake._state import lifecycle
+from personalize_fake._state.references import Reference
+from personalize_fake._state.store import (
+    ACTIVE,
+    CREATE_FAILED,
+    DELETE_IN_PROGRESS,
+    DELETE_PENDING,
+    RegionState,
+    Resource,
+    now,
+)
+from personalize_fake._state.transitions import Chain, Effect, Transitions
+
+VERSION_KIND = "solution-version"
+"""``SolutionVersion.KIND``: a solution reads its versions through the index by this kind."""
+
+UNCOUNTED = frozenset({CREATE_FAILED, DELETE_PENDING, DELETE_IN_PROGRESS})
+"""Statuses a per-group limit does not count (a failed or departing resource)."""
+
+SEMANTIC_SIMILARITY = "arn:aws:personalize:::recipe/aws-semantic-similarity"
+
+
+def update_chains(apply: Effect, begins_from: tuple[str, ...]) -> tuple[Chain, Chain]:
+    """The chains of an update summary (``latestSolutionUpdate``, ``latestCampaignUpdate``):
+    on fields of their own (``update_status``...), spelled as ``update_summary_verb`` says
+    (chain ``update`` or ``update-create``); entering ACTIVE runs ``apply``, which makes the
+    requested values the resource's own."""
+
+    def stamp(state: RegionState, resource: Any) -> None:
+        # each step later than the last, to the millisecond, as lifecycle's own times are
+        resource.update_updated = max(now(), round((resource.update_updated or 0) + 0.001, 3))
+
+    def done(state: RegionState, resource: Any) -> str | None:
+        stamp(state, resource)
+        return apply(state, resource)
+
+    chains = []
+    for name, verb in (("update", "UPDATE"), ("update-create", "CREATE")):
+        pending, running = f"{verb} PENDING", f"{verb} IN_PROGRESS"
+        chains.append(
+            Chain(
+                name,
+                (pending, running, ACTIVE),
+                begins_from=begins_from,
+                purpose="be updated",
+                failed=CREATE_FAILED,
+                field="update_status",
+                reason_field="update_failure_reason",
+                on_enter={pending: stamp, running: stamp, ACTIVE: done, CREATE_FAILED: stamp},
+            )
+        )
+    return chains[0], chains[1]
+
+
+def _update_chain(state: RegionState) -> str:
+    return "update" if state.settings.update_summary_verb == "UPDATE" else "update-create"
+
+
+def ensure_can_update(resource: Resource) -> None:
+    """ResourceInUse unless an update may begin: the resource's status allows it and no
+    update is under way (in either spelling: a state file may hold the other)."""
+    for name in ("update", "update-create"):
+        lifecycle.ensure_can_begin(resource, resource.TRANSITIONS.chain(name))
+
+
+def begin_update(state: RegionState, resource: Resource) -> None:
+    """Begin the update chain the settings spell (after :func:`ensure_can_update`, and after
+    the requested values are set on the resource)."""
+    lifecycle.begin(state, resource, _update_chain(state))
+
+
+def _apply_update(state: RegionState, solution: Solution) -> None:
+    solution.perform_auto_training = solution.update_auto_training
+    solution.perform_incremental_update = solution.update_incremental
+    config = dict(solution.solution_config or {})
+    config.update(solution.update_config or {})
+    solution.solution_config = config or None
+
+
+@attrs.define(eq=False, kw_only=True)
+class Solution(Resource):
+    KIND: ClassVar[str] = "solution"
+    LABEL: ClassVar[str] = "solution"
+    REFERENCES: ClassVar[tuple[Reference, ...]] = (Reference("dataset_group_arn"),)
+    TRANSITIONS: ClassVar[Transitions] = Resource.TRANSITIONS.replacing(
+        *update_chains(_apply_update, (ACTIVE,))
+    )
+
+    dataset_group_arn: str
+    recipe_arn: str | None = None
+    """None under AutoML until a version has picked one (``best_recipe_arn``)."""
+    perform_hpo: bool = False
+    perform_auto_ml: bool = False
+    perform_auto_training: bool = True
+    perform_incremental_update: bool = False
+    event_type: str | None = None
+    solution_config: dict[str, Any] | None = None
+    best_recipe_arn: str | None = None
+    """AutoML's pick (``autoMLResult``), once a version trained."""
+    update_status: str | None = None
+    """``latestSolutionUpdate``: None until the first UpdateSolution."""
+    update_failure_reason: str | None = None
+    update_created: float | None = None
+    update_updated: float | None = None
+    update_config: dict[str, Any] | None = None
+    update_auto_training: bool = True
+    update_incremental: bool = False
+
+
+def version_summary(version: Any) -> dict[str, Any]:
+    """A SolutionVersionSummary (ListSolutionVersions, ``latestSolutionVersion``)."""
+    out = {
+        "solutionVersionArn": version.arn,
+        **status_fields(version, with_failure=True),
+        "trainingMode": version.training_mode,
+        "trainingType": version.training_type,
+        **timestamps(version),
+    }
+    return out
+
+
+def versions_of(state: RegionState, solution_arn: str) -> Any:
+    """The solution's versions, oldest first (a live view)."""
+    return state.references.referrers(solution_arn, VERSION_KIND)
+
+
+def _summary(solution: Solution) -> dict[str, Any]:
+    out = {
+        "name": solution.name,
+        "solutionArn": solution.arn,
+        "status": solution.status,
+        **timestamps(solution),
+    }
+    if solution.recipe_arn:
+        out["recipeArn"] = solution.recipe_arn
+    return out
+
+
+def _full(state: RegionState) -> Any:
+    def view(solution: Solution) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            **_summary(solution),
+            "datasetGroupArn": solution.dataset_group_arn,
+            "performHPO": solution.perform_hpo,
+            "performAutoML": solution.perform_auto_ml,
+            "performAutoTraining": solution.perform_auto_training,
+            "performIncrementalUpdate": solution.perform_incremental_update,
+        }
+        if solution.event_type:
+            out["eventType"] = solution.event_type
+        if solution.solution_config:
+            out["solutionConfig"] = solution.solution_config
+        if solution.best_recipe_arn:
+            out["autoMLResult"] = {"bestRecipeArn": solution.best_recipe_arn}
+        versions = versions_of(state, solution.arn)
+        if versions:
+            out["latestSolutionVersion"] = version_summary(next(reversed(versions)))
+        if solution.update_status is not None:
+            update: dict[str, Any] = {
+                "status": solution.update_status,
+                "performAutoTraining": solution.update_auto_training,
+                "performIncrementalUpdate": solution.update_incremental,
+                "creationDateTime": solution.update_created,
+                "lastUpdatedDateTime": solution.update_updated,
+            }
+            if solution.update_config:
+                update["solutionUpdateConfig"] = solution.update_config
+            if solution.update_failure_reason is not None:
+                update["failureReason"] = solution.update_failure_reason
+            out["latestSolutionUpdate"] = update
+        return {"solution": out}
+
+    return view
+
+
+def training_dataset_type(found: Recipe) -> str:
+    """The dataset a recipe trains on: action interactions for Next-Best-Action, else
+    item interactions."""
+    if found.recipe_type == PERSONALIZED_ACTIONS:
+        return "ACTION_INTERACTIONS"
+    return "INTERACTIONS"
+
+
+def _required_types(found: Recipe) -> tuple[str, ...]:
+    if found.recipe_type == PERSONALIZED_ACTIONS:
+        return ("ACTIONS", "ACTION_INTERACTIONS")
+    return ("INTERACTIONS",)
+
+
+def _check_recipe(arn: str) -> Recipe:
+    found = recipe(arn)
+    if found is None:
+        raise ResourceNotFound.for_arn(arn)
+    if found.domain is not None:
+        raise InvalidInput(
+            f"Recipe {arn} is a {found.domain} domain use case: use it in CreateRecommender "
+            "on a Domain dataset group, not in CreateSolution."
+        )
+    return found
+
+
+def auto_ml_recipe(config: dict[str, Any] | None) -> Recipe:
+    """The recipe AutoML will settle on: the first of ``recipeList``, each of which must be
+    a USER_PERSONALIZATION recipe (the default list is aws-user-personalization alone)."""
+    listed = ((config or {}).get("autoMLConfig") or {}).get("recipeList") or []
+    for arn in listed:
+        found = _check_recipe(arn)
+        if found.recipe_type != USER_PERSONALIZATION:
+            raise InvalidInput(
+                f"AutoML searches USER_PERSONALIZATION recipes only; {arn} is {found.recipe_type}."
+            )
+    chosen = recipe(
+        listed[0] if listed else "arn:aws:personalize:::recipe/aws-user-personalization"
+    )
+    assert chosen is not None
+    return chosen
+
+
+_RATE = re.compile(r"rate\((\d+) days?\)")
+
+
+def check_auto_training(config: dict[str, Any] | None) -> None:
+    """``autoTrainingConfig.schedulingExpression`` names 1 to 30 days (the model checks only
+    its pattern)."""
+    expression = ((config or {}).get("autoTrainingConfig") or {}).get("schedulingExpression")
+    if expression is None:
+        return
+    match = _RATE.fullmatch(expression)
+    if match is None or not 1 <= int(match.group(1)) <= 30:
+        raise InvalidInput(
+            f"Invalid schedulingExpression {expression!r}: use rate(<1 to 30> days), "
+            "for example rate(7 days)."
+        )
+
+
+def _check_threshold(config: dict[str, Any] | None) -> None:
+    """``eventValueThreshold`` is a string (the model's type) holding a number."""
+    threshold = (config or {}).get("eventValueThreshold")
+    try:
+        if threshold is not None:
+            float(threshold)
+    except ValueError:
+        raise InvalidInput(f"eventValueThreshold {threshold!r} is not a number.") from None
+
+
+def check_training_datasets(state: RegionState, group: DatasetGroup, found: Recipe) -> None:
+    """The group holds the datasets the recipe trains on and, with ``minimum_training_data``,
+    interactions in them (imported or recorded): AWS's InvalidInput otherwise."""
+    for kind in _required_types(found):
+        arn = dataset_arn(state, group, kind)
+        if arn not in state.resources:
+            raise InvalidInput(
+                f"Dataset group {group.arn} must contain an {kind} dataset to train with "
+                f"recipe {found.arn}."
+            )
+    if not state.settings.minimum_training_data:
+        return
+    kind = training_dataset_type(found)
+    rows = state.store.rows.get(dataset_arn(state, group, kind))
+    if rows is None or not len(rows):
+        raise InvalidInput(
+            f"Dataset group must contain an {kind} dataset with successfully completed dataset "
+            "import job or EVENT_INTERACTIONS"
+        )
+
+
+def count_limit(state: RegionState, found: Any, limit: int, what: str) -> None:
+    """LimitExceeded, in AWS's words, when ``limit`` of ``found`` already count."""
+    if sum(1 for r in found if r.status not in UNCOUNTED) >= limit:
+        raise LimitExceeded(
+            f"Cannot create a {what}. More than {limit} resources in ACTIVE state. "
+            "Please delete some and try again."
+        )
+
+
+@operation
+def create_solution(
+    state: RegionState,
+    *,
+    name: str,
+    dataset_group_arn: str,
+    perform_hpo: bool | None = None,
+    perform_auto_ml: bool | None = None,
+    perform_auto_training: bool | None = None,
+    perform_incremental_update: bool | None = None,
+    recipe_arn: str | None = None,
+    event_type: str | None = None,
+    solution_config: dict[str, Any] | None = None,
+    tags: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    group = state.get(DatasetGroup, dataset_group_arn)
+    arn = state.arn(Solution.KIND, name)
+    ensure_new(state, arn)
+    lifecycle.require_active(group)
+    if perform_auto_ml:
+        if recipe_arn is not None:
+            raise InvalidInput("With performAutoML, omit recipeArn: AutoML picks the recipe.")
+        found = auto_ml_recipe(solution_config)
+    elif recipe_arn is None:
+        raise InvalidInput("recipeArn is required when performAutoML is false.")
+    else:
+        found = _check_recipe(recipe_arn)
+    if perform_incremental_update and found.arn != SEMANTIC_SIMILARITY:
+        raise InvalidInput(
+            "performIncrementalUpdate is supported only for solutions that use the "
+            f"aws-semantic-similarity recipe, not {found.arn}."
+        )
+    check_auto_training(solution_config)
+    _check_threshold(solution_config)
+    check_training_datasets(state, group, found)
+    count_limit(
+        state,
+        state.referrers(group.arn, Solution),
+        state.settings.solutions_per_dataset_group,
+        "solution",
+    )
+    check_tags(state, None, tags or [])
+    solution = Solution(
+        arn=arn,
+        name=name,
+        dataset_group_arn=group.arn,
+        recipe_arn=recipe_arn,
+        perform_hpo=bool(perform_hpo or perform_auto_ml),  # always true under AutoML
+        perform_auto_ml=bool(perform_auto_ml),
+        perform_auto_training=perform_auto_training is not False,
+        perform_incremental_update=bool(perform_incremental_update),
+        event_type=event_type,
+        solution_config=solution_config or None,
+    )
+    lifecycle.begin_create(state, solution)
+    state.add(solution)
+    apply_tags(state, solution, tags)
+    return {"solutionArn": arn}
+
+
+@operation
+def describe_solution(state: RegionState, *, solution_arn: str) -> dict[str, Any]:
+    return describe(state, Solution, solution_arn, _full(state))
+
+
+@operation
+def list_solutions(
+    state: RegionState,
+    *,
+    dataset_group_arn: str | None = None,
+    next_token: str | None = None,
+    max_results: int | None = None,
+) -> dict[str, Any]:
+    return list_under(
+        state,
+        Solution,
+        "ListSolutions",
+        dataset_group_arn,
+        _summary,
+        "solutions",
+        max_results,
+        next_token,
+    )
+
+
+@operation
+def update_solution(
+    state: RegionState,
+    *,
+    solution_arn: str,
+    perform_auto_training: bool | None = None,
+    perform_incremental_update: bool | None = None,
+    solution_update_config: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    solution = state.get(Solution, solution_arn)
+    if perform_incremental_update and solution.recipe_arn != SEMANTIC_SIMILARITY:
+        raise InvalidInput(
+            "performIncrementalUpdate is supported only for solutions that use the "
+            f"aws-semantic-similarity recipe, not {solution.recipe_arn}."
+        )
+    check_auto_training(solution_update_config)
+    ensure_can_update(solution)
+    solution.update_created = solution.update_updated = now()
+    solution.update_failure_reason = None
+    solution.update_config = solution_update_config or None
+    solution.update_auto_training = (
+        solution.perform_auto_training if perform_auto_training is None else perform_auto_training
+    )
+    solution.update_incremental = (
+        solution.perform_incremental_update
+        if perform_incremental_update is None
+        else perform_incremental_update
+    )
+    begin_update(state, solution)
+    return {"solutionArn": solution.arn}
+
+
+@operation
+def delete_solution(state: RegionState, *, solution_arn: str) -> None:
+    lifecycle.begin_delete(state, state.get(Solution, solution_arn))
