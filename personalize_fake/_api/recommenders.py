@@ -50,9 +50,10 @@ DEFAULT_CONFIG = {"minRecommendationRequestsPerSecond": 1}
 
 def _training(state: RegionState, recommender: Recommender) -> str | None:
     """Entering ACTIVE: the training AWS does, which fails on too few interactions (the
-    developer guide's text), as ``recommender_min_interactions`` says."""
+    developer guide's text), as ``recommender_min_interactions`` says; like a solution
+    version's, the check is off with ``minimum_training_data=False``."""
     minimum = state.settings.recommender_min_interactions
-    if minimum == 0:
+    if minimum == 0 or not state.settings.minimum_training_data:
         return None
     group = state.resources.get(recommender.dataset_group_arn)
     rows = None

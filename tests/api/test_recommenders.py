@@ -247,6 +247,19 @@ class TestTrainingData:
             "Dataset has fewer than 1000 interactions after filtering by event type: View"
         )
 
+    @pytest.mark.personalize_fake(lifecycle="instant", minimum_training_data=False)
+    def test_one_switch_turns_every_data_minimum_off(
+        self, personalize: Any, personalize_fake: PersonalizeFake
+    ) -> None:
+        """``minimum_training_data=False``, the switch for solution versions, lets a recommender
+        be made without data too: a test with tiny data sets one option, not two."""
+        group = domain_group(personalize, personalize_fake)
+        with_interactions(personalize, personalize_fake, group)
+        arn = create(personalize, group, recipe=BY_VIEWS)
+        assert personalize.describe_recommender(recommenderArn=arn)["recommender"]["status"] == (
+            "ACTIVE"
+        )
+
     @pytest.mark.personalize_fake(recommender_min_interactions=3)
     def test_counted_by_event_type(
         self, personalize: Any, events: Any, personalize_fake: PersonalizeFake
