@@ -43,6 +43,7 @@ from typing import Any
 import attrs
 
 from personalize_fake._errors import StateFileError
+from personalize_fake._state.rows import Rows
 from personalize_fake._state.store import Resource, Store
 
 log = logging.getLogger("personalize_fake.server")
@@ -63,6 +64,12 @@ _PUT_RECORD = (
     "INSERT OR REPLACE INTO records (dataset_arn, key, record_id, body) VALUES (?, ?, ?, ?)"
 )
 _CLEAR_RECORDS = "DELETE FROM records WHERE dataset_arn = ?"
+_DELETE_RECORD = "DELETE FROM records WHERE dataset_arn = ? AND record_id = ?"
+# Import jobs' rows (stream bulk, the key column as tracking_id), a FULL import's drop of
+# the BULK rows before them (bulk-replaced), and a data deletion job's users (deleted).
+_MARK_RECORDED = (
+    "INSERT INTO recorded (stream, dataset_arn, tracking_id, body) VALUES (?, ?, ?, '')"
+)
 # A dataset created again: its rows so far stay readable by tracking ID, set apart.
 _RETIRE_RECORDED = (
     "INSERT INTO recorded (stream, dataset_arn, tracking_id, body) VALUES ('retired', ?, '', '')"
@@ -263,6 +270,17 @@ class Journal:
     def cleared_records(self, dataset_arn: str) -> None:
         self._notes.append(("cleared-records", dataset_arn))
 
+    def loaded(self, dataset_arn: str, rows: Rows, replace: bool) -> None:
+        # Encoded now: ``rows`` may become the dataset's container, which a later change
+        # in the same hold of the lock (``fake.settle()`` running two imports) extends.
+        # Rows an import read from a CSV are strings and numbers: they always encode.
+        key = rows.key
+        encoded = [(encode(row), None if key is None else row[key]) for row in rows]
+        self._notes.append(("loaded", dataset_arn, key, encoded, replace))
+
+    def deleted(self, dataset_arn: str, column: str, values: list[Any]) -> None:
+        self._notes.append(("deleted", dataset_arn, column, values))
+
     def injected(self, kind: str) -> None:
         self._notes.append(("injected", kind))
 
@@ -323,6 +341,23 @@ class Journal:
         if what == "records":
             _, dataset_arn, key, rows = note
             return [(_PUT_RECORD, [(dataset_arn, key, r[key], encode(r)) for r in rows])]
+        if what == "loaded":  # an import's rows, after a mark dropping the BULK rows (FULL)
+            _, dataset_arn, key, encoded, replace = note
+            marks: list[tuple[Any, ...]] = [("bulk-replaced", dataset_arn, "")]
+            loads: list[Write] = [(_MARK_RECORDED, marks)] if replace else []
+            bulk: list[tuple[Any, ...]] = [("bulk", dataset_arn, key or "", b) for b, _ in encoded]
+            loads.append((_APPEND_RECORDED, bulk))
+            if key is not None:  # the PUT records they replaced are gone
+                loads.append((_DELETE_RECORD, [(dataset_arn, id_) for _, id_ in encoded]))
+            return loads
+        if what == "deleted":  # a data deletion job's users: a mark, and their PUT records
+            _, dataset_arn, column, values = note
+            body = encode({"column": column, "values": values})
+            drops: list[Write] = [(_APPEND_RECORDED, [("deleted", dataset_arn, "", body)])]
+            container = self._store.rows.get(dataset_arn)
+            if container is not None and container.key == column:  # a Users dataset's records
+                drops.append((_DELETE_RECORD, [(dataset_arn, value) for value in values]))
+            return drops
         if what == "cleared-records":
             return [(_CLEAR_RECORDS, [(note[1],)]), (_RETIRE_RECORDED, [(note[1],)])]
         if what == "injected":

@@ -34,16 +34,18 @@ import attrs
 from personalize_fake._api.registry import load_handlers
 from personalize_fake._errors import ServiceError, StateFileError
 from personalize_fake._state.journal import Journal, decode
+from personalize_fake._state.rows import BULK
 from personalize_fake._state.store import KINDS, Resource, Store, watch_changes
 
 __all__ = ["APPLICATION_ID", "FORMAT", "VERSION", "StateFileError", "attach"]
 
 FORMAT = "personalize-fake state"
 APPLICATION_ID = 0x50464B53  # "PFKS", in the SQLite header: this file is ours
-VERSION = 3
+VERSION = 4
 """Bumped whenever a file written by this version cannot be read by an older one.
 Version 1 was one JSON document, rewritten whole after each change; version 2 kept
-recorded events by tracking ID only, not by the dataset they feed."""
+recorded events by tracking ID only, not by the dataset they feed; version 3 had no
+imported rows (streams bulk, bulk-replaced, deleted)."""
 
 SCHEMA = f"""
 BEGIN;
@@ -60,7 +62,11 @@ CREATE TABLE resources (
 CREATE TABLE recorded (
     seq INTEGER PRIMARY KEY,  -- arrival order
     stream TEXT NOT NULL,     -- events | action_interactions | retired (the dataset's rows
-                              -- were set aside: it was created again)
+                              -- were set aside: it was created again) | bulk (a row an
+                              -- import job loaded; tracking_id: its key column or '') |
+                              -- bulk-replaced (a FULL import dropped the BULK rows) |
+                              -- deleted (body: the column and values of the rows a data
+                              -- deletion job dropped)
     dataset_arn TEXT NOT NULL,
     tracking_id TEXT NOT NULL,
     body TEXT NOT NULL        -- JSON object: one row (an event or action interaction)
@@ -244,6 +250,14 @@ def _load(db: sqlite3.Connection, path: Path, store: Store) -> None:
                 store.clear_records(dataset_arn)
             elif stream in ("events", "action_interactions"):
                 store.record(stream, dataset_arn, tracking_id, [_object(body)])
+            elif stream == "bulk":
+                store.dataset_rows(dataset_arn, key=tracking_id or None).append(_object(body), BULK)
+            elif stream == "bulk-replaced":
+                if dataset_arn in store.rows:
+                    store.rows[dataset_arn].drop(BULK)
+            elif stream == "deleted":
+                dropped = _object(body)
+                store.dataset_rows(dataset_arn).drop_where(dropped["column"], dropped["values"])
             else:
                 raise ValueError(f"unknown stream {stream!r}")
         rows = db.execute("SELECT seq, dataset_arn, key, body FROM records ORDER BY seq")

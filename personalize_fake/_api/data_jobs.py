@@ -1,0 +1,465 @@
+"""Data jobs: dataset import and export jobs, and data deletion jobs (Create, Describe, List).
+
+A job is named by its whole ARN resource id (``dataset-import-job/<name>``), cannot be
+deleted, and goes with its dataset (or group); while it runs it keeps that from being
+deleted. Its work is the effect of its last status (``transitions``): an import job
+reads its CSV and loads the rows where it would become ACTIVE, an export job writes its
+CSV, a deletion job drops its users' rows where it would become COMPLETED; a problem
+with the data ends it CREATE FAILED (FAILED) with a reason naming file, line and column,
+and nothing of a failed job is loaded. Objects are read and written through
+``_state.objects`` (objects handed to the fake, or a faked S3).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import attrs
+
+from personalize_fake._api.common import (
+    describe,
+    ensure_new,
+    list_page,
+    list_under,
+    status_fields,
+    timestamps,
+)
+from personalize_fake._api.dataset_groups import DatasetGroup
+from personalize_fake._api.datasets import Dataset, schema_fields
+from personalize_fake._api.registry import operation
+from personalize_fake._api.tagging import apply_tags, check_tags
+from personalize_fake._domain.csv_export import write_csv
+from personalize_fake._domain.csv_import import CsvError, header_of, read_csv
+from personalize_fake._domain.fields import Field
+from personalize_fake._errors import InvalidInput, LimitExceeded, ServiceError
+from personalize_fake._state import lifecycle, objects
+from personalize_fake._state.objects import ObjectError
+from personalize_fake._state.references import CASCADE, Reference
+from personalize_fake._state.rows import BULK, MISSING, PUT, Rows, layout_of
+from personalize_fake._state.store import (
+    ACTIVE,
+    CREATE,
+    CREATE_IN_PROGRESS,
+    CREATE_PENDING,
+    DELETE,
+    RegionState,
+    Resource,
+)
+from personalize_fake._state.transitions import Chain, Transitions
+
+IN_FLIGHT = frozenset({CREATE_PENDING, CREATE_IN_PROGRESS})
+KEYS = {"USERS": "USER_ID", "ITEMS": "ITEM_ID", "ACTIONS": "ACTION_ID"}
+"""The column identifying a record of each keyed dataset type (a later one replaces it)."""
+NOT_EXPORTED = frozenset({"ACTIONS", "ACTION_INTERACTIONS"})
+SOURCES = {"BULK": (BULK,), "PUT": (PUT,), "ALL": (PUT, BULK)}
+
+
+def _import(state: RegionState, job: DatasetImportJob) -> str | None:
+    """Entering ACTIVE: read and check every file, then load the rows (or fail, loading none)."""
+    dataset = state.get(Dataset, job.dataset_arn)
+    failed = f"Failed to create a data import job for {dataset.dataset_type.lower()} dataset. "
+    try:
+        found = objects.read(state.store, job.data_location, state.region)
+    except ObjectError as exc:
+        return failed + str(exc)
+    fields = schema_fields(state, dataset)
+    layout = layout_of(fields)
+    floats = frozenset(name for name, kind in layout.items() if kind in ("time", "number"))
+    staged = Rows(layout, KEYS.get(dataset.dataset_type))
+    header = header_of(found[0][1])
+    try:
+        for name, data in found:
+            for chunk in read_csv(name, data, fields, absent=MISSING, floats=floats, header=header):
+                staged.extend(chunk, BULK)
+    except CsvError as exc:
+        return failed + str(exc)
+    least = state.settings.import_min_interactions
+    if dataset.dataset_type == "INTERACTIONS" and len(staged) < least:
+        return failed + (
+            f"{job.data_location} holds {len(staged)} interaction records; an import job must "
+            f"bring at least {least} (the fake's import_min_interactions setting)."
+        )
+    state.store.load_bulk(dataset.arn, staged, replace=job.import_mode == "FULL")
+    return None
+
+
+@attrs.define(eq=False, kw_only=True)
+class DatasetImportJob(Resource):
+    KIND: ClassVar[str] = "dataset-import-job"
+    LABEL: ClassVar[str] = "dataset import job"
+    REFERENCES: ClassVar[tuple[Reference, ...]] = (
+        Reference("dataset_arn", CASCADE, blocks_while=IN_FLIGHT),
+    )
+    TRANSITIONS: ClassVar[Transitions] = Resource.TRANSITIONS.replacing(
+        attrs.evolve(CREATE, on_enter={ACTIVE: _import})
+    )
+
+    dataset_arn: str
+    data_location: str
+    import_mode: str = "FULL"
+    role_arn: str | None = None
+    publish_attribution_metrics_to_s3: bool | None = None
+
+
+def _export(state: RegionState, job: DatasetExportJob) -> str | None:
+    """Entering ACTIVE: write the dataset's rows of the job's ingestion mode as one CSV."""
+    dataset = state.get(Dataset, job.dataset_arn)
+    rows = state.store.rows.get(dataset.arn)
+    wanted = SOURCES[job.ingestion_mode]
+    selected = (
+        ()
+        if rows is None
+        else (rows.row(i) for i, source in enumerate(rows.sources) if source in wanted)
+    )
+    data = write_csv(schema_fields(state, dataset), selected)
+    path = job.job_output["s3DataDestination"]["path"]
+    location = f"{path.rstrip('/')}/{job.name}/part-00000.csv"
+    try:
+        objects.write(state.store, location, data, state.region)
+    except ObjectError as exc:
+        return f"Failed to export the {dataset.dataset_type.lower()} dataset: {exc}"
+    return None
+
+
+@attrs.define(eq=False, kw_only=True)
+class DatasetExportJob(Resource):
+    KIND: ClassVar[str] = "dataset-export-job"
+    LABEL: ClassVar[str] = "dataset export job"
+    REFERENCES: ClassVar[tuple[Reference, ...]] = (
+        Reference("dataset_arn", CASCADE, blocks_while=IN_FLIGHT),
+    )
+    TRANSITIONS: ClassVar[Transitions] = Resource.TRANSITIONS.replacing(
+        attrs.evolve(CREATE, on_enter={ACTIVE: _export})
+    )
+
+    dataset_arn: str
+    ingestion_mode: str = "PUT"
+    role_arn: str
+    job_output: dict[str, Any]
+
+
+PENDING = "PENDING"
+IN_PROGRESS = "IN_PROGRESS"
+COMPLETED = "COMPLETED"
+FAILED = "FAILED"
+USER_IDS = (Field("USER_ID", "string"),)
+"""The one column of a data deletion job's input."""
+
+
+def _delete_users(state: RegionState, job: DataDeletionJob) -> str | None:
+    """Entering COMPLETED: drop every row of the listed users from the group's datasets."""
+    failed = "Failed to delete the users' data. "
+    try:
+        found = objects.read(state.store, job.data_location, state.region)
+    except ObjectError as exc:
+        return failed + str(exc)
+    size = sum(len(data) for _, data in found)
+    most = state.settings.data_deletion_max_bytes
+    if size > most:
+        return failed + f"The input is {size} bytes; a data deletion job reads at most {most}."
+    users: set[str] = set()
+    try:
+        for name, data in found:
+            for chunk in read_csv(name, data, USER_IDS):
+                users.update(row["USER_ID"] for row in chunk)
+    except CsvError as exc:
+        return failed + str(exc)
+    deleted = 0
+    for dataset in list(state.referrers(job.dataset_group_arn, Dataset)):
+        deleted += state.store.delete_where(dataset.arn, "USER_ID", users)
+    job.num_deleted = deleted
+    return None
+
+
+@attrs.define(eq=False, kw_only=True)
+class DataDeletionJob(Resource):
+    KIND: ClassVar[str] = "data-deletion-job"
+    LABEL: ClassVar[str] = "data deletion job"
+    REFERENCES: ClassVar[tuple[Reference, ...]] = (
+        Reference("dataset_group_arn", CASCADE, blocks_while=frozenset({PENDING, IN_PROGRESS})),
+    )
+    TRANSITIONS: ClassVar[Transitions] = Transitions(
+        Chain(
+            "create",
+            (PENDING, IN_PROGRESS, COMPLETED),
+            failed=FAILED,
+            on_enter={COMPLETED: _delete_users},
+        ),
+        DELETE,
+    )
+
+    dataset_group_arn: str
+    data_location: str
+    role_arn: str
+    num_deleted: int | None = None
+
+
+# -- dataset import jobs -------------------------------------------------------------
+
+
+def _location(data_source: dict[str, Any] | None) -> str:
+    return objects.check_location((data_source or {}).get("dataLocation", ""))
+
+
+def _import_summary(job: DatasetImportJob) -> dict[str, Any]:
+    return {
+        "datasetImportJobArn": job.arn,
+        "jobName": job.name,
+        **status_fields(job, with_failure=True),
+        **timestamps(job),
+        "importMode": job.import_mode,
+    }
+
+
+def _import_full(job: DatasetImportJob) -> dict[str, Any]:
+    out = {
+        **_import_summary(job),
+        "datasetArn": job.dataset_arn,
+        "dataSource": {"dataLocation": job.data_location},
+    }
+    if job.role_arn is not None:
+        out["roleArn"] = job.role_arn
+    if job.publish_attribution_metrics_to_s3 is not None:
+        out["publishAttributionMetricsToS3"] = job.publish_attribution_metrics_to_s3
+    return {"datasetImportJob": out}
+
+
+@operation
+def create_dataset_import_job(
+    state: RegionState,
+    *,
+    job_name: str,
+    dataset_arn: str,
+    data_source: dict[str, Any],
+    role_arn: str | None = None,
+    tags: list[dict[str, Any]] | None = None,
+    import_mode: str | None = None,
+    publish_attribution_metrics_to_s3: bool | None = None,
+) -> dict[str, Any]:
+    dataset = state.get(Dataset, dataset_arn)
+    location = _location(data_source)
+    lifecycle.require_active(dataset)
+    arn = state.arn(DatasetImportJob.KIND, job_name)
+    ensure_new(state, arn)
+    mode = import_mode or "FULL"
+    jobs = state.referrers(dataset.arn, DatasetImportJob)
+    if mode == "INCREMENTAL" and not any(job.status == ACTIVE for job in jobs):
+        raise ServiceError(
+            f"Dataset {dataset.arn} has no bulk records yet: its first import must use "
+            "importMode FULL; INCREMENTAL appends to an earlier import.",
+            code=state.settings.incremental_before_full_error,
+        )
+    most = state.settings.import_jobs_in_progress
+    if sum(job.status in IN_FLIGHT for job in state.all(DatasetImportJob)) >= most:
+        raise LimitExceeded(f"More than {most} resources with PENDING or IN_PROGRESS status.")
+    check_tags(state, None, tags or [])
+    job = DatasetImportJob(
+        arn=arn,
+        name=job_name,
+        dataset_arn=dataset.arn,
+        data_location=location,
+        import_mode=mode,
+        role_arn=role_arn,
+        publish_attribution_metrics_to_s3=publish_attribution_metrics_to_s3,
+    )
+    lifecycle.begin_create(state, job)
+    state.add(job)
+    apply_tags(state, job, tags)
+    return {"datasetImportJobArn": arn}
+
+
+@operation
+def describe_dataset_import_job(
+    state: RegionState, *, dataset_import_job_arn: str
+) -> dict[str, Any]:
+    return describe(state, DatasetImportJob, dataset_import_job_arn, _import_full)
+
+
+@operation
+def list_dataset_import_jobs(
+    state: RegionState,
+    *,
+    dataset_arn: str | None = None,
+    next_token: str | None = None,
+    max_results: int | None = None,
+) -> dict[str, Any]:
+    return list_under(
+        state,
+        DatasetImportJob,
+        "ListDatasetImportJobs",
+        dataset_arn,
+        _import_summary,
+        "datasetImportJobs",
+        max_results,
+        next_token,
+    )
+
+
+# -- dataset export jobs -------------------------------------------------------------
+
+
+def _export_summary(job: DatasetExportJob) -> dict[str, Any]:
+    return {
+        "datasetExportJobArn": job.arn,
+        "jobName": job.name,
+        **status_fields(job, with_failure=True),
+        **timestamps(job),
+    }
+
+
+def _export_full(job: DatasetExportJob) -> dict[str, Any]:
+    return {
+        "datasetExportJob": {
+            **_export_summary(job),
+            "datasetArn": job.dataset_arn,
+            "ingestionMode": job.ingestion_mode,
+            "roleArn": job.role_arn,
+            "jobOutput": job.job_output,
+        }
+    }
+
+
+@operation
+def create_dataset_export_job(
+    state: RegionState,
+    *,
+    job_name: str,
+    dataset_arn: str,
+    role_arn: str,
+    job_output: dict[str, Any],
+    ingestion_mode: str | None = None,
+    tags: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    dataset = state.get(Dataset, dataset_arn)
+    objects.check_location(job_output["s3DataDestination"]["path"])
+    if dataset.dataset_type in NOT_EXPORTED:
+        raise InvalidInput(
+            f"Dataset {dataset.arn} is an {dataset.dataset_type} dataset: only Interactions, "
+            "Items and Users datasets can be exported."
+        )
+    lifecycle.require_active(dataset)
+    arn = state.arn(DatasetExportJob.KIND, job_name)
+    ensure_new(state, arn)
+    check_tags(state, None, tags or [])
+    job = DatasetExportJob(
+        arn=arn,
+        name=job_name,
+        dataset_arn=dataset.arn,
+        ingestion_mode=ingestion_mode or "PUT",
+        role_arn=role_arn,
+        job_output=job_output,
+    )
+    lifecycle.begin_create(state, job)
+    state.add(job)
+    apply_tags(state, job, tags)
+    return {"datasetExportJobArn": arn}
+
+
+@operation
+def describe_dataset_export_job(
+    state: RegionState, *, dataset_export_job_arn: str
+) -> dict[str, Any]:
+    return describe(state, DatasetExportJob, dataset_export_job_arn, _export_full)
+
+
+@operation
+def list_dataset_export_jobs(
+    state: RegionState,
+    *,
+    dataset_arn: str | None = None,
+    next_token: str | None = None,
+    max_results: int | None = None,
+) -> dict[str, Any]:
+    return list_under(
+        state,
+        DatasetExportJob,
+        "ListDatasetExportJobs",
+        dataset_arn,
+        _export_summary,
+        "datasetExportJobs",
+        max_results,
+        next_token,
+    )
+
+
+# -- data deletion jobs --------------------------------------------------------------
+
+
+def _deletion_summary(job: DataDeletionJob) -> dict[str, Any]:
+    return {
+        "dataDeletionJobArn": job.arn,
+        "datasetGroupArn": job.dataset_group_arn,
+        "jobName": job.name,
+        **status_fields(job, with_failure=True),
+        **timestamps(job),
+    }
+
+
+def _deletion_full(job: DataDeletionJob) -> dict[str, Any]:
+    out = {
+        **_deletion_summary(job),
+        "dataSource": {"dataLocation": job.data_location},
+        "roleArn": job.role_arn,
+    }
+    if job.num_deleted is not None:
+        out["numDeleted"] = job.num_deleted
+    return {"dataDeletionJob": out}
+
+
+@operation
+def create_data_deletion_job(
+    state: RegionState,
+    *,
+    job_name: str,
+    dataset_group_arn: str,
+    data_source: dict[str, Any],
+    role_arn: str,
+    tags: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    group = state.get(DatasetGroup, dataset_group_arn)
+    location = _location(data_source)
+    lifecycle.require_active(group)
+    arn = state.arn(DataDeletionJob.KIND, job_name)
+    ensure_new(state, arn)
+    most = state.settings.data_deletion_jobs_pending
+    jobs = state.referrers(group.arn, DataDeletionJob)
+    if sum(job.status == PENDING for job in jobs) >= most:
+        raise LimitExceeded(f"More than {most} resources with PENDING status.")
+    check_tags(state, None, tags or [])
+    job = DataDeletionJob(
+        arn=arn,
+        name=job_name,
+        dataset_group_arn=group.arn,
+        data_location=location,
+        role_arn=role_arn,
+    )
+    lifecycle.begin_create(state, job)
+    state.add(job)
+    apply_tags(state, job, tags)
+    return {"dataDeletionJobArn": arn}
+
+
+@operation
+def describe_data_deletion_job(state: RegionState, *, data_deletion_job_arn: str) -> dict[str, Any]:
+    return describe(state, DataDeletionJob, data_deletion_job_arn, _deletion_full)
+
+
+@operation
+def list_data_deletion_jobs(
+    state: RegionState,
+    *,
+    dataset_group_arn: str | None = None,
+    next_token: str | None = None,
+    max_results: int | None = None,
+) -> dict[str, Any]:
+    """Newest first, as the API reference documents (the only List that says its order)."""
+    found = (
+        state.all(DataDeletionJob)
+        if dataset_group_arn is None
+        else state.referrers(dataset_group_arn, DataDeletionJob)
+    )
+    newest_first = list(found)[::-1]
+    scope = f"ListDataDeletionJobs:{dataset_group_arn}"
+    return list_page(
+        state, scope, newest_first, _deletion_summary, "dataDeletionJobs", max_results, next_token
+    )
