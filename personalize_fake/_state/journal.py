@@ -65,8 +65,16 @@ _PUT_RECORD = (
 )
 _CLEAR_RECORDS = "DELETE FROM records WHERE dataset_arn = ?"
 _DELETE_RECORD = "DELETE FROM records WHERE dataset_arn = ? AND record_id = ?"
-# Import jobs' rows (stream bulk, the key column as tracking_id), a FULL import's drop of
-# the BULK rows before them (bulk-replaced), and a data deletion job's users (deleted).
+# An import's rows: those of a keyed dataset (Users, Items, Actions) are records with
+# source 2 (BULK), which replace a record of the same id as PutUsers' do, and which a FULL
+# import drops first; those of others are rows of stream "bulk" in table recorded, in
+# order with the events, after a "bulk-replaced" mark for a FULL import. A data deletion
+# job's users are deleted records, or a "deleted" mark.
+_PUT_BULK_RECORD = (
+    "INSERT OR REPLACE INTO records (dataset_arn, key, record_id, body, source) "
+    "VALUES (?, ?, ?, ?, 2)"
+)
+_DROP_BULK_RECORDS = "DELETE FROM records WHERE dataset_arn = ? AND source = 2"
 _MARK_RECORDED = (
     "INSERT INTO recorded (stream, dataset_arn, tracking_id, body) VALUES (?, ?, ?, '')"
 )
@@ -341,23 +349,27 @@ class Journal:
         if what == "records":
             _, dataset_arn, key, rows = note
             return [(_PUT_RECORD, [(dataset_arn, key, r[key], encode(r)) for r in rows])]
-        if what == "loaded":  # an import's rows, after a mark dropping the BULK rows (FULL)
+        if what == "loaded":  # an import's rows: see _MARK_RECORDED and _PUT_BULK_RECORD
             _, dataset_arn, key, encoded, replace = note
-            marks: list[tuple[Any, ...]] = [("bulk-replaced", dataset_arn, "")]
-            loads: list[Write] = [(_MARK_RECORDED, marks)] if replace else []
-            bulk: list[tuple[Any, ...]] = [("bulk", dataset_arn, key or "", b) for b, _ in encoded]
-            loads.append((_APPEND_RECORDED, bulk))
-            if key is not None:  # the PUT records they replaced are gone
-                loads.append((_DELETE_RECORD, [(dataset_arn, id_) for _, id_ in encoded]))
+            loads: list[Write] = []
+            if key is None:
+                if replace:
+                    loads.append((_MARK_RECORDED, [("bulk-replaced", dataset_arn, "")]))
+                bulk = [("bulk", dataset_arn, "", body) for body, _ in encoded]
+                loads.append((_APPEND_RECORDED, bulk))
+                return loads
+            if replace:
+                loads.append((_DROP_BULK_RECORDS, [(dataset_arn,)]))
+            records = [(dataset_arn, key, id_, body) for body, id_ in encoded]
+            loads.append((_PUT_BULK_RECORD, records))
             return loads
-        if what == "deleted":  # a data deletion job's users: a mark, and their PUT records
+        if what == "deleted":  # a data deletion job's users
             _, dataset_arn, column, values = note
-            body = encode({"column": column, "values": values})
-            drops: list[Write] = [(_APPEND_RECORDED, [("deleted", dataset_arn, "", body)])]
             container = self._store.rows.get(dataset_arn)
             if container is not None and container.key == column:  # a Users dataset's records
-                drops.append((_DELETE_RECORD, [(dataset_arn, value) for value in values]))
-            return drops
+                return [(_DELETE_RECORD, [(dataset_arn, value) for value in values])]
+            body = encode({"column": column, "values": values})
+            return [(_APPEND_RECORDED, [("deleted", dataset_arn, "", body)])]
         if what == "cleared-records":
             return [(_CLEAR_RECORDS, [(note[1],)]), (_RETIRE_RECORDED, [(note[1],)])]
         if what == "injected":

@@ -63,10 +63,9 @@ CREATE TABLE recorded (
     seq INTEGER PRIMARY KEY,  -- arrival order
     stream TEXT NOT NULL,     -- events | action_interactions | retired (the dataset's rows
                               -- were set aside: it was created again) | bulk (a row an
-                              -- import job loaded; tracking_id: its key column or '') |
-                              -- bulk-replaced (a FULL import dropped the BULK rows) |
-                              -- deleted (body: the column and values of the rows a data
-                              -- deletion job dropped)
+                              -- import job loaded) | bulk-replaced (a FULL import dropped
+                              -- the BULK rows) | deleted (body: the column and values of
+                              -- the rows a data deletion job dropped)
     dataset_arn TEXT NOT NULL,
     tracking_id TEXT NOT NULL,
     body TEXT NOT NULL        -- JSON object: one row (an event or action interaction)
@@ -77,6 +76,7 @@ CREATE TABLE records (
     key TEXT NOT NULL,        -- the column identifying a record: USER_ID, ITEM_ID...
     record_id TEXT NOT NULL,
     body TEXT NOT NULL,       -- JSON object: one row (a user, item or action)
+    source INTEGER NOT NULL DEFAULT 1,  -- 1: PutUsers, PutItems, PutActions; 2: an import
     UNIQUE (dataset_arn, record_id)
 );
 CREATE TABLE injected_failures (
@@ -251,19 +251,23 @@ def _load(db: sqlite3.Connection, path: Path, store: Store) -> None:
             elif stream in ("events", "action_interactions"):
                 store.record(stream, dataset_arn, tracking_id, [_object(body)])
             elif stream == "bulk":
-                store.dataset_rows(dataset_arn, key=tracking_id or None).append(_object(body), BULK)
+                store.dataset_rows(dataset_arn).append(_object(body), BULK)
             elif stream == "bulk-replaced":
                 if dataset_arn in store.rows:
                     store.rows[dataset_arn].drop(BULK)
             elif stream == "deleted":
                 dropped = _object(body)
-                store.dataset_rows(dataset_arn).drop_where(dropped["column"], dropped["values"])
+                if dataset_arn in store.rows:
+                    store.rows[dataset_arn].drop_where(dropped["column"], dropped["values"])
             else:
                 raise ValueError(f"unknown stream {stream!r}")
-        rows = db.execute("SELECT seq, dataset_arn, key, body FROM records ORDER BY seq")
-        for seq, dataset_arn, key, body in rows:
+        rows = db.execute("SELECT seq, dataset_arn, key, body, source FROM records ORDER BY seq")
+        for seq, dataset_arn, key, body, source in rows:
             where = f"row {seq} of table records"
-            store.put_records(dataset_arn, key, [_object(body)])
+            if source == BULK:
+                store.dataset_rows(dataset_arn, key=key).append(_object(body), BULK)
+            else:
+                store.put_records(dataset_arn, key, [_object(body)])
         for kind, runs in db.execute("SELECT kind, runs FROM injected_failures"):
             where = f"injected failures of {kind}"
             store.injected_failures[kind] = _runs(runs)
