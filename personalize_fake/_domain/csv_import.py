@@ -28,9 +28,9 @@ from typing import Any
 
 from personalize_fake._domain.fields import Field
 
-CHUNK = 65_536
-"""Records converted at once: large enough for the column passes to run in C, small enough
-that a chunk's cells (the only copy of the text held) stay a few megabytes."""
+CHUNK = 16_384
+"""Records converted at once: enough for the column passes to run in C, few enough that a
+chunk's cells and dicts (the only copy of the text held) stay about ten megabytes."""
 
 ID_FIELDS = frozenset({"USER_ID", "ITEM_ID", "ACTION_ID"})
 ID_LIMIT = 256
@@ -119,8 +119,13 @@ def _convert_cell(field: Field, cell: str, absent: Any, as_float: bool) -> Any:
 def _convert_column(field: Field, cells: tuple[str, ...], absent: Any, as_float: bool) -> list[Any]:
     """A column's cells as values, in C where it can; ValueError on the first bad cell (the
     caller then finds it with :func:`_convert_cell`)."""
-    if "" in cells or field.kind == "other":
+    if not cells:
+        return []
+    if field.kind == "other" or ("" in cells and not field.nullable):
         return [_convert_cell(field, cell, absent, as_float) for cell in cells]
+    if "" in cells:  # a nullable field's empty cells: convert the others, in C
+        present = iter(_convert_column(field, tuple(c for c in cells if c), absent, as_float))
+        return [next(present) if cell else absent for cell in cells]
     kind = field.kind
     values: list[Any]
     if kind == "string":
