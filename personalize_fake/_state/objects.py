@@ -73,11 +73,15 @@ def _s3(store: Store, region: str) -> Any | None:
     if endpoint is None and not moto_active():
         return None
     import boto3
+    from botocore.config import Config
 
     session = boto3.session.Session()
     options: dict[str, Any] = {"region_name": region}
     if endpoint is not None:
         options["endpoint_url"] = endpoint
+        options["config"] = Config(  # what moto server and LocalStack answer; fail fast
+            s3={"addressing_style": "path"}, retries={"total_max_attempts": 2}, connect_timeout=5
+        )
         if session.get_credentials() is None:  # moto server and LocalStack take any
             options.update(aws_access_key_id="testing", aws_secret_access_key="testing")
     return session.client("s3", **options)
