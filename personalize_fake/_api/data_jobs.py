@@ -73,7 +73,9 @@ def no_collection() -> Iterator[None]:
 
 def _import(state: RegionState, job: DatasetImportJob) -> str | None:
     """Entering ACTIVE: read and check every file, then load the rows (or fail, loading none)."""
-    dataset = state.get(Dataset, job.dataset_arn)
+    dataset = state.resources.get(job.dataset_arn)
+    if not isinstance(dataset, Dataset):  # cannot happen while it runs: it blocks the delete
+        return f"The dataset {job.dataset_arn} no longer exists."
     failed = f"Failed to create a data import job for {dataset.dataset_type.lower()} dataset. "
     try:
         found = objects.read(state.store, job.data_location, state.region)
@@ -124,7 +126,9 @@ class DatasetImportJob(Resource):
 
 def _export(state: RegionState, job: DatasetExportJob) -> str | None:
     """Entering ACTIVE: write the dataset's rows of the job's ingestion mode as one CSV."""
-    dataset = state.get(Dataset, job.dataset_arn)
+    dataset = state.resources.get(job.dataset_arn)
+    if not isinstance(dataset, Dataset):
+        return f"The dataset {job.dataset_arn} no longer exists."
     rows = state.store.rows.get(dataset.arn)
     wanted = SOURCES[job.ingestion_mode]
     selected = (
