@@ -97,7 +97,7 @@ class PersonalizeFake:
             raise ValueError(f"an object's location is s3://bucket/key, not {location!r}")
         body = data.encode() if isinstance(data, str) else bytes(data)
         with self.store.lock:
-            self.store.objects[location] = body
+            self.store.put_object(location, body)
 
     def objects(self, prefix: str = "s3://") -> dict[str, bytes]:
         """The objects the fake holds under ``prefix``, by location: those handed to it and

@@ -85,7 +85,8 @@ _RETIRE_RECORDED = (
 _PUT_INJECTED = "INSERT OR REPLACE INTO injected_failures (kind, runs) VALUES (?, ?)"
 _DELETE_INJECTED = "DELETE FROM injected_failures WHERE kind = ?"
 _PUT_META = "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"
-_TABLES = ("resources", "recorded", "records", "injected_failures")
+_PUT_OBJECT = "INSERT OR REPLACE INTO objects (location, data) VALUES (?, ?)"
+_TABLES = ("resources", "recorded", "records", "injected_failures", "objects")
 
 
 # -- values --------------------------------------------------------------------------
@@ -289,6 +290,9 @@ class Journal:
     def deleted(self, dataset_arn: str, column: str, values: list[Any]) -> None:
         self._notes.append(("deleted", dataset_arn, column, values))
 
+    def stored_object(self, location: str) -> None:
+        self._notes.append(("object", location))
+
     def injected(self, kind: str) -> None:
         self._notes.append(("injected", kind))
 
@@ -370,6 +374,9 @@ class Journal:
                 return [(_DELETE_RECORD, [(dataset_arn, value) for value in values])]
             body = encode({"column": column, "values": values})
             return [(_APPEND_RECORDED, [("deleted", dataset_arn, "", body)])]
+        if what == "object":  # the bytes as they are when written (put again: the last)
+            data = self._store.objects.get(note[1])
+            return [] if data is None else [(_PUT_OBJECT, [(note[1], data)])]
         if what == "cleared-records":
             return [(_CLEAR_RECORDS, [(note[1],)]), (_RETIRE_RECORDED, [(note[1],)])]
         if what == "injected":

@@ -157,7 +157,7 @@ def write(store: Store, location: str, data: bytes, region: str) -> None:
     """
     client = _s3(store, region)
     if client is None:
-        store.objects[location] = data
+        store.put_object(location, data)
         return
     bucket, key = split(location)
     try:

@@ -2,9 +2,11 @@
 
 The file is an SQLite database (standard library) of facts, one row each: a
 resource (its fields and tags, in creation order), an event or action
-interaction with the dataset it feeds (append-only, with a mark where a dataset
-created again set its rows apart), a stored user, item or action record, a
-count of injected failures, and the store's secret. Indexes (kinds,
+interaction, or a row an import job loaded, with the dataset it feeds
+(append-only, with marks where a dataset created again set its rows apart, a FULL
+import dropped the imported ones, a data deletion job dropped its users'), a stored
+user, item or action record (PUT or imported), an ``s3://`` object handed to the
+fake or written by an export, a count of injected failures, and the store's secret. Indexes (kinds,
 references, tracking IDs, the map of regions, which rows each tracking ID
 recorded) are never saved: loading adds each resource to its region again, in
 creation order, and records each row again, which rebuilds them, so what was
@@ -45,7 +47,7 @@ VERSION = 4
 """Bumped whenever a file written by this version cannot be read by an older one.
 Version 1 was one JSON document, rewritten whole after each change; version 2 kept
 recorded events by tracking ID only, not by the dataset they feed; version 3 had no
-imported rows (streams bulk, bulk-replaced, deleted)."""
+imported rows (streams bulk, bulk-replaced, deleted) and no objects."""
 
 SCHEMA = f"""
 BEGIN;
@@ -78,6 +80,10 @@ CREATE TABLE records (
     body TEXT NOT NULL,       -- JSON object: one row (a user, item or action)
     source INTEGER NOT NULL DEFAULT 1,  -- 1: PutUsers, PutItems, PutActions; 2: an import
     UNIQUE (dataset_arn, record_id)
+);
+CREATE TABLE objects (        -- objects handed to the fake, and exports it wrote
+    location TEXT PRIMARY KEY,  -- s3://bucket/key
+    data BLOB NOT NULL
 );
 CREATE TABLE injected_failures (
     kind TEXT PRIMARY KEY,
@@ -268,6 +274,9 @@ def _load(db: sqlite3.Connection, path: Path, store: Store) -> None:
                 store.dataset_rows(dataset_arn, key=key).append(_object(body), BULK)
             else:
                 store.put_records(dataset_arn, key, [_object(body)])
+        for location, data in db.execute("SELECT location, data FROM objects"):
+            where = f"object {location}"
+            store.objects[location] = bytes(data)
         for kind, runs in db.execute("SELECT kind, runs FROM injected_failures"):
             where = f"injected failures of {kind}"
             store.injected_failures[kind] = _runs(runs)

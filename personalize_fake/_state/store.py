@@ -300,6 +300,9 @@ class Changes(Protocol):
     def deleted(self, dataset_arn: str, column: str, values: list[Any]) -> None:
         """A dataset's rows whose ``column`` holds one of ``values`` were dropped."""
 
+    def stored_object(self, location: str) -> None:
+        """An object was put at ``location`` (``Store.objects``)."""
+
     def cleared_records(self, dataset_arn: str) -> None:
         """A dataset's rows were set aside for new ones (readable by tracking ID still)."""
 
@@ -332,7 +335,7 @@ class Store:
     again at the same ARN has new rows; the old stay readable by tracking ID)."""
     objects: dict[str, bytes] = attrs.Factory(dict)
     """Objects by ``s3://`` location: those a test handed the fake, and job outputs written
-    while no S3 is faked (``objects``); not saved in a state file."""
+    while no S3 is faked (``objects``)."""
     injected_failures: dict[str, list[tuple[str, int]]] = attrs.Factory(dict)
     """Failures waiting for the next creations of a resource kind (``fail_next``), as runs of
     (reason, how many): a count, so ``times=10**7`` costs no more than ``times=1``."""
@@ -441,6 +444,12 @@ class Store:
         if dropped and self.journal is not None:
             self.journal.deleted(dataset_arn, column, sorted(values))
         return dropped
+
+    def put_object(self, location: str, data: bytes) -> None:
+        """Hold an object at an ``s3://`` location (handed to the fake, or a job's output)."""
+        self.objects[location] = data
+        if self.journal is not None:
+            self.journal.stored_object(location)
 
     # -- injected failures -------------------------------------------------------
 

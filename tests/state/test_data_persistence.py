@@ -102,8 +102,32 @@ def test_imported_rows_and_jobs_survive_a_restart(tmp_path: Path) -> None:
         rows = fake.interactions(interactions)
         assert [r["USER_ID"] for r in rows] == ["live", "u3", "u1", "u2"]
         assert [u["userId"] for u in fake.users(users)] == ["u1", "u2"]
-        before, seen = facts(fake.store), observe(url, arns)
+        before, seen, objects = facts(fake.store), observe(url, arns), fake.objects()
+        assert "s3://b/out/out/part-00000.csv" in objects
     with serving(state_file=path, **OPTIONS) as (url, fake):
         assert facts(fake.store) == before
         assert observe(url, arns) == seen
-        assert fake.objects() == {}  # objects handed to the fake are not kept
+        assert fake.objects() == objects  # handed to the fake, and the export's
+
+
+def test_an_import_left_running_finishes_after_a_restart(tmp_path: Path) -> None:
+    """A job still CREATE PENDING when the server stops reads its object (kept in the
+    file) and loads its rows once the restarted server moves it on."""
+    path = tmp_path / "state.db"
+    with serving(state_file=path, import_min_interactions=0) as (url, fake):
+        personalize = client("personalize", url)
+        tracker_setup(personalize)
+        interactions = personalize.list_datasets()["datasets"][0]["datasetArn"]
+        fake.put_object("s3://b/one.csv", "USER_ID,ITEM_ID,TIMESTAMP\nu1,i1,1\n")
+        job = personalize.create_dataset_import_job(
+            jobName="first", datasetArn=interactions, dataSource={"dataLocation": "s3://b/one.csv"}
+        )["datasetImportJobArn"]
+    with serving(state_file=path, import_min_interactions=0) as (url, fake):
+        assert fake.status(job) == "CREATE PENDING"
+        fake.settle(job)
+        assert fake.status(job) == "ACTIVE"
+        assert fake.interactions(interactions) == [
+            {"USER_ID": "u1", "ITEM_ID": "i1", "TIMESTAMP": 1}
+        ]
+    with serving(state_file=path, import_min_interactions=0) as (url, fake):
+        assert len(fake.interactions(interactions)) == 1
