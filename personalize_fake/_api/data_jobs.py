@@ -1,13 +1,13 @@
-"""Data jobs: dataset import and export jobs, and data deletion jobs (Create, Describe, List).
+"""Dataset import and export jobs (Create, Describe, List); data deletion jobs are in
+``data_deletion``.
 
 A job is named by its whole ARN resource id (``dataset-import-job/<name>``), cannot be
-deleted, and goes with its dataset (or group); while it runs it keeps that from being
-deleted. Its work is the effect of its last status (``transitions``): an import job
-reads its CSV and loads the rows where it would become ACTIVE, an export job writes its
-CSV, a deletion job drops its users' rows where it would become COMPLETED; a problem
-with the data ends it CREATE FAILED (FAILED) with a reason naming file, line and column,
-and nothing of a failed job is loaded. Objects are read and written through
-``_state.objects`` (objects handed to the fake, or a faked S3).
+deleted, and goes with its dataset; while it runs it keeps that from being deleted. Its
+work is the effect of its last status (``transitions``): an import job reads its CSV and
+loads the rows where it would become ACTIVE, an export job writes its CSV; a problem with
+the data ends it CREATE FAILED with a reason naming file, line and column, and nothing of
+a failed job is loaded. Objects are read and written through ``_state.objects`` (objects
+handed to the fake, or a faked S3).
 """
 
 from __future__ import annotations
@@ -22,18 +22,14 @@ import attrs
 from personalize_fake._api.common import (
     describe,
     ensure_new,
-    list_page,
     list_under,
     status_fields,
     timestamps,
 )
-from personalize_fake._api.dataset_groups import DatasetGroup
 from personalize_fake._api.datasets import Dataset, schema_fields
 from personalize_fake._api.registry import operation
 from personalize_fake._api.tagging import apply_tags, check_tags
-from personalize_fake._domain.csv_export import write_csv
-from personalize_fake._domain.csv_import import CsvError, header_of, read_csv
-from personalize_fake._domain.fields import Field
+from personalize_fake._domain.csv_import import CsvError, header_of, read_csv, write_csv
 from personalize_fake._errors import InvalidInput, LimitExceeded, ServiceError
 from personalize_fake._state import lifecycle, objects
 from personalize_fake._state.objects import ObjectError
@@ -44,11 +40,10 @@ from personalize_fake._state.store import (
     CREATE,
     CREATE_IN_PROGRESS,
     CREATE_PENDING,
-    DELETE,
     RegionState,
     Resource,
 )
-from personalize_fake._state.transitions import Chain, Transitions
+from personalize_fake._state.transitions import Transitions
 
 IN_FLIGHT = frozenset({CREATE_PENDING, CREATE_IN_PROGRESS})
 KEYS = {"USERS": "USER_ID", "ITEMS": "ITEM_ID", "ACTIONS": "ACTION_ID"}
@@ -163,66 +158,11 @@ class DatasetExportJob(Resource):
     job_output: dict[str, Any]
 
 
-PENDING = "PENDING"
-IN_PROGRESS = "IN_PROGRESS"
-COMPLETED = "COMPLETED"
-FAILED = "FAILED"
-USER_IDS = (Field("USER_ID", "string"),)
-"""The one column of a data deletion job's input."""
-
-
-def _delete_users(state: RegionState, job: DataDeletionJob) -> str | None:
-    """Entering COMPLETED: drop every row of the listed users from the group's datasets."""
-    failed = "Failed to delete the users' data. "
-    try:
-        found = objects.read(state.store, job.data_location, state.region)
-    except ObjectError as exc:
-        return failed + str(exc)
-    size = sum(len(data) for _, data in found)
-    most = state.settings.data_deletion_max_bytes
-    if size > most:
-        return failed + f"The input is {size} bytes; a data deletion job reads at most {most}."
-    users: set[str] = set()
-    try:
-        for name, data in found:
-            for chunk in read_csv(name, data, USER_IDS):
-                users.update(row["USER_ID"] for row in chunk)
-    except CsvError as exc:
-        return failed + str(exc)
-    deleted = 0
-    for dataset in list(state.referrers(job.dataset_group_arn, Dataset)):
-        deleted += state.store.delete_where(dataset.arn, "USER_ID", users)
-    job.num_deleted = deleted
-    return None
-
-
-@attrs.define(eq=False, kw_only=True)
-class DataDeletionJob(Resource):
-    KIND: ClassVar[str] = "data-deletion-job"
-    LABEL: ClassVar[str] = "data deletion job"
-    REFERENCES: ClassVar[tuple[Reference, ...]] = (
-        Reference("dataset_group_arn", CASCADE, blocks_while=frozenset({PENDING, IN_PROGRESS})),
-    )
-    TRANSITIONS: ClassVar[Transitions] = Transitions(
-        Chain(
-            "create",
-            (PENDING, IN_PROGRESS, COMPLETED),
-            failed=FAILED,
-            on_enter={COMPLETED: _delete_users},
-        ),
-        DELETE,
-    )
-
-    dataset_group_arn: str
-    data_location: str
-    role_arn: str
-    num_deleted: int | None = None
-
-
 # -- dataset import jobs -------------------------------------------------------------
 
 
-def _location(data_source: dict[str, Any] | None) -> str:
+def location_of(data_source: dict[str, Any] | None) -> str:
+    """A request's ``dataSource.dataLocation``, InvalidInput unless it is ``s3://<bucket>/``."""
     return objects.check_location((data_source or {}).get("dataLocation", ""))
 
 
@@ -262,7 +202,7 @@ def create_dataset_import_job(
     publish_attribution_metrics_to_s3: bool | None = None,
 ) -> dict[str, Any]:
     dataset = state.get(Dataset, dataset_arn)
-    location = _location(data_source)
+    location = location_of(data_source)
     lifecycle.require_active(dataset)
     arn = state.arn(DatasetImportJob.KIND, job_name)
     ensure_new(state, arn)
@@ -404,87 +344,4 @@ def list_dataset_export_jobs(
         "datasetExportJobs",
         max_results,
         next_token,
-    )
-
-
-# -- data deletion jobs --------------------------------------------------------------
-
-
-def _deletion_summary(job: DataDeletionJob) -> dict[str, Any]:
-    return {
-        "dataDeletionJobArn": job.arn,
-        "datasetGroupArn": job.dataset_group_arn,
-        "jobName": job.name,
-        **status_fields(job, with_failure=True),
-        **timestamps(job),
-    }
-
-
-def _deletion_full(job: DataDeletionJob) -> dict[str, Any]:
-    out = {
-        **_deletion_summary(job),
-        "dataSource": {"dataLocation": job.data_location},
-        "roleArn": job.role_arn,
-    }
-    if job.num_deleted is not None:
-        out["numDeleted"] = job.num_deleted
-    return {"dataDeletionJob": out}
-
-
-@operation
-def create_data_deletion_job(
-    state: RegionState,
-    *,
-    job_name: str,
-    dataset_group_arn: str,
-    data_source: dict[str, Any],
-    role_arn: str,
-    tags: list[dict[str, Any]] | None = None,
-) -> dict[str, Any]:
-    group = state.get(DatasetGroup, dataset_group_arn)
-    location = _location(data_source)
-    lifecycle.require_active(group)
-    arn = state.arn(DataDeletionJob.KIND, job_name)
-    ensure_new(state, arn)
-    most = state.settings.data_deletion_jobs_pending
-    jobs = state.referrers(group.arn, DataDeletionJob)
-    if sum(job.status == PENDING for job in jobs) >= most:
-        raise LimitExceeded(f"More than {most} resources with PENDING status.")
-    check_tags(state, None, tags or [])
-    job = DataDeletionJob(
-        arn=arn,
-        name=job_name,
-        dataset_group_arn=group.arn,
-        data_location=location,
-        role_arn=role_arn,
-    )
-    lifecycle.begin_create(state, job)
-    state.add(job)
-    apply_tags(state, job, tags)
-    return {"dataDeletionJobArn": arn}
-
-
-@operation
-def describe_data_deletion_job(state: RegionState, *, data_deletion_job_arn: str) -> dict[str, Any]:
-    return describe(state, DataDeletionJob, data_deletion_job_arn, _deletion_full)
-
-
-@operation
-def list_data_deletion_jobs(
-    state: RegionState,
-    *,
-    dataset_group_arn: str | None = None,
-    next_token: str | None = None,
-    max_results: int | None = None,
-) -> dict[str, Any]:
-    """Newest first, as the API reference documents (the only List that says its order)."""
-    found = (
-        state.all(DataDeletionJob)
-        if dataset_group_arn is None
-        else state.referrers(dataset_group_arn, DataDeletionJob)
-    )
-    newest_first = list(found)[::-1]
-    scope = f"ListDataDeletionJobs:{dataset_group_arn}"
-    return list_page(
-        state, scope, newest_first, _deletion_summary, "dataDeletionJobs", max_results, next_token
     )

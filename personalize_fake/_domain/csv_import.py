@@ -1,4 +1,5 @@
-"""CSV files checked against a schema's typed fields, as an import job reads them.
+"""CSV files checked against a schema's typed fields, as an import job reads them, and
+written back as an export job writes them.
 
 The rules are the developer guide's: UTF-8; the first line names the columns, matched to
 the schema's fields whatever their case, each at most once (names that are the same
@@ -14,6 +15,13 @@ runs in C), so a million rows cost seconds, and a chunk is made into row dicts o
 it is all valid. The first problem is a :class:`CsvError` naming the file, the line and
 the column; a caller that loads rows only once every chunk is read loads nothing of a
 file that fails.
+
+An export (:func:`write_csv`) writes a header of the schema's field names in their order;
+a row's value for a field is its column of that name, or, for a record PutUsers/PutItems/
+PutEvents sent, the member of its ``properties`` JSON naming the field in camel case
+(``numRatings`` for ``NUM_RATINGS``), as the service maps them. ``TIMESTAMP`` is whole
+epoch seconds, booleans ``true``/``false``, a missing value an empty cell; records that
+match on every field are written once. What it writes, :func:`read_csv` reads back.
 """
 
 from __future__ import annotations
@@ -21,8 +29,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import json
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import islice, repeat
 from typing import Any
 
@@ -269,3 +278,50 @@ def header_of(data: bytes) -> list[str] | None:
     except (csv.Error, UnicodeDecodeError):
         return None
     return None if first is None else [cell.strip().upper() for cell in first]
+
+
+# -- writing: what an export job writes ----------------------------------------------
+
+
+def _property_key(name: str) -> str:
+    """How a property names a field: ``numRatings`` for ``NUM_RATINGS``."""
+    return name.replace("_", "").lower()
+
+
+def _cell(value: Any, field: Field) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and (field.kind in ("long", "int") or field.name == "TIMESTAMP"):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def _properties(row: Mapping[str, Any]) -> dict[str, Any]:
+    text = row.get("properties")
+    if not isinstance(text, str):
+        return {}
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return {}
+    return {_property_key(k): v for k, v in parsed.items()} if isinstance(parsed, dict) else {}
+
+
+def write_csv(fields: Sequence[Field], rows: Iterable[Mapping[str, Any]]) -> bytes:
+    """The rows as one UTF-8 CSV file with a header line."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n", escapechar="\\", doublequote=True)
+    writer.writerow([field.name for field in fields])
+    seen: set[tuple[str, ...]] = set()
+    for row in rows:
+        properties = _properties(row) if "properties" in row else {}
+        cells = tuple(
+            _cell(row[f.name] if f.name in row else properties.get(_property_key(f.name)), f)
+            for f in fields
+        )
+        if cells not in seen:
+            seen.add(cells)
+            writer.writerow(cells)
+    return out.getvalue().encode()

@@ -7,8 +7,7 @@ from typing import Any
 import pytest
 
 from personalize_fake._domain import csv_import
-from personalize_fake._domain.csv_export import write_csv
-from personalize_fake._domain.csv_import import CsvError, header_of, read_csv
+from personalize_fake._domain.csv_import import CsvError, header_of, read_csv, write_csv
 from personalize_fake._domain.fields import Field
 
 ITEMS = (
