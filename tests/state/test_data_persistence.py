@@ -131,3 +131,34 @@ def test_an_import_left_running_finishes_after_a_restart(tmp_path: Path) -> None
         ]
     with serving(state_file=path, import_min_interactions=0) as (url, fake):
         assert len(fake.interactions(interactions)) == 1
+
+
+def test_imports_settled_together_are_each_saved_once(tmp_path: Path) -> None:
+    """A FULL import and an INCREMENTAL one finished by one ``settle`` are saved as each
+    loaded its rows (the FULL one's rows become the dataset's, which the next extends)."""
+    path = tmp_path / "state.db"
+    with serving(state_file=path, lifecycle="manual", import_min_interactions=0) as (url, fake):
+        personalize = client("personalize", url)
+        group = personalize.create_dataset_group(name="g")["datasetGroupArn"]
+        fake.settle()
+        fields = ["USER_ID", "ITEM_ID", "TIMESTAMP"]
+        interactions = make_dataset(personalize, group, "Interactions", fields)
+        fake.settle()
+        for name in ("a", "b", "c"):
+            fake.put_object(f"s3://b/{name}.csv", f"USER_ID,ITEM_ID,TIMESTAMP\n{name},i,1\n")
+
+        def job(name: str, mode: str) -> None:
+            location = {"dataLocation": f"s3://b/{name}.csv"}
+            personalize.create_dataset_import_job(
+                jobName=name, datasetArn=interactions, dataSource=location, importMode=mode
+            )
+
+        job("a", "FULL")
+        fake.settle()
+        job("b", "FULL")
+        job("c", "INCREMENTAL")
+        fake.settle()
+        assert [r["USER_ID"] for r in fake.interactions(interactions)] == ["b", "c"]
+        before = facts(fake.store)
+    with serving(state_file=path, lifecycle="manual", import_min_interactions=0) as (url, fake):
+        assert facts(fake.store) == before
