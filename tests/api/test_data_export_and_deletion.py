@@ -133,6 +133,26 @@ class TestExport:
         assert failed["status"] == "CREATE FAILED"
         assert "NoSuchBucket" in failed["failureReason"]
 
+    def test_recorded_records_export_their_properties_as_fields(
+        self, group: Group, events: Any
+    ) -> None:
+        """A PutUsers record's ``properties`` fill the schema's fields, matched by camel case;
+        ALL writes the imported and the recorded records, one per id."""
+        events.put_users(
+            datasetArn=group.users, users=[{"userId": "p1", "properties": '{"age": "51"}'}]
+        )
+        group.load(group.users, b"USER_ID,AGE\nu1,30\n", "users")
+        arn = group.c.create_dataset_export_job(
+            jobName="users",
+            datasetArn=group.users,
+            ingestionMode="ALL",
+            roleArn=ROLE,
+            jobOutput={"s3DataDestination": {"path": "s3://bucket/users-out/"}},
+        )["datasetExportJobArn"]
+        group.fake.settle(arn)
+        written = group.fake.objects("s3://bucket/users-out/")
+        assert list(written.values()) == [b"USER_ID,AGE\np1,51\nu1,30\n"]
+
     def test_actions_datasets_cannot_be_exported(self, group: Group) -> None:
         """An Actions dataset is InvalidInput, as the developer guide says."""
         actions = make_dataset(group.c, group.arn, "Actions", ["ACTION_ID", "A"])
