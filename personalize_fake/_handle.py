@@ -23,6 +23,14 @@ def _resource_kinds() -> set[str]:
     return {kind for kind, cls in KINDS.items() if cls.TRANSITIONS.chain("create").failed}
 
 
+def _columns(row: dict[str, Any]) -> dict[str, Any]:
+    """A row as an export writes it: a whole ``TIMESTAMP`` as an int."""
+    stamp = row.get("TIMESTAMP")
+    if isinstance(stamp, float) and stamp.is_integer():
+        row["TIMESTAMP"] = int(stamp)
+    return row
+
+
 class PersonalizeFake:
     """State of one active mock, and control over it.
 
@@ -71,6 +79,32 @@ class PersonalizeFake:
     def _records(self, dataset_arn: str) -> list[dict[str, Any]]:
         with self.store.lock:
             return [as_sent(row) for row in self.store.rows.get(dataset_arn, ())]
+
+    def interactions(self, dataset_arn: str) -> list[dict[str, Any]]:
+        """Every row of a dataset (an Interactions dataset's, or any other's), in order: those
+        import jobs loaded and those personalize-events recorded, by column name
+        (``USER_ID``, ``ITEM_ID``, ``TIMESTAMP`` in epoch seconds...), as an export writes
+        them; recorded events keep their other members (``sessionId``...) too."""
+        with self.store.lock:
+            return [_columns(row) for row in self.store.rows.get(dataset_arn, ())]
+
+    # -- objects jobs read and write ---------------------------------------------
+
+    def put_object(self, location: str, data: bytes | str) -> None:
+        """Hand the fake the object at ``location`` (``s3://bucket/key``) that an import or
+        deletion job reads, when no S3 fake (moto) holds it. Text is stored as UTF-8."""
+        if not location.startswith("s3://") or "/" not in location[5:] or location.endswith("/"):
+            raise ValueError(f"an object's location is s3://bucket/key, not {location!r}")
+        body = data.encode() if isinstance(data, str) else bytes(data)
+        with self.store.lock:
+            self.store.put_object(location, body)
+
+    def objects(self, prefix: str = "s3://") -> dict[str, bytes]:
+        """The objects the fake holds under ``prefix``, by location: those handed to it and
+        those export jobs wrote while no S3 fake was active."""
+        with self.store.lock:
+            held = self.store.objects.items()
+            return {name: data for name, data in sorted(held) if name.startswith(prefix)}
 
     # -- lifecycle control -----------------------------------------------------
 

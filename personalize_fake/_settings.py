@@ -113,6 +113,23 @@ def _check_responses_default() -> bool:
     return flag
 
 
+S3_ENDPOINT_VARIABLE = "PERSONALIZE_FAKE_S3_ENDPOINT_URL"
+
+
+def _s3_endpoint_default() -> str | None:
+    """``s3_endpoint_url``'s default: the environment variable (so ``personalize-fake serve``
+    takes it too), or None."""
+    return os.environ.get(S3_ENDPOINT_VARIABLE) or None
+
+
+def _url(instance: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
+    """A validator: None or an ``http(s)://`` URL."""
+    if value is not None and (
+        not isinstance(value, str) or not value.startswith(("http://", "https://"))
+    ):
+        raise ValueError(f"{attribute.name} must be an http:// or https:// URL, not {value!r}")
+
+
 @attrs.frozen(kw_only=True)
 class Settings:
     """Options of one mock; every one is a keyword of ``mock_personalize``."""
@@ -195,6 +212,25 @@ class Settings:
     """How ``latestCampaignUpdate`` and ``latestSolutionUpdate`` spell an update under way:
     ``UPDATE PENDING`` / ``UPDATE IN_PROGRESS`` (AWS's own test stubs), or ``CREATE PENDING`` /
     ``CREATE IN_PROGRESS`` (the model's docstrings)."""
+    # -- data import and export --
+    s3_endpoint_url: str | None = attrs.field(
+        default=attrs.Factory(_s3_endpoint_default), validator=_url
+    )
+    """An S3 server (moto server, LocalStack) jobs read and write ``s3://`` objects through;
+    None: only moto's in-process ``mock_aws``, or objects handed to the fake."""
+    import_jobs_in_progress: int = attrs.field(default=5, validator=_whole(0, None))
+    """Dataset import jobs that may be CREATE PENDING or IN_PROGRESS at once in a region."""
+    import_min_interactions: int = attrs.field(default=1000, validator=_whole(0, None))
+    """Interaction records an import job into an Interactions dataset must bring (0: no rule)."""
+    incremental_before_full_error: str = attrs.field(
+        default="InvalidInputException", validator=_error_of("personalize")
+    )
+    """Code of an INCREMENTAL import into a dataset no import has filled yet (no source shows)."""
+    data_deletion_jobs_pending: int = attrs.field(default=5, validator=_whole(0, None))
+    """Data deletion jobs that may be PENDING at once in one dataset group."""
+    data_deletion_max_bytes: int = attrs.field(default=100 * 2**20, validator=_whole(1, None))
+    """The largest input of a data deletion job (the quota table's 100 MB; another page says
+    50 MB)."""
 
     @classmethod
     def from_options(cls, options: dict[str, Any]) -> Settings:

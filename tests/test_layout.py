@@ -45,6 +45,8 @@ EXCEPTIONS = {
 
 HANDLER_MODULES = {
     "campaigns",
+    "data_deletion",
+    "data_jobs",
     "dataset_groups",
     "datasets",
     "event_trackers",

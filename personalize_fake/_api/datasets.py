@@ -1,7 +1,8 @@
-"""Datasets: CreateDataset, DescribeDataset, ListDatasets, DeleteDataset.
+"""Datasets: CreateDataset, DescribeDataset, ListDatasets, UpdateDataset, DeleteDataset.
 
 A dataset's ARN is keyed on its group and type (``dataset/<group>/<TYPE>``), so
-a group holds at most one dataset of each type.
+a group holds at most one dataset of each type. UpdateDataset gives an Items or Users
+dataset a schema that keeps every field of its old one and adds only nullable fields.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from personalize_fake._api.registry import operation
 from personalize_fake._api.schemas import Schema
 from personalize_fake._api.tagging import apply_tags, check_tags
 from personalize_fake._domain.avro import REQUIRED_FIELDS, check_fits
+from personalize_fake._domain.fields import Field, typed_fields
 from personalize_fake._errors import InvalidInput
 from personalize_fake._state import lifecycle
 from personalize_fake._state.references import Reference
@@ -32,11 +34,18 @@ from personalize_fake._state.store import (
     UPDATE_PENDING,
     RegionState,
     Resource,
+    now,
 )
 from personalize_fake._state.transitions import Chain, Transitions
 
 CUSTOM_ONLY = frozenset({"ACTIONS", "ACTION_INTERACTIONS"})
 """Dataset types a Domain dataset group cannot hold."""
+
+
+def _updated(state: RegionState, dataset: Dataset) -> None:
+    """The update chain ends: ``latestDatasetUpdate`` shows when."""
+    if dataset.latest_update is not None:
+        dataset.latest_update = {**dataset.latest_update, "updated": dataset.updated}
 
 
 @attrs.define(eq=False, kw_only=True)
@@ -53,12 +62,15 @@ class Dataset(Resource):
             (UPDATE_PENDING, UPDATE_IN_PROGRESS, ACTIVE),
             begins_from=(ACTIVE,),
             purpose="be updated",
+            on_enter={ACTIVE: _updated},
         )
     )
 
     dataset_group_arn: str
     dataset_type: str
     schema_arn: str
+    latest_update: dict[str, Any] | None = None
+    """The last UpdateDataset: ``schemaArn``, and its ``created`` and ``updated`` times."""
 
 
 def _summary(dataset: Dataset) -> dict[str, Any]:
@@ -79,7 +91,22 @@ def _full(dataset: Dataset) -> dict[str, Any]:
     }
     if dataset.tracking_id:
         out["trackingId"] = dataset.tracking_id
+    update = dataset.latest_update
+    if update is not None:
+        under_way = dataset.status in (UPDATE_PENDING, UPDATE_IN_PROGRESS)
+        out["latestDatasetUpdate"] = {
+            "schemaArn": update["schemaArn"],
+            "status": dataset.status if under_way else ACTIVE,
+            "creationDateTime": update["created"],
+            "lastUpdatedDateTime": dataset.updated if under_way else update["updated"],
+        }
     return {"dataset": out}
+
+
+def schema_fields(state: RegionState, dataset: Dataset) -> tuple[Field, ...]:
+    """The typed fields of the dataset's schema now (none if the schema is gone)."""
+    schema = state.resources.get(dataset.schema_arn)
+    return typed_fields(schema.schema) if isinstance(schema, Schema) else ()
 
 
 def dataset_arn(state: RegionState, group: DatasetGroup, dataset_type: str) -> str:
@@ -159,6 +186,54 @@ def list_datasets(
         max_results,
         next_token,
     )
+
+
+UPDATABLE = frozenset({"ITEMS", "USERS"})
+"""The dataset types UpdateDataset takes (the developer guide: Items and Users only)."""
+
+
+def _check_replacement(dataset: Dataset, old: tuple[Field, ...], new: Schema) -> None:
+    """InvalidInput unless ``new`` keeps every old field as it was and adds nullable ones."""
+    fields = {field.name: field for field in typed_fields(new.schema)}
+    for field in old:
+        kept = fields.pop(field.name, None)
+        if kept != field:
+            why = "drops" if kept is None else "changes the type or attributes of"
+            raise InvalidInput(
+                f"Schema {new.arn} {why} the field {field.name} of dataset {dataset.arn}'s "
+                "schema: a replacement schema keeps every field, with its type and attributes."
+            )
+    required = [name for name, field in fields.items() if not field.nullable]
+    if required:
+        raise InvalidInput(
+            f"Schema {new.arn} adds the field(s) {', '.join(required)} without allowing null: "
+            "fields a replacement schema adds must be nullable."
+        )
+
+
+@operation
+def update_dataset(state: RegionState, *, dataset_arn: str, schema_arn: str) -> dict[str, Any]:
+    dataset = state.get(Dataset, dataset_arn)
+    schema = state.get(Schema, schema_arn)
+    if dataset.dataset_type not in UPDATABLE:
+        raise InvalidInput(
+            f"Dataset {dataset.arn} is an {dataset.dataset_type} dataset: only Items and Users "
+            "datasets can take a replacement schema."
+        )
+    lifecycle.ensure_can_begin(dataset, Dataset.TRANSITIONS.chain("update"))
+    group = state.get(DatasetGroup, dataset.dataset_group_arn)
+    if schema.domain != group.domain:
+        raise InvalidInput(
+            f"Schema {schema.arn} (domain {schema.domain or 'none'}) does not match dataset group "
+            f"{group.arn} (domain {group.domain or 'none'})."
+        )
+    check_fits(schema.arn, schema.fields, dataset.dataset_type)
+    _check_replacement(dataset, schema_fields(state, dataset), schema)
+    state.refer(dataset, "schema_arn", schema.arn)
+    started = now()
+    dataset.latest_update = {"schemaArn": schema.arn, "created": started, "updated": started}
+    lifecycle.begin(state, dataset, "update")
+    return {"datasetArn": dataset.arn}
 
 
 @operation

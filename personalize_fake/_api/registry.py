@@ -29,6 +29,8 @@ def load_handlers() -> dict[str, Handler]:
     """Import every handler module so its handlers register, then return them all."""
     from personalize_fake._api import (  # noqa: F401  (they register on import)
         campaigns,
+        data_deletion,
+        data_jobs,
         dataset_groups,
         datasets,
         event_trackers,

@@ -43,6 +43,7 @@ from typing import Any
 import attrs
 
 from personalize_fake._errors import StateFileError
+from personalize_fake._state.rows import Rows
 from personalize_fake._state.store import Resource, Store
 
 log = logging.getLogger("personalize_fake.server")
@@ -63,6 +64,20 @@ _PUT_RECORD = (
     "INSERT OR REPLACE INTO records (dataset_arn, key, record_id, body) VALUES (?, ?, ?, ?)"
 )
 _CLEAR_RECORDS = "DELETE FROM records WHERE dataset_arn = ?"
+_DELETE_RECORD = "DELETE FROM records WHERE dataset_arn = ? AND record_id = ?"
+# An import's rows: those of a keyed dataset (Users, Items, Actions) are records with
+# source 2 (BULK), which replace a record of the same id as PutUsers' do, and which a FULL
+# import drops first; those of others are rows of stream "bulk" in table recorded, in
+# order with the events, after a "bulk-replaced" mark for a FULL import. A data deletion
+# job's users are deleted records, or a "deleted" mark.
+_PUT_BULK_RECORD = (
+    "INSERT OR REPLACE INTO records (dataset_arn, key, record_id, body, source) "
+    "VALUES (?, ?, ?, ?, 2)"
+)
+_DROP_BULK_RECORDS = "DELETE FROM records WHERE dataset_arn = ? AND source = 2"
+_MARK_RECORDED = (
+    "INSERT INTO recorded (stream, dataset_arn, tracking_id, body) VALUES (?, ?, ?, '')"
+)
 # A dataset created again: its rows so far stay readable by tracking ID, set apart.
 _RETIRE_RECORDED = (
     "INSERT INTO recorded (stream, dataset_arn, tracking_id, body) VALUES ('retired', ?, '', '')"
@@ -70,7 +85,8 @@ _RETIRE_RECORDED = (
 _PUT_INJECTED = "INSERT OR REPLACE INTO injected_failures (kind, runs) VALUES (?, ?)"
 _DELETE_INJECTED = "DELETE FROM injected_failures WHERE kind = ?"
 _PUT_META = "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"
-_TABLES = ("resources", "recorded", "records", "injected_failures")
+_PUT_OBJECT = "INSERT OR REPLACE INTO objects (location, data) VALUES (?, ?)"
+_TABLES = ("resources", "recorded", "records", "injected_failures", "objects")
 
 
 # -- values --------------------------------------------------------------------------
@@ -263,6 +279,20 @@ class Journal:
     def cleared_records(self, dataset_arn: str) -> None:
         self._notes.append(("cleared-records", dataset_arn))
 
+    def loaded(self, dataset_arn: str, rows: Rows, replace: bool) -> None:
+        # Encoded now: ``rows`` may become the dataset's container, which a later change
+        # in the same hold of the lock (``fake.settle()`` running two imports) extends.
+        # Rows an import read from a CSV are strings and numbers: they always encode.
+        key = rows.key
+        encoded = [(encode(row), None if key is None else row[key]) for row in rows]
+        self._notes.append(("loaded", dataset_arn, key, encoded, replace))
+
+    def deleted(self, dataset_arn: str, column: str, values: list[Any]) -> None:
+        self._notes.append(("deleted", dataset_arn, column, values))
+
+    def stored_object(self, location: str) -> None:
+        self._notes.append(("object", location))
+
     def injected(self, kind: str) -> None:
         self._notes.append(("injected", kind))
 
@@ -323,6 +353,30 @@ class Journal:
         if what == "records":
             _, dataset_arn, key, rows = note
             return [(_PUT_RECORD, [(dataset_arn, key, r[key], encode(r)) for r in rows])]
+        if what == "loaded":  # an import's rows: see _MARK_RECORDED and _PUT_BULK_RECORD
+            _, dataset_arn, key, encoded, replace = note
+            loads: list[Write] = []
+            if key is None:
+                if replace:
+                    loads.append((_MARK_RECORDED, [("bulk-replaced", dataset_arn, "")]))
+                bulk = [("bulk", dataset_arn, "", body) for body, _ in encoded]
+                loads.append((_APPEND_RECORDED, bulk))
+                return loads
+            if replace:
+                loads.append((_DROP_BULK_RECORDS, [(dataset_arn,)]))
+            records = [(dataset_arn, key, id_, body) for body, id_ in encoded]
+            loads.append((_PUT_BULK_RECORD, records))
+            return loads
+        if what == "deleted":  # a data deletion job's users
+            _, dataset_arn, column, values = note
+            container = self._store.rows.get(dataset_arn)
+            if container is not None and container.key == column:  # a Users dataset's records
+                return [(_DELETE_RECORD, [(dataset_arn, value) for value in values])]
+            body = encode({"column": column, "values": values})
+            return [(_APPEND_RECORDED, [("deleted", dataset_arn, "", body)])]
+        if what == "object":  # the bytes as they are when written (put again: the last)
+            data = self._store.objects.get(note[1])
+            return [] if data is None else [(_PUT_OBJECT, [(note[1], data)])]
         if what == "cleared-records":
             return [(_CLEAR_RECORDS, [(note[1],)]), (_RETIRE_RECORDED, [(note[1],)])]
         if what == "injected":

@@ -2,9 +2,11 @@
 
 The file is an SQLite database (standard library) of facts, one row each: a
 resource (its fields and tags, in creation order), an event or action
-interaction with the dataset it feeds (append-only, with a mark where a dataset
-created again set its rows apart), a stored user, item or action record, a
-count of injected failures, and the store's secret. Indexes (kinds,
+interaction, or a row an import job loaded, with the dataset it feeds
+(append-only, with marks where a dataset created again set its rows apart, a FULL
+import dropped the imported ones, a data deletion job dropped its users'), a stored
+user, item or action record (PUT or imported), an ``s3://`` object handed to the
+fake or written by an export, a count of injected failures, and the store's secret. Indexes (kinds,
 references, tracking IDs, the map of regions, which rows each tracking ID
 recorded) are never saved: loading adds each resource to its region again, in
 creation order, and records each row again, which rebuilds them, so what was
@@ -34,16 +36,18 @@ import attrs
 from personalize_fake._api.registry import load_handlers
 from personalize_fake._errors import ServiceError, StateFileError
 from personalize_fake._state.journal import Journal, decode
+from personalize_fake._state.rows import BULK
 from personalize_fake._state.store import KINDS, Resource, Store, watch_changes
 
 __all__ = ["APPLICATION_ID", "FORMAT", "VERSION", "StateFileError", "attach"]
 
 FORMAT = "personalize-fake state"
 APPLICATION_ID = 0x50464B53  # "PFKS", in the SQLite header: this file is ours
-VERSION = 3
+VERSION = 4
 """Bumped whenever a file written by this version cannot be read by an older one.
 Version 1 was one JSON document, rewritten whole after each change; version 2 kept
-recorded events by tracking ID only, not by the dataset they feed."""
+recorded events by tracking ID only, not by the dataset they feed; version 3 had no
+imported rows (streams bulk, bulk-replaced, deleted) and no objects."""
 
 SCHEMA = f"""
 BEGIN;
@@ -60,7 +64,10 @@ CREATE TABLE resources (
 CREATE TABLE recorded (
     seq INTEGER PRIMARY KEY,  -- arrival order
     stream TEXT NOT NULL,     -- events | action_interactions | retired (the dataset's rows
-                              -- were set aside: it was created again)
+                              -- were set aside: it was created again) | bulk (a row an
+                              -- import job loaded) | bulk-replaced (a FULL import dropped
+                              -- the BULK rows) | deleted (body: the column and values of
+                              -- the rows a data deletion job dropped)
     dataset_arn TEXT NOT NULL,
     tracking_id TEXT NOT NULL,
     body TEXT NOT NULL        -- JSON object: one row (an event or action interaction)
@@ -71,7 +78,12 @@ CREATE TABLE records (
     key TEXT NOT NULL,        -- the column identifying a record: USER_ID, ITEM_ID...
     record_id TEXT NOT NULL,
     body TEXT NOT NULL,       -- JSON object: one row (a user, item or action)
+    source INTEGER NOT NULL DEFAULT 1,  -- 1: PutUsers, PutItems, PutActions; 2: an import
     UNIQUE (dataset_arn, record_id)
+);
+CREATE TABLE objects (        -- objects handed to the fake, and exports it wrote
+    location TEXT PRIMARY KEY,  -- s3://bucket/key
+    data BLOB NOT NULL
 );
 CREATE TABLE injected_failures (
     kind TEXT PRIMARY KEY,
@@ -244,12 +256,27 @@ def _load(db: sqlite3.Connection, path: Path, store: Store) -> None:
                 store.clear_records(dataset_arn)
             elif stream in ("events", "action_interactions"):
                 store.record(stream, dataset_arn, tracking_id, [_object(body)])
+            elif stream == "bulk":
+                store.dataset_rows(dataset_arn).append(_object(body), BULK)
+            elif stream == "bulk-replaced":
+                if dataset_arn in store.rows:
+                    store.rows[dataset_arn].drop(BULK)
+            elif stream == "deleted":
+                dropped = _object(body)
+                if dataset_arn in store.rows:
+                    store.rows[dataset_arn].drop_where(dropped["column"], dropped["values"])
             else:
                 raise ValueError(f"unknown stream {stream!r}")
-        rows = db.execute("SELECT seq, dataset_arn, key, body FROM records ORDER BY seq")
-        for seq, dataset_arn, key, body in rows:
+        rows = db.execute("SELECT seq, dataset_arn, key, body, source FROM records ORDER BY seq")
+        for seq, dataset_arn, key, body, source in rows:
             where = f"row {seq} of table records"
-            store.put_records(dataset_arn, key, [_object(body)])
+            if source == BULK:
+                store.dataset_rows(dataset_arn, key=key).append(_object(body), BULK)
+            else:
+                store.put_records(dataset_arn, key, [_object(body)])
+        for location, data in db.execute("SELECT location, data FROM objects"):
+            where = f"object {location}"
+            store.objects[location] = bytes(data)
         for kind, runs in db.execute("SELECT kind, runs FROM injected_failures"):
             where = f"injected failures of {kind}"
             store.injected_failures[kind] = _runs(runs)

@@ -21,7 +21,7 @@ import itertools
 import math
 import operator
 from array import array
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -345,3 +345,39 @@ class Rows:
         if self._live != len(sources):
             values = list(itertools.compress(values, sources))
         return values
+
+    def drop(self, source: int) -> int:
+        """Mark every live row from ``source`` dead (a FULL import replaces the BULK rows and
+        keeps the PUT ones); return how many. One pass in C over the sources."""
+        self._flush()
+        before = self._live
+        table = bytes(_DEAD if i == source else i for i in range(256))
+        self._sources = bytearray(self._sources.translate(table))
+        self._live = len(self._sources) - self._sources.count(_DEAD)
+        if self.key is not None:
+            sources = self._sources
+            self._ids = {key: at for key, at in self._ids.items() if sources[at]}
+        return before - self._live
+
+    def drop_where(self, name: str, values: Collection[Any]) -> int:
+        """Mark every live row whose column ``name`` holds one of ``values`` dead (a data
+        deletion job's users); return how many."""
+        self._flush()
+        column = self._columns.get(name)
+        if column is None or not values:
+            return 0
+        sources, dropped = self._sources, 0
+        if isinstance(column, _Category):
+            codes = {c for c in map(column.code, values) if c is not None}
+            matches: Iterable[int] = (i for i, c in enumerate(column.codes) if c in codes)
+        else:
+            wanted = set(values)
+            matches = (i for i in range(len(sources)) if column.get(i) in wanted)
+        for at in matches:
+            if sources[at]:
+                sources[at] = _DEAD
+                dropped += 1
+        self._live -= dropped
+        if self.key is not None and dropped:
+            self._ids = {key: at for key, at in self._ids.items() if sources[at]}
+        return dropped

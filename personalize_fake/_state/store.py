@@ -11,6 +11,7 @@ state file attached, the only cost is a ``journal is None`` test.
 
 from __future__ import annotations
 
+import itertools
 import secrets
 import threading
 import time
@@ -25,7 +26,7 @@ from personalize_fake._domain.members import ACTION_INTERACTION_COLUMNS, EVENT_C
 from personalize_fake._errors import ResourceNotFound
 from personalize_fake._settings import Settings
 from personalize_fake._state.references import Reference, ReferenceIndex
-from personalize_fake._state.rows import PUT, Rows, layout_of
+from personalize_fake._state.rows import BATCH, BULK, PUT, Rows, layout_of
 from personalize_fake._state.transitions import GONE, Chain, Transitions, remove
 
 CREATE_PENDING = "CREATE PENDING"
@@ -297,6 +298,16 @@ class Changes(Protocol):
     def put(self, dataset_arn: str, key: str, rows: list[dict[str, Any]]) -> None:
         """Rows were stored in a dataset, replacing those with the same ``key`` column."""
 
+    def loaded(self, dataset_arn: str, rows: Rows, replace: bool) -> None:
+        """An import job loaded ``rows`` (BULK) into a dataset, after dropping its BULK rows
+        when ``replace``."""
+
+    def deleted(self, dataset_arn: str, column: str, values: list[Any]) -> None:
+        """A dataset's rows whose ``column`` holds one of ``values`` were dropped."""
+
+    def stored_object(self, location: str) -> None:
+        """An object was put at ``location`` (``Store.objects``)."""
+
     def cleared_records(self, dataset_arn: str) -> None:
         """A dataset's rows were set aside for new ones (readable by tracking ID still)."""
 
@@ -327,6 +338,9 @@ class Store:
     streams: dict[tuple[str, str], list[Rows]] = attrs.Factory(dict)
     """Index: the rows each (stream, tracking ID) recorded into, in order (a dataset created
     again at the same ARN has new rows; the old stay readable by tracking ID)."""
+    objects: dict[str, bytes] = attrs.Factory(dict)
+    """Objects by ``s3://`` location: those a test handed the fake, and job outputs written
+    while no S3 is faked (``objects``)."""
     injected_failures: dict[str, list[tuple[str, int]]] = attrs.Factory(dict)
     """Failures waiting for the next creations of a resource kind (``fail_next``), as runs of
     (reason, how many): a count, so ``times=10**7`` costs no more than ``times=1``."""
@@ -409,6 +423,42 @@ class Store:
         tracking IDs recorded in the old rows stays readable through :meth:`recorded`."""
         if self.rows.pop(dataset_arn, None) is not None and self.journal is not None:
             self.journal.cleared_records(dataset_arn)
+
+    def load_bulk(self, dataset_arn: str, staged: Rows, replace: bool) -> None:
+        """Add an import job's rows (``staged``: laid out as the dataset's, every row BULK).
+
+        ``replace`` (a FULL import) first drops the dataset's BULK rows, keeping the PUT ones
+        personalize-events recorded. A dataset left with no rows takes ``staged`` itself
+        (no copy: a million imported rows are not converted twice).
+        """
+        existing = self.rows.get(dataset_arn)
+        if existing is not None and replace:
+            existing.drop(BULK)
+        if existing is None or len(existing) == 0:
+            self.rows[dataset_arn] = staged
+        else:
+            rows = iter(staged)
+            while chunk := list(itertools.islice(rows, BATCH)):
+                existing.extend(chunk, BULK)
+        if self.journal is not None:
+            self.journal.loaded(dataset_arn, staged, replace)
+
+    def delete_where(self, dataset_arn: str, column: str, values: Collection[Any]) -> int:
+        """Drop a dataset's rows whose ``column`` holds one of ``values`` (a data deletion
+        job's users); return how many."""
+        rows = self.rows.get(dataset_arn)
+        if rows is None:
+            return 0
+        dropped = rows.drop_where(column, values)
+        if dropped and self.journal is not None:
+            self.journal.deleted(dataset_arn, column, sorted(values))
+        return dropped
+
+    def put_object(self, location: str, data: bytes) -> None:
+        """Hold an object at an ``s3://`` location (handed to the fake, or a job's output)."""
+        self.objects[location] = data
+        if self.journal is not None:
+            self.journal.stored_object(location)
 
     # -- injected failures -------------------------------------------------------
 

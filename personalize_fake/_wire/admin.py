@@ -8,6 +8,7 @@ never an AWS path.
 
 from __future__ import annotations
 
+import base64
 import datetime
 import logging
 from typing import TYPE_CHECKING, Any
@@ -48,8 +49,18 @@ class Admin:
         server: the server whose fake they read and steer.
     """
 
-    READS = ("health", "status", "events", "action-interactions", "users", "items", "actions")
-    WRITES = ("reset", "advance", "settle", "fail", "fail-next")
+    READS = (
+        "health",
+        "status",
+        "events",
+        "action-interactions",
+        "users",
+        "items",
+        "actions",
+        "interactions",
+        "objects",
+    )
+    WRITES = ("reset", "advance", "settle", "fail", "fail-next", "put-object")
 
     def __init__(self, server: PersonalizeServer) -> None:
         self.server = server
@@ -149,6 +160,44 @@ class Admin:
 
     def _actions(self, arguments: dict[str, Any]) -> dict[str, Any]:
         return {"actions": self.fake.actions(self._required(arguments, "datasetArn"))}
+
+    def _interactions(self, arguments: dict[str, Any]) -> dict[str, Any]:
+        return {"interactions": self.fake.interactions(self._required(arguments, "datasetArn"))}
+
+    def _objects(self, arguments: dict[str, Any]) -> dict[str, Any]:
+        """The objects the fake holds under ``prefix``: UTF-8 ones as ``body``, others as
+        ``base64``."""
+        prefix = arguments.get("prefix", "s3://")
+        if not isinstance(prefix, str):
+            raise AdminError(400, "BadRequest", "Parameter 'prefix' must be a string.")
+        found = []
+        for location, data in self.fake.objects(prefix).items():
+            try:
+                found.append({"location": location, "body": data.decode()})
+            except UnicodeDecodeError:
+                found.append({"location": location, "base64": base64.b64encode(data).decode()})
+        return {"objects": found}
+
+    def _put_object(self, arguments: dict[str, Any]) -> dict[str, Any]:
+        """Hand the fake an object for import and deletion jobs: ``body`` (text, stored as
+        UTF-8) or ``base64``."""
+        location = self._required(arguments, "location")
+        body, encoded = arguments.get("body"), arguments.get("base64")
+        if isinstance(body, str) and encoded is None:
+            data = body.encode()
+        elif isinstance(encoded, str) and body is None:
+            try:
+                data = base64.b64decode(encoded, validate=True)
+            except ValueError:
+                raise AdminError(400, "BadRequest", "Parameter 'base64' is not base64.") from None
+        else:
+            message = "Give the object as 'body' (text) or 'base64' (a string), one of them."
+            raise AdminError(400, "BadRequest", message)
+        try:
+            self.fake.put_object(location, data)
+        except ValueError as exc:
+            raise AdminError(400, "BadRequest", str(exc)) from None
+        return {"location": location, "size": len(data)}
 
     def _reset(self, arguments: dict[str, Any]) -> dict[str, Any]:
         self.fake.store.clear()

@@ -137,6 +137,15 @@ def bind_checked(op: Operation) -> _Bound:
     return attrs.evolve(bound, handler=checked(op, bound.handler))
 
 
+MODEL_DEFECTS = {
+    ("DescribeDatasetImportJob", "datasetImportJob.roleArn"),
+    ("DescribeDatasetExportJob", "datasetExportJob.roleArn"),
+}
+"""Output members whose model is wrong, left out of the check: these ``roleArn`` members are of
+the personalize ``Arn`` shape, whose pattern no IAM role ARN (what the request's
+``RoleArn`` takes, and the service answers back) can satisfy."""
+
+
 class InvalidAnswer(Exception):
     """A handler answered what the operation's output shape does not allow: a bug in the fake."""
 
@@ -149,6 +158,7 @@ def checked(op: Operation, handler: Handler) -> Handler:
         result = handler(state, **arguments)
         if shape is not None:
             problems = violations(shape, result or {}, closed=True)
+            problems = [p for p in problems if (op.name, p[1]) not in MODEL_DEFECTS]
         else:  # the wire carries no body: whatever the handler meant to say would be lost
             problems = [(result, "", "The operation answers nothing")] if result else []
         if problems:

@@ -199,6 +199,37 @@ def make_five(client: Any, operation: str) -> tuple[dict[str, Any], list[str]]:
             for i in range(5)
         ]
         return {"solutionArn": solution}, arns
+    if operation in ("ListDatasetImportJobs", "ListDatasetExportJobs"):
+        schema = client.create_schema(name="s", schema=INTERACTIONS_SCHEMA)["schemaArn"]
+        dataset = client.create_dataset(
+            name="d", schemaArn=schema, datasetGroupArn=groups[0], datasetType="Interactions"
+        )["datasetArn"]
+        role = "arn:aws:iam::123456789012:role/r"
+        if operation == "ListDatasetImportJobs":
+            source = {"dataLocation": "s3://bucket/i.csv"}
+            return {"datasetArn": dataset}, [
+                client.create_dataset_import_job(
+                    jobName=f"j{i}", datasetArn=dataset, dataSource=source, roleArn=role
+                )["datasetImportJobArn"]
+                for i in range(5)
+            ]
+        output = {"s3DataDestination": {"path": "s3://bucket/out/"}}
+        return {"datasetArn": dataset}, [
+            client.create_dataset_export_job(
+                jobName=f"j{i}", datasetArn=dataset, jobOutput=output, roleArn=role
+            )["datasetExportJobArn"]
+            for i in range(5)
+        ]
+    if operation == "ListDataDeletionJobs":  # newest first, as its API reference says
+        source = {"dataLocation": "s3://bucket/users.csv"}
+        role = "arn:aws:iam::123456789012:role/r"
+        made = [
+            client.create_data_deletion_job(
+                jobName=f"j{i}", datasetGroupArn=groups[0], dataSource=source, roleArn=role
+            )["dataDeletionJobArn"]
+            for i in range(5)
+        ]
+        return {"datasetGroupArn": groups[0]}, made[::-1]
     raise AssertionError(f"add {operation} to make_five")
 
 
@@ -211,7 +242,10 @@ def test_every_implemented_list_is_covered() -> None:
     """This table knows every List the fake implements (a new one must be added here)."""
     assert set(LISTS) == {
         "ListCampaigns",
+        "ListDataDeletionJobs",
+        "ListDatasetExportJobs",
         "ListDatasetGroups",
+        "ListDatasetImportJobs",
         "ListDatasets",
         "ListEventTrackers",
         "ListFilters",
@@ -230,10 +264,19 @@ def test_paginator_pages_every_list(personalize: Any, operation: str) -> None:
     """boto3's paginator walks each List two at a time, in creation order, each item once."""
     arguments, arns = make_five(personalize, operation)
     method = xform_name(operation)
-    key = PAGINATORS[operation]["result_key"]
-    pages = list(
-        personalize.get_paginator(method).paginate(**arguments, PaginationConfig={"PageSize": 2})
-    )
+    if operation in PAGINATORS:
+        key = PAGINATORS[operation]["result_key"]
+        config = {"PageSize": 2}
+        pages = list(
+            personalize.get_paginator(method).paginate(**arguments, PaginationConfig=config)
+        )
+    else:  # ListDataDeletionJobs has no paginator: follow nextToken by hand
+        key, pages, token = "dataDeletionJobs", [], {}
+        while True:
+            pages.append(getattr(personalize, method)(**arguments, maxResults=2, **token))
+            if "nextToken" not in pages[-1]:
+                break
+            token = {"nextToken": pages[-1]["nextToken"]}
     assert [len(p[key]) for p in pages] == [2, 2, 1]
     assert [arn_of(item) for p in pages for item in p[key]] == arns
 

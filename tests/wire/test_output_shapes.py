@@ -68,7 +68,53 @@ class World:
         made = c.create_filter(name="spare", datasetGroupArn=self.group, filterExpression=on_items)
         recs = self.recommenders()
         attribution, spare_group = self.metric_attributions()
+        role = "arn:aws:iam::123456789012:role/r"
+        source = {"dataLocation": "s3://bucket/in.csv"}
+        output = {"s3DataDestination": {"path": "s3://bucket/out/"}}
+        imported = c.create_dataset_import_job(
+            jobName="i", datasetArn=self.dataset, dataSource=source, roleArn=role
+        )["datasetImportJobArn"]  # CREATE FAILED (no object): its failureReason is checked too
+        exported = c.create_dataset_export_job(
+            jobName="x", datasetArn=self.dataset, jobOutput=output, roleArn=role
+        )["datasetExportJobArn"]
+        deletion = c.create_data_deletion_job(
+            jobName="d", datasetGroupArn=self.group, dataSource=source, roleArn=role
+        )["dataDeletionJobArn"]
+        items = {
+            "type": "record",
+            "name": "Items",
+            "fields": [
+                {"name": "ITEM_ID", "type": "string"},
+                {"name": "A", "type": "string"},
+                {"name": "B", "type": ["null", "string"]},
+            ],
+        }
+        wider = c.create_schema(name="wider", schema=json.dumps(items))["schemaArn"]
         return {
+            "CreateDatasetImportJob": lambda: c.create_dataset_import_job(
+                jobName="new", datasetArn=self.dataset, dataSource=source, roleArn=role
+            ),
+            "DescribeDatasetImportJob": lambda: c.describe_dataset_import_job(
+                datasetImportJobArn=imported
+            ),
+            "ListDatasetImportJobs": lambda: c.list_dataset_import_jobs(),
+            "CreateDatasetExportJob": lambda: c.create_dataset_export_job(
+                jobName="new", datasetArn=self.dataset, jobOutput=output, roleArn=role
+            ),
+            "DescribeDatasetExportJob": lambda: c.describe_dataset_export_job(
+                datasetExportJobArn=exported
+            ),
+            "ListDatasetExportJobs": lambda: c.list_dataset_export_jobs(),
+            "CreateDataDeletionJob": lambda: c.create_data_deletion_job(
+                jobName="new", datasetGroupArn=self.group, dataSource=source, roleArn=role
+            ),
+            "DescribeDataDeletionJob": lambda: c.describe_data_deletion_job(
+                dataDeletionJobArn=deletion
+            ),
+            "ListDataDeletionJobs": lambda: c.list_data_deletion_jobs(),
+            "UpdateDataset": lambda: c.update_dataset(
+                datasetArn=self.datasets["Items"], schemaArn=wider
+            ),
             **self.catalogue_calls(),
             **recs,
             **attribution,
