@@ -147,6 +147,33 @@ def make_dataset(personalize: Any, group: str, kind: str, fields: list[str]) -> 
 
 # -- ``personalize-fake serve`` as a subprocess -------------------------------------------
 
+REGION = "us-east-1"
+
+
+def aws(url: str, tmp_path: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """The AWS CLI (``python -m awscli``) against the server, with dummy credentials."""
+    environment = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
+        "AWS_SECRET_ACCESS_KEY": "secret",
+        "AWS_CONFIG_FILE": str(tmp_path / "no-config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-credentials"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+    command = [sys.executable, "-m", "awscli", *arguments]
+    command += ["--endpoint-url", url, "--region", REGION, "--output", "json"]
+    return subprocess.run(
+        command, env=environment, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def aws_json(url: str, tmp_path: Path, *arguments: str) -> Any:
+    result = aws(url, tmp_path, *arguments)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout) if result.stdout.strip() else None
+
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

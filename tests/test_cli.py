@@ -8,12 +8,9 @@ to the server on 127.0.0.1 by ``--endpoint-url``.
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -21,15 +18,13 @@ import urllib.request
 from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from support import INTERACTIONS_SCHEMA, Served, client, start_server
+from support import INTERACTIONS_SCHEMA, REGION, Served, aws, aws_json, client, start_server
 
 from personalize_fake.__main__ import main
 
-REGION = "us-east-1"
 CLI_MAJOR = int(metadata.version("awscli").split(".")[0])
 SERVICE_ERROR = 254 if CLI_MAJOR >= 2 else 255
 """The AWS CLI's exit status for an error the service answered (v1: 255, v2: 254)."""
@@ -72,30 +67,6 @@ def served(tmp_path: Path) -> Iterator[Served]:
     if server.process.poll() is None:
         status, _, log = server.stop()
         assert status == 0, log
-
-
-def aws(url: str, tmp_path: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
-    """The AWS CLI (``python -m awscli``) against the server, with dummy credentials."""
-    environment = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": str(tmp_path),
-        "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
-        "AWS_SECRET_ACCESS_KEY": "secret",
-        "AWS_CONFIG_FILE": str(tmp_path / "no-config"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-credentials"),
-        "AWS_EC2_METADATA_DISABLED": "true",
-    }
-    command = [sys.executable, "-m", "awscli", *arguments]
-    command += ["--endpoint-url", url, "--region", REGION, "--output", "json"]
-    return subprocess.run(
-        command, env=environment, capture_output=True, text=True, timeout=60, check=False
-    )
-
-
-def aws_json(url: str, tmp_path: Path, *arguments: str) -> Any:
-    result = aws(url, tmp_path, *arguments)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout) if result.stdout.strip() else None
 
 
 @pytest.mark.slow
