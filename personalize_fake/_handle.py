@@ -13,7 +13,8 @@ from personalize_fake._api.registry import load_handlers
 from personalize_fake._domain.members import as_sent
 from personalize_fake._settings import Settings
 from personalize_fake._state import lifecycle
-from personalize_fake._state.store import KINDS, RegionState, Resource, Store
+from personalize_fake._state.resource import KINDS, Resource
+from personalize_fake._state.store import RegionState, Store
 from personalize_fake._wire.dispatch import Dispatcher, WireRequest, WireResponse
 
 

@@ -32,7 +32,8 @@ from personalize_fake._api.tagging import apply_tags, check_tags
 from personalize_fake._errors import InvalidInput, ResourceInUse
 from personalize_fake._state import lifecycle
 from personalize_fake._state.references import KEEP, Reference
-from personalize_fake._state.store import ACTIVE, CREATE_FAILED, RegionState, Resource, now
+from personalize_fake._state.resource import ACTIVE, CREATE_FAILED, Resource, now
+from personalize_fake._state.store import RegionState
 from personalize_fake._state.transitions import Transitions
 
 LATEST = "/$LATEST"

@@ -8,7 +8,8 @@ from typing import Any, TypeVar
 from personalize_fake._errors import ResourceAlreadyExists
 from personalize_fake._state import lifecycle
 from personalize_fake._state.pagination import page
-from personalize_fake._state.store import RegionState, Resource
+from personalize_fake._state.resource import Resource
+from personalize_fake._state.store import RegionState
 
 R = TypeVar("R", bound=Resource)
 

@@ -26,7 +26,8 @@ from personalize_fake._errors import LimitExceeded
 from personalize_fake._state import lifecycle, objects
 from personalize_fake._state.objects import ObjectError
 from personalize_fake._state.references import CASCADE, Reference
-from personalize_fake._state.store import DELETE, RegionState, Resource
+from personalize_fake._state.resource import DELETE, Resource
+from personalize_fake._state.store import RegionState
 from personalize_fake._state.transitions import Chain, Transitions
 
 PENDING = "PENDING"

@@ -34,15 +34,15 @@ from personalize_fake._errors import InvalidInput, LimitExceeded, ServiceError
 from personalize_fake._state import lifecycle, objects
 from personalize_fake._state.objects import ObjectError
 from personalize_fake._state.references import CASCADE, Reference
-from personalize_fake._state.rows import BULK, MISSING, PUT, Rows, layout_of
-from personalize_fake._state.store import (
+from personalize_fake._state.resource import (
     ACTIVE,
     CREATE,
     CREATE_IN_PROGRESS,
     CREATE_PENDING,
-    RegionState,
     Resource,
 )
+from personalize_fake._state.rows import BULK, MISSING, PUT, Rows, layout_of
+from personalize_fake._state.store import RegionState
 from personalize_fake._state.transitions import Transitions
 
 IN_FLIGHT = frozenset({CREATE_PENDING, CREATE_IN_PROGRESS})

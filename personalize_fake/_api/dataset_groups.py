@@ -17,7 +17,8 @@ from personalize_fake._api.registry import operation
 from personalize_fake._api.tagging import apply_tags, check_tags
 from personalize_fake._errors import InvalidInput
 from personalize_fake._state import lifecycle
-from personalize_fake._state.store import DELETE, DELETE_PENDING, RegionState, Resource
+from personalize_fake._state.resource import DELETE, DELETE_PENDING, Resource
+from personalize_fake._state.store import RegionState
 from personalize_fake._state.transitions import GONE, Transitions
 
 

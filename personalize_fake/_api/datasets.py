@@ -28,14 +28,14 @@ from personalize_fake._domain.fields import Field, typed_fields
 from personalize_fake._errors import InvalidInput
 from personalize_fake._state import lifecycle
 from personalize_fake._state.references import Reference
-from personalize_fake._state.store import (
+from personalize_fake._state.resource import (
     ACTIVE,
     UPDATE_IN_PROGRESS,
     UPDATE_PENDING,
-    RegionState,
     Resource,
     now,
 )
+from personalize_fake._state.store import RegionState
 from personalize_fake._state.transitions import Chain, Transitions
 
 CUSTOM_ONLY = frozenset({"ACTIONS", "ACTION_INTERACTIONS"})

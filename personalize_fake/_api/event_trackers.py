@@ -19,7 +19,8 @@ from personalize_fake._api.tagging import apply_tags, check_tags
 from personalize_fake._errors import ResourceAlreadyExists, ServiceError
 from personalize_fake._state import lifecycle
 from personalize_fake._state.references import Reference
-from personalize_fake._state.store import RegionState, Resource
+from personalize_fake._state.resource import Resource
+from personalize_fake._state.store import RegionState
 
 
 @attrs.define(eq=False, kw_only=True)

@@ -23,7 +23,8 @@ from personalize_fake._domain.codec import decode
 from personalize_fake._domain.fields import Field, typed_fields
 from personalize_fake._domain.members import RECORD_COLUMNS, as_row
 from personalize_fake._errors import InvalidInput, ResourceInUse, ResourceNotFound, ServiceError
-from personalize_fake._state.store import ACTIVE, RegionState
+from personalize_fake._state.resource import ACTIVE
+from personalize_fake._state.store import RegionState
 
 RESERVED_NAMES = ("userId", "sessionId", "eventType", "timestamp", "recommendationId", "impression")
 RESERVED_EVENT_KEYS = frozenset(k.lower() for k in RESERVED_NAMES)

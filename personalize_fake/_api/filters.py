@@ -34,7 +34,8 @@ from personalize_fake._errors import InvalidInput, LimitExceeded, ServiceError
 from personalize_fake._settings import Settings
 from personalize_fake._state import lifecycle
 from personalize_fake._state.references import Reference
-from personalize_fake._state.store import ACTIVE, CREATE_FAILED, RegionState, Resource
+from personalize_fake._state.resource import ACTIVE, CREATE_FAILED, Resource
+from personalize_fake._state.store import RegionState
 
 
 @attrs.define(eq=False, kw_only=True)

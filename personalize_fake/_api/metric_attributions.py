@@ -31,13 +31,8 @@ from personalize_fake._errors import InvalidInput, ResourceAlreadyExists, Servic
 from personalize_fake._state import lifecycle
 from personalize_fake._state.pagination import page
 from personalize_fake._state.references import Reference
-from personalize_fake._state.store import (
-    ACTIVE,
-    UPDATE_IN_PROGRESS,
-    UPDATE_PENDING,
-    RegionState,
-    Resource,
-)
+from personalize_fake._state.resource import ACTIVE, UPDATE_IN_PROGRESS, UPDATE_PENDING, Resource
+from personalize_fake._state.store import RegionState
 from personalize_fake._state.transitions import Chain, Transitions
 
 MAX_METRICS = 10

@@ -23,7 +23,8 @@ from personalize_fake._domain.recipes import (
 )
 from personalize_fake._errors import ResourceNotFound
 from personalize_fake._state.pagination import page
-from personalize_fake._state.store import ACTIVE, RegionState
+from personalize_fake._state.resource import ACTIVE
+from personalize_fake._state.store import RegionState
 
 
 def _times(created: float) -> dict[str, Any]:

@@ -29,16 +29,16 @@ from personalize_fake._domain.recipes import recipe as catalogue_recipe
 from personalize_fake._errors import InvalidInput, LimitExceeded, ResourceNotFound
 from personalize_fake._state import lifecycle
 from personalize_fake._state.references import KEEP, Reference
-from personalize_fake._state.store import (
+from personalize_fake._state.resource import (
     ACTIVE,
     CREATE,
     CREATE_FAILED,
     CREATE_IN_PROGRESS,
     CREATE_PENDING,
     DELETE,
-    RegionState,
     Resource,
 )
+from personalize_fake._state.store import RegionState
 from personalize_fake._state.transitions import Chain, Transitions
 
 INACTIVE = "INACTIVE"

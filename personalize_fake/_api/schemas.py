@@ -14,7 +14,8 @@ from personalize_fake._api.common import describe, ensure_new, list_page, timest
 from personalize_fake._api.registry import operation
 from personalize_fake._domain.avro import parse_avro
 from personalize_fake._state import lifecycle
-from personalize_fake._state.store import ACTIVE, DELETE, RegionState, Resource
+from personalize_fake._state.resource import ACTIVE, DELETE, Resource
+from personalize_fake._state.store import RegionState
 from personalize_fake._state.transitions import GONE, Chain, Transitions
 
 

@@ -38,15 +38,15 @@ from personalize_fake._domain.recipes import recipe
 from personalize_fake._errors import InvalidInput, LimitExceeded, ResourceNotFound
 from personalize_fake._state import lifecycle
 from personalize_fake._state.references import CASCADE, KEEP, Reference
-from personalize_fake._state.store import (
+from personalize_fake._state.resource import (
     ACTIVE,
     CREATE_FAILED,
     CREATE_IN_PROGRESS,
     CREATE_PENDING,
-    RegionState,
     Resource,
     now,
 )
+from personalize_fake._state.store import RegionState
 from personalize_fake._state.transitions import Chain, Transitions
 
 CREATE_STOPPING = "CREATE STOPPING"

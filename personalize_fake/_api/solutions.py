@@ -34,15 +34,15 @@ from personalize_fake._domain.recipes import (
 from personalize_fake._errors import InvalidInput, LimitExceeded, ResourceNotFound
 from personalize_fake._state import lifecycle
 from personalize_fake._state.references import Reference
-from personalize_fake._state.store import (
+from personalize_fake._state.resource import (
     ACTIVE,
     CREATE_FAILED,
     DELETE_IN_PROGRESS,
     DELETE_PENDING,
-    RegionState,
     Resource,
     now,
 )
+from personalize_fake._state.store import RegionState
 from personalize_fake._state.transitions import Chain, Effect, Transitions
 
 VERSION_KIND = "solution-version"

@@ -8,7 +8,8 @@ from typing import Any
 from personalize_fake._api.registry import operation
 from personalize_fake._errors import InvalidInput, TooManyTagKeys, TooManyTags
 from personalize_fake._model.catalog import catalog
-from personalize_fake._state.store import RegionState, Resource
+from personalize_fake._state.resource import Resource
+from personalize_fake._state.store import RegionState
 
 
 def apply_tags(state: RegionState, resource: Resource, tags: list[dict[str, Any]] | None) -> None:

@@ -43,8 +43,9 @@ from typing import Any
 import attrs
 
 from personalize_fake._errors import StateFileError
+from personalize_fake._state.resource import Resource
 from personalize_fake._state.rows import Rows
-from personalize_fake._state.store import Resource, Store
+from personalize_fake._state.store import Store
 
 log = logging.getLogger("personalize_fake.server")
 

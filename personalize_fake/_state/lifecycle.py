@@ -14,7 +14,8 @@ from __future__ import annotations
 from personalize_fake._errors import ResourceInUse
 from personalize_fake._settings import Lifecycle
 from personalize_fake._state.references import in_use_message
-from personalize_fake._state.store import ACTIVE, RegionState, Resource, now
+from personalize_fake._state.resource import ACTIVE, Resource, now
+from personalize_fake._state.store import RegionState
 from personalize_fake._state.transitions import GONE, Chain
 
 __all__ = ["GONE"]

@@ -36,8 +36,9 @@ import attrs
 from personalize_fake._api.registry import load_handlers
 from personalize_fake._errors import ServiceError, StateFileError
 from personalize_fake._state.journal import Journal, decode
+from personalize_fake._state.resource import KINDS, Resource, watch_changes
 from personalize_fake._state.rows import BULK
-from personalize_fake._state.store import KINDS, Resource, Store, watch_changes
+from personalize_fake._state.store import Store
 
 __all__ = ["APPLICATION_ID", "FORMAT", "VERSION", "StateFileError", "attach"]
 

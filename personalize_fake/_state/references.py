@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 if TYPE_CHECKING:
-    from personalize_fake._state.store import Resource
+    from personalize_fake._state.resource import Resource
 
 MESSAGE_NAMES = 10
 """A ResourceInUse message names at most this many dependants (then says how many more)."""

@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 if TYPE_CHECKING:
-    from personalize_fake._state.store import RegionState, Resource
+    from personalize_fake._state.resource import Resource
+    from personalize_fake._state.store import RegionState
 
 GONE = "DELETED"
 """The end of a deletion: entering it removes the resource (:func:`remove`); ``advance``

@@ -708,7 +708,7 @@ def test_any_data_reads_back_as_it_was_written(value: Any) -> None:
 def test_a_replaced_class_is_not_a_second_kind(tmp_path: Path) -> None:
     """A resource class attrs replaced (slotted) but not yet collected is not what loads."""
     from personalize_fake._api.dataset_groups import DatasetGroup
-    from personalize_fake._state.store import KINDS, Resource
+    from personalize_fake._state.resource import KINDS, Resource
 
     namespace = {"KIND": DatasetGroup.KIND, "__module__": DatasetGroup.__module__}
     stale = type("DatasetGroup", (Resource,), {**namespace, "__qualname__": "DatasetGroup"})

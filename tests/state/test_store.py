@@ -21,15 +21,14 @@ from personalize_fake._errors import ResourceInUse
 from personalize_fake._settings import Settings
 from personalize_fake._state import lifecycle, persistence
 from personalize_fake._state.references import CASCADE, KEEP, Reference
-from personalize_fake._state.store import (
+from personalize_fake._state.resource import (
     ACTIVE,
     CREATE_IN_PROGRESS,
     CREATE_PENDING,
     KINDS,
-    RegionState,
     Resource,
-    Store,
 )
+from personalize_fake._state.store import RegionState, Store
 
 IN_FLIGHT = frozenset({CREATE_PENDING, CREATE_IN_PROGRESS})
 

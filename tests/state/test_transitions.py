@@ -17,7 +17,7 @@ from personalize_fake import PersonalizeFake
 from personalize_fake._errors import ResourceInUse
 from personalize_fake._settings import Settings
 from personalize_fake._state import lifecycle
-from personalize_fake._state.store import (
+from personalize_fake._state.resource import (
     ACTIVE,
     CREATE,
     CREATE_FAILED,
@@ -25,9 +25,9 @@ from personalize_fake._state.store import (
     CREATE_PENDING,
     DELETE,
     KINDS,
-    RegionState,
     Resource,
 )
+from personalize_fake._state.store import RegionState
 from personalize_fake._state.transitions import GONE, Chain, Transitions
 
 INACTIVE = "INACTIVE"
