@@ -47,8 +47,11 @@ def _apply_update(state: RegionState, campaign: Campaign) -> str | None:
         version = _newest_active(state, version.solution_arn) or version  # trained meanwhile
     if not isinstance(version, SolutionVersion):
         return f"Solution version {requested} no longer exists."
-    state.refer(campaign, "solution_version_arn", version.arn)
-    state.refer(campaign, "solution_arn", version.solution_arn)
+    try:
+        state.refer(campaign, "solution_arn", version.solution_arn)
+        state.refer(campaign, "solution_version_arn", version.arn)
+    except ResourceInUse as exc:  # its solution's deletion began meanwhile
+        return exc.message
     campaign.requested_version_arn = requested
     campaign.min_provisioned_tps = campaign.update_tps or campaign.min_provisioned_tps
     campaign.campaign_config = campaign.update_config
@@ -100,9 +103,11 @@ def _newest_active(state: RegionState, solution_arn: str) -> SolutionVersion | N
 
 
 def _deployable(state: RegionState, requested: str) -> SolutionVersion:
-    """The ACTIVE version ``requested`` names: itself, or a solution's newest ACTIVE one."""
+    """The ACTIVE version ``requested`` names: itself, or a solution's newest ACTIVE one; its
+    solution must be ACTIVE too (a campaign must not deploy a version being deleted)."""
     if requested.endswith(LATEST):
         solution = state.get(Solution, requested.removesuffix(LATEST))
+        lifecycle.require_active(solution)  # not being deleted
         newest = _newest_active(state, solution.arn)
         if newest is not None:
             return newest
@@ -111,6 +116,7 @@ def _deployable(state: RegionState, requested: str) -> SolutionVersion:
         )
     version = state.get(SolutionVersion, requested)
     lifecycle.require_active(version)
+    lifecycle.require_active(state.get(Solution, version.solution_arn))  # not being deleted
     return version
 
 

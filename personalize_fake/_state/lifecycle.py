@@ -72,12 +72,16 @@ def begin_create(state: RegionState, resource: Resource) -> None:
     """Give a new resource its first status: its create chain's start, or its end when instant.
 
     A failure injected for its kind (``fake.fail_next``) dooms it: where it would
-    become ACTIVE it becomes CREATE FAILED instead.
+    become ACTIVE it becomes CREATE FAILED instead. ResourceInUse, before anything happens,
+    if it would refer to a resource being deleted (``RegionState.ensure_referable``).
     """
+    chain = resource.TRANSITIONS.chain("create")
+    if resource.REFERENCES:
+        resource.status = chain.statuses[0]  # not stored yet: what its references block in
+        state.ensure_referable(resource)
     reason = state.store.take_injected_failure(resource.KIND)
     if reason is not None:
         resource.doomed = reason
-    chain = resource.TRANSITIONS.chain("create")
     _enter(state, resource, chain, chain.statuses[0], touch=False)
     if state.settings.lifecycle is Lifecycle.INSTANT:
         _run(state, resource, chain, touch=False)  # born in its final state: no update time

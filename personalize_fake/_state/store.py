@@ -25,7 +25,7 @@ import attrs
 
 from personalize_fake._domain.fields import Field
 from personalize_fake._domain.members import ACTION_INTERACTION_COLUMNS, EVENT_COLUMNS
-from personalize_fake._errors import ResourceNotFound
+from personalize_fake._errors import ResourceInUse, ResourceNotFound
 from personalize_fake._settings import Settings
 from personalize_fake._state.references import ReferenceIndex
 from personalize_fake._state.resource import (
@@ -80,7 +80,10 @@ class RegionState:
         return f"arn:{partition}:personalize:{self.region}:{self.account_id}:{kind}/{resource_id}"
 
     def add(self, resource: R) -> R:
-        """Store a resource; the region's first registers the region in the store."""
+        """Store a resource; the region's first registers the region in the store.
+        ResourceInUse if it refers to one being deleted (:meth:`ensure_referable`)."""
+        if resource.REFERENCES:
+            self.ensure_referable(resource)
         regions = self.store.regions
         key = (self.account_id, self.region)
         if key not in regions:
@@ -127,11 +130,35 @@ class RegionState:
         """What keeps ``resource`` from being deleted, by the referrers' ``REFERENCES``."""
         return self.references.blockers(resource)
 
+    def ensure_referable(self, resource: Resource, field: str | None = None) -> None:
+        """ResourceInUse if ``resource`` refers (through ``field``, or any of its references),
+        in a way that would block a deletion, to a resource whose deletion is under way: the
+        deletion would end with the reference dangling (a campaign on a version of a solution
+        being deleted)."""
+        for reference in resource.REFERENCES:
+            if (field is not None and reference.field != field) or not reference.blocks(resource):
+                continue
+            for arn in reference.targets(resource):
+                target = self.resources.get(arn)
+                if target is not None and target.status in target.TRANSITIONS.deleting:
+                    raise ResourceInUse(
+                        f"The {target.LABEL} {target.arn} is being deleted (current status: "
+                        f"{target.status}): a {resource.LABEL} cannot refer to it."
+                    )
+
     def refer(self, resource: Resource, field: str, value: str | tuple[str, ...] | None) -> None:
         """Point a reference field elsewhere (UpdateDataset's schema, UpdateCampaign's version),
         keeping the index true; set reference fields of a stored resource only through this.
+        ResourceInUse, changing nothing, if the new target is being deleted.
         """
         stored = self.resources.get(resource.arn) is resource
+        if stored:
+            old = getattr(resource, field)
+            setattr(resource, field, value)
+            try:
+                self.ensure_referable(resource, field)
+            finally:
+                setattr(resource, field, old)
         if stored:
             self.references.unlink(resource)
         setattr(resource, field, value)

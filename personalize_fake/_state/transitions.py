@@ -90,10 +90,21 @@ class Chain:
         return self.enters_at.get(current, self.statuses[0])
 
 
+def _in_flight(chains: tuple[Chain, ...], create: Chain | None) -> frozenset[str]:
+    if create is None:
+        return frozenset()
+    creating = set(create.statuses[:-1])
+    found = set(creating)
+    for chain in chains:
+        if chain.field == "status" and chain.begins_from and creating.issuperset(chain.begins_from):
+            found.update(chain.statuses[:-1])
+    return frozenset(found)
+
+
 class Transitions:
     """The chains of one resource class, indexed so a running one is found in one lookup."""
 
-    __slots__ = ("_by_name", "_running", "_status_only", "chains")
+    __slots__ = ("_by_name", "_running", "_status_only", "chains", "deleting", "in_flight")
 
     def __init__(self, *chains: Chain) -> None:
         self.chains = chains
@@ -112,6 +123,13 @@ class Transitions:
                 table[status] = (chain, position)
         self._running = {field: table for field, table in running.items() if table}
         self._status_only = running["status"] if len(running) == 1 else None
+        delete = self._by_name.get("delete")
+        self.deleting = frozenset(delete.statuses[:-1] if delete is not None else ())
+        """Statuses of a deletion under way: nothing new may come to depend on the resource."""
+        self.in_flight = _in_flight(chains, self._by_name.get("create"))
+        """Statuses of a creation still under way: the create chain's before its end, and those
+        of chains that begin only from them (a version's CREATE STOPPING). What keeps a job's
+        parents from deletion, and what "PENDING or IN_PROGRESS" limits count."""
 
     def __repr__(self) -> str:
         return f"Transitions({', '.join(chain.name for chain in self.chains)})"

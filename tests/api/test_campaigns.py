@@ -347,6 +347,36 @@ class TestDelete:
         with pytest.raises(personalize.exceptions.ResourceNotFoundException):
             describe(personalize)
 
+    @pytest.mark.personalize_fake(lifecycle="manual")
+    def test_nothing_deploys_a_solution_being_deleted(
+        self, personalize: Any, events: Any, personalize_fake: PersonalizeFake
+    ) -> None:
+        """While its solution's deletion is under way, its version (or $LATEST) cannot be
+        deployed by a new campaign or an update: ResourceInUse, and the deletion ends."""
+        from support import USER_PERSONALIZATION
+
+        version = trained_setup_stepwise(personalize, events, personalize_fake)
+        solution = version.rsplit("/", 1)[0]
+        group = "arn:aws:personalize:us-east-1:123456789012:dataset-group/shop"
+        other = personalize.create_solution(
+            name="other", datasetGroupArn=group, recipeArn=USER_PERSONALIZATION
+        )["solutionArn"]
+        personalize_fake.settle()
+        second = train(personalize, other)
+        personalize_fake.settle()
+        personalize.create_campaign(name="live", solutionVersionArn=second)
+        personalize_fake.settle()
+        personalize.delete_solution(solutionArn=solution)
+        for requested in (version, solution + "/$LATEST"):
+            with pytest.raises(personalize.exceptions.ResourceInUseException):
+                personalize.create_campaign(name="late", solutionVersionArn=requested)
+            with pytest.raises(personalize.exceptions.ResourceInUseException):
+                personalize.update_campaign(campaignArn=CAMPAIGN, solutionVersionArn=requested)
+        personalize_fake.settle()
+        assert [s["name"] for s in personalize.list_solutions()["solutions"]] == ["other"]
+        assert [c["name"] for c in personalize.list_campaigns()["campaigns"]] == ["live"]
+        assert describe(personalize)["solutionVersionArn"] == second
+
 
 class TestList:
     def test_by_solution(self, personalize: Any, events: Any) -> None:

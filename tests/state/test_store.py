@@ -227,6 +227,26 @@ class TestDeleteRules:
         parent = make(state, Parent, "p", status=CREATE_PENDING)
         assert "must be ACTIVE or CREATE FAILED" in refused(state, parent)
 
+    def test_nothing_new_may_block_a_resource_being_deleted(self, state: RegionState) -> None:
+        """A resource added (or a reference re-pointed) that would block a target whose
+        deletion is under way is ResourceInUse, and nothing changes; one that would not
+        block it (a finished version) may still be added."""
+        parent = make(state, Parent, "p")
+        done = make(state, Version, "v1", parent_arn=parent.arn)
+        user = make(state, User, "u", version_arn=done.arn)
+        deleting = make(state, Parent, "q", status="DELETE PENDING")
+        with pytest.raises(ResourceInUse, match=r"parent .*/q is being deleted"):
+            make(state, Child, "c", parent_arn=deleting.arn)
+        with pytest.raises(ResourceInUse):
+            lifecycle.begin_create(state, Version(arn="v", name="v", parent_arn=deleting.arn))
+        make(state, Version, "v2", parent_arn=deleting.arn)  # ACTIVE: it does not block
+        doomed = make(state, Version, "v3", parent_arn=parent.arn, status="DELETE PENDING")
+        with pytest.raises(ResourceInUse):
+            state.refer(user, "version_arn", doomed.arn)
+        assert user.version_arn == done.arn
+        assert state.arn(Child.KIND, "c") not in state.resources
+        index_facts(state)
+
 
 # -- the real kinds, through boto3 -------------------------------------------------------
 
