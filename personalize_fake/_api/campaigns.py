@@ -231,6 +231,7 @@ def list_campaigns(
         state,
         Campaign,
         "ListCampaigns",
+        "solution_arn",
         solution_arn,
         _summary,
         "campaigns",

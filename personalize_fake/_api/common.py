@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
-from typing import Any, TypeVar
+from collections.abc import Callable, Collection, Iterator, Reversible
+from typing import Any, TypeVar, cast
 
 from personalize_fake._errors import ResourceAlreadyExists
 from personalize_fake._state import lifecycle
@@ -54,10 +54,30 @@ def list_page(
     return {key: [view(r) for r in items], **extra}
 
 
+class NewestFirst(Collection[R]):
+    """A live collection read newest first, for a List documented in that order: paging it
+    walks as far as the page, never copying the whole collection."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Collection[R]) -> None:
+        self._items = items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[R]:
+        return reversed(cast("Reversible[R]", self._items))
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._items
+
+
 def list_under(
     state: RegionState,
     cls: type[R],
     operation: str,
+    field: str,
     parent_arn: str | None,
     view: Callable[[R], dict[str, Any]],
     key: str,
@@ -65,12 +85,13 @@ def list_under(
     next_token: str | None,
 ) -> dict[str, Any]:
     """A List whose optional parent filter (``datasetGroupArn``, ``solutionArn``,
-    ``datasetArn``...) narrows it to the resources referring to that parent (by their
-    ``REFERENCES``, through the store's index: the cost is the page's, not the region's).
+    ``datasetArn``...) narrows it to the resources whose reference ``field`` names that
+    parent (through the store's index, by field: the cost is the page's, not the region's;
+    an ARN they refer to through another field lists nothing).
 
     An unknown parent lists nothing (only ListSolutionVersions declares NotFound).
     """
-    found = state.all(cls) if parent_arn is None else state.referrers(parent_arn, cls)
+    found = state.all(cls) if parent_arn is None else state.referrers(parent_arn, cls, field)
     scope = f"{operation}:{parent_arn}"
     return list_page(state, scope, found, view, key, max_results, next_token)
 

@@ -14,7 +14,14 @@ from typing import Any, ClassVar
 
 import attrs
 
-from personalize_fake._api.common import describe, ensure_new, list_page, status_fields, timestamps
+from personalize_fake._api.common import (
+    NewestFirst,
+    describe,
+    ensure_new,
+    list_page,
+    status_fields,
+    timestamps,
+)
 from personalize_fake._api.data_jobs import location_of
 from personalize_fake._api.dataset_groups import DatasetGroup
 from personalize_fake._api.datasets import Dataset
@@ -157,9 +164,9 @@ def list_data_deletion_jobs(
     found = (
         state.all(DataDeletionJob)
         if dataset_group_arn is None
-        else state.referrers(dataset_group_arn, DataDeletionJob)
+        else state.referrers(dataset_group_arn, DataDeletionJob, "dataset_group_arn")
     )
-    newest_first = list(found)[::-1]
+    newest_first = NewestFirst(found)
     scope = f"ListDataDeletionJobs:{dataset_group_arn}"
     return list_page(
         state, scope, newest_first, _deletion_summary, "dataDeletionJobs", max_results, next_token

@@ -180,6 +180,7 @@ def list_datasets(
         state,
         Dataset,
         "ListDatasets",
+        "dataset_group_arn",
         dataset_group_arn,
         _summary,
         "datasets",

@@ -107,6 +107,7 @@ def list_event_trackers(
         state,
         EventTracker,
         "ListEventTrackers",
+        "dataset_group_arn",
         dataset_group_arn,
         _summary,
         "eventTrackers",

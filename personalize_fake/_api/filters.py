@@ -171,6 +171,7 @@ def list_filters(
         state,
         Filter,
         "ListFilters",
+        "dataset_group_arn",
         dataset_group_arn,
         _summary,
         "Filters",

@@ -223,6 +223,7 @@ def list_metric_attributions(
         state,
         MetricAttribution,
         "ListMetricAttributions",
+        "dataset_group_arn",
         dataset_group_arn,
         _summary,
         "metricAttributions",

@@ -255,6 +255,7 @@ def list_recommenders(
         state,
         Recommender,
         "ListRecommenders",
+        "dataset_group_arn",
         dataset_group_arn,
         _summary,
         "recommenders",

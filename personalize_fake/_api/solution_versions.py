@@ -306,6 +306,7 @@ def list_solution_versions(
         state,
         SolutionVersion,
         "ListSolutionVersions",
+        "solution_arn",
         solution_arn,
         version_summary,
         "solutionVersions",

@@ -384,6 +384,7 @@ def list_solutions(
         state,
         Solution,
         "ListSolutions",
+        "dataset_group_arn",
         dataset_group_arn,
         _summary,
         "solutions",

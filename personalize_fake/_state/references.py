@@ -76,16 +76,19 @@ class Reference:
 
 @attrs.define(eq=False)
 class ReferenceIndex:
-    """Target ARN -> referrer ``KIND`` -> {referrer ARN: referrer}, in creation order."""
+    """Target ARN -> referrer ``KIND`` -> reference field -> {referrer ARN: referrer}, in
+    creation order: by field, so a List narrowed by ``datasetGroupArn`` reads the resources
+    whose ``dataset_group_arn`` it is, not any that refer to that ARN otherwise."""
 
-    by_target: dict[str, dict[str, dict[str, Resource]]] = attrs.Factory(dict)
+    by_target: dict[str, dict[str, dict[str, dict[str, Resource]]]] = attrs.Factory(dict)
 
     def link(self, resource: Resource) -> None:
         """Index the references ``resource`` holds now (called when it is added)."""
         for reference in resource.REFERENCES:
             for target in reference.targets(resource):
                 kinds = self.by_target.setdefault(target, {})
-                kinds.setdefault(resource.KIND, {})[resource.arn] = resource
+                fields = kinds.setdefault(resource.KIND, {})
+                fields.setdefault(reference.field, {})[resource.arn] = resource
 
     def unlink(self, resource: Resource) -> None:
         """Forget the references ``resource`` holds now (called when it is removed)."""
@@ -94,22 +97,39 @@ class ReferenceIndex:
                 kinds = self.by_target.get(target)
                 if kinds is None:
                     continue
-                referrers = kinds.get(resource.KIND)
+                fields = kinds.get(resource.KIND)
+                if fields is None:
+                    continue
+                referrers = fields.get(reference.field)
                 if referrers is not None:
                     referrers.pop(resource.arn, None)
                     if not referrers:
-                        del kinds[resource.KIND]
+                        del fields[reference.field]
+                if not fields:
+                    del kinds[resource.KIND]
                 if not kinds:
                     del self.by_target[target]
 
-    def referrers(self, target: str, kind: str) -> Collection[Resource]:
-        """Resources of ``kind`` referring to ``target``, in creation order."""
-        return self.by_target.get(target, {}).get(kind, {}).values()
+    def referrers(self, target: str, kind: str, field: str | None = None) -> Collection[Resource]:
+        """Resources of ``kind`` referring to ``target`` (through ``field``, or any field),
+        in creation order."""
+        fields = self.by_target.get(target, {}).get(kind)
+        if not fields:
+            return ()
+        if field is not None:
+            return fields.get(field, {}).values()
+        if len(fields) == 1:
+            return next(iter(fields.values())).values()
+        merged = {r.arn: r for referrers in fields.values() for r in referrers.values()}
+        return sorted(merged.values(), key=lambda r: r._rank)
 
     def all_referrers(self, target: str) -> Iterator[Resource]:
-        """Every resource referring to ``target``, kind by kind."""
-        for referrers in self.by_target.get(target, {}).values():
-            yield from referrers.values()
+        """Every resource referring to ``target``, kind by kind (once each)."""
+        for fields in self.by_target.get(target, {}).values():
+            if len(fields) == 1:
+                yield from next(iter(fields.values())).values()
+            else:
+                yield from {r.arn: r for refs in fields.values() for r in refs.values()}.values()
 
     def rules(self, referrer: Resource, target: str) -> Iterator[Reference]:
         """The references through which ``referrer`` refers to ``target``."""
@@ -153,9 +173,12 @@ class ReferenceIndex:
         return out
 
     def snapshot(self) -> dict[str, Any]:
-        """The index as plain data (target -> kind -> referrer ARNs), for comparing."""
+        """The index as plain data (target -> kind -> field -> referrer ARNs), for comparing."""
         return {
-            target: {kind: list(referrers) for kind, referrers in kinds.items()}
+            target: {
+                kind: {field: list(referrers) for field, referrers in fields.items()}
+                for kind, fields in kinds.items()
+            }
             for target, kinds in self.by_target.items()
         }
 

@@ -121,10 +121,11 @@ class RegionState:
         while going through it)."""
         return cast("dict[str, R]", self.kinds.get(cls.KIND, {})).values()
 
-    def referrers(self, target_arn: str, cls: type[R]) -> Collection[R]:
+    def referrers(self, target_arn: str, cls: type[R], field: str | None = None) -> Collection[R]:
         """Resources of type ``cls`` that refer to ``target_arn`` (a dataset group's datasets,
-        a solution's versions), in creation order (a live view, as :meth:`all`)."""
-        return cast("Collection[R]", self.references.referrers(target_arn, cls.KIND))
+        a solution's versions) through ``field`` (or any of their references), in creation
+        order (a live view, as :meth:`all`)."""
+        return cast("Collection[R]", self.references.referrers(target_arn, cls.KIND, field))
 
     def blockers(self, resource: Resource) -> list[Resource]:
         """What keeps ``resource`` from being deleted, by the referrers' ``REFERENCES``."""
@@ -165,10 +166,12 @@ class RegionState:
         if stored:
             self.references.link(resource)
             for reference in resource.REFERENCES:  # keep each parent's list in creation order
+                if reference.field != field:
+                    continue
                 for target in reference.targets(resource):
-                    kinds = self.references.by_target[target]
-                    ranked = sorted(kinds[resource.KIND].values(), key=lambda r: r._rank)
-                    kinds[resource.KIND] = {r.arn: r for r in ranked}
+                    fields = self.references.by_target[target][resource.KIND]
+                    ranked = sorted(fields[field].values(), key=lambda r: r._rank)
+                    fields[field] = {r.arn: r for r in ranked}
 
     def remove(self, resource: Resource) -> None:
         """Forget a resource and its tags, and the resources its ``REFERENCES`` rules delete

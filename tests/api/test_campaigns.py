@@ -388,6 +388,7 @@ class TestList:
         listed = personalize.list_campaigns(solutionArn=solution)["campaigns"]
         assert [c["name"] for c in listed] == ["one"]
         assert len(personalize.list_campaigns()["campaigns"]) == 2
+        assert personalize.list_campaigns(solutionArn=version)["campaigns"] == []
 
     def test_failed_campaign_shows_its_reason(
         self, personalize: Any, personalize_fake: PersonalizeFake, trained: tuple[str, str, str]

@@ -497,6 +497,16 @@ class TestList:
         rest = personalize.list_recommenders(maxResults=2, nextToken=page["nextToken"])
         assert [r["name"] for r in page["recommenders"] + rest["recommenders"]] == ["a", "b", "c"]
 
+    @INSTANT
+    def test_only_by_the_group_it_names(
+        self, personalize: Any, personalize_fake: PersonalizeFake
+    ) -> None:
+        """datasetGroupArn naming a dataset the recommenders trained on lists none."""
+        shop = domain_group(personalize, personalize_fake)
+        dataset, _ = with_interactions(personalize, personalize_fake, shop)
+        create(personalize, shop, "a")
+        assert personalize.list_recommenders(datasetGroupArn=dataset)["recommenders"] == []
+
 
 class TestRestart:
     def test_state_file_keeps_recommenders_mid_chain(self, tmp_path: Path) -> None:

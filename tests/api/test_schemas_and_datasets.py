@@ -269,6 +269,7 @@ class TestDatasets:
         assert len(personalize.list_datasets()["datasets"]) == 1
         assert len(personalize.list_datasets(datasetGroupArn=GROUP)["datasets"]) == 1
         assert personalize.list_datasets(datasetGroupArn=other)["datasets"] == []
+        assert personalize.list_datasets(datasetGroupArn=SCHEMA)["datasets"] == []
 
 
 class TestDatasetLifecycle:
