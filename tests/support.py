@@ -237,16 +237,22 @@ def index_facts(state: Any) -> dict[str, Any]:
     """A region's indexes as plain data, checked against ones built again from its resources.
 
     The indexes are a function of the resources alone (that is what lets a state file
-    rebuild them): kinds in creation order, who refers to whom, tracking IDs.
+    rebuild them): kinds in creation order, who refers to whom, tracking IDs, how many of
+    each kind with limits are in each status.
     """
+    from personalize_fake._state.limits import Tally
     from personalize_fake._state.references import ReferenceIndex
 
     rebuilt = ReferenceIndex()
+    tally = Tally()
     kinds: dict[str, list[str]] = {}
     for arn, resource in state.resources.items():
         kinds.setdefault(resource.KIND, []).append(arn)
         rebuilt.link(resource)
+        if resource.LIMITS:
+            tally.add(resource, resource.status)
         assert resource.region_state is state
+    assert state.tally.counts == tally.counts
     assert {kind: list(by_arn) for kind, by_arn in state.kinds.items()} == kinds
     assert all(r is state.resources[r.arn] for c in state.kinds.values() for r in c.values())
     assert state.references.snapshot() == rebuilt.snapshot()

@@ -23,7 +23,6 @@ from personalize_fake._api.solution_versions import TRAINED, SolutionVersion
 from personalize_fake._api.solutions import (
     Solution,
     begin_update,
-    count_limit,
     ensure_can_update,
     update_chains,
     versions_of,
@@ -31,6 +30,7 @@ from personalize_fake._api.solutions import (
 from personalize_fake._api.tagging import apply_tags, check_tags
 from personalize_fake._errors import InvalidInput, ResourceInUse
 from personalize_fake._state import lifecycle
+from personalize_fake._state.limits import LIVE, Limit
 from personalize_fake._state.references import KEEP, Reference
 from personalize_fake._state.resource import ACTIVE, CREATE_FAILED, Resource, now
 from personalize_fake._state.store import RegionState
@@ -66,6 +66,9 @@ class Campaign(Resource):
         Reference("solution_version_arn"),
         Reference("solution_arn"),
         Reference("dataset_group_arn", KEEP),  # what the per-group limit counts
+    )
+    LIMITS: ClassVar[tuple[Limit, ...]] = (
+        Limit("campaigns_per_dataset_group", LIVE, "dataset_group_arn"),
     )
     TRANSITIONS: ClassVar[Transitions] = Resource.TRANSITIONS.replacing(
         *update_chains(_apply_update, (ACTIVE, CREATE_FAILED))
@@ -191,12 +194,6 @@ def create_campaign(
     ensure_new(state, arn)
     _check_sync(solution_version_arn, campaign_config)
     version = _deployable(state, solution_version_arn)
-    count_limit(
-        state,
-        state.referrers(version.dataset_group_arn, Campaign),
-        state.settings.campaigns_per_dataset_group,
-        "campaign",
-    )
     check_tags(state, None, tags or [])
     campaign = Campaign(
         arn=arn,

@@ -29,8 +29,8 @@ from personalize_fake._api.registry import operation
 from personalize_fake._api.tagging import apply_tags, check_tags
 from personalize_fake._domain.csv_import import CsvError, read_csv
 from personalize_fake._domain.fields import Field
-from personalize_fake._errors import LimitExceeded
-from personalize_fake._state import lifecycle, objects
+from personalize_fake._state import lifecycle, limits, objects
+from personalize_fake._state.limits import Limit
 from personalize_fake._state.objects import ObjectError
 from personalize_fake._state.references import CASCADE, Reference
 from personalize_fake._state.resource import DELETE, Resource
@@ -75,7 +75,10 @@ class DataDeletionJob(Resource):
     KIND: ClassVar[str] = "data-deletion-job"
     LABEL: ClassVar[str] = "data deletion job"
     REFERENCES: ClassVar[tuple[Reference, ...]] = (
-        Reference("dataset_group_arn", CASCADE, blocks_while=frozenset({PENDING, IN_PROGRESS})),
+        Reference("dataset_group_arn", CASCADE, blocks_while_creating=True),
+    )
+    LIMITS: ClassVar[tuple[Limit, ...]] = (
+        Limit("data_deletion_jobs_pending", limits.PENDING, "dataset_group_arn"),
     )
     TRANSITIONS: ClassVar[Transitions] = Transitions(
         Chain(
@@ -129,10 +132,6 @@ def create_data_deletion_job(
     lifecycle.require_active(group)
     arn = state.arn(DataDeletionJob.KIND, job_name)
     ensure_new(state, arn)
-    most = state.settings.data_deletion_jobs_pending
-    jobs = state.referrers(group.arn, DataDeletionJob)
-    if sum(job.status == PENDING for job in jobs) >= most:
-        raise LimitExceeded(f"More than {most} resources with PENDING status.")
     check_tags(state, None, tags or [])
     job = DataDeletionJob(
         arn=arn,

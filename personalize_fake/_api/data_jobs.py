@@ -30,22 +30,20 @@ from personalize_fake._api.datasets import Dataset, schema_fields
 from personalize_fake._api.registry import operation
 from personalize_fake._api.tagging import apply_tags, check_tags
 from personalize_fake._domain.csv_import import CsvError, header_of, read_csv, write_csv
-from personalize_fake._errors import InvalidInput, LimitExceeded, ServiceError
+from personalize_fake._errors import InvalidInput, ServiceError
 from personalize_fake._state import lifecycle, objects
+from personalize_fake._state.limits import IN_FLIGHT, Limit
 from personalize_fake._state.objects import ObjectError
 from personalize_fake._state.references import CASCADE, Reference
 from personalize_fake._state.resource import (
     ACTIVE,
     CREATE,
-    CREATE_IN_PROGRESS,
-    CREATE_PENDING,
     Resource,
 )
 from personalize_fake._state.rows import BULK, MISSING, PUT, Rows, layout_of
 from personalize_fake._state.store import RegionState
 from personalize_fake._state.transitions import Transitions
 
-IN_FLIGHT = frozenset({CREATE_PENDING, CREATE_IN_PROGRESS})
 KEYS = {"USERS": "USER_ID", "ITEMS": "ITEM_ID", "ACTIONS": "ACTION_ID"}
 """The column identifying a record of each keyed dataset type (a later one replaces it)."""
 NOT_EXPORTED = frozenset({"ACTIONS", "ACTION_INTERACTIONS"})
@@ -106,8 +104,9 @@ class DatasetImportJob(Resource):
     KIND: ClassVar[str] = "dataset-import-job"
     LABEL: ClassVar[str] = "dataset import job"
     REFERENCES: ClassVar[tuple[Reference, ...]] = (
-        Reference("dataset_arn", CASCADE, blocks_while=IN_FLIGHT),
+        Reference("dataset_arn", CASCADE, blocks_while_creating=True),
     )
+    LIMITS: ClassVar[tuple[Limit, ...]] = (Limit("import_jobs_in_progress", IN_FLIGHT),)
     TRANSITIONS: ClassVar[Transitions] = Resource.TRANSITIONS.replacing(
         attrs.evolve(CREATE, on_enter={ACTIVE: _import})
     )
@@ -146,7 +145,7 @@ class DatasetExportJob(Resource):
     KIND: ClassVar[str] = "dataset-export-job"
     LABEL: ClassVar[str] = "dataset export job"
     REFERENCES: ClassVar[tuple[Reference, ...]] = (
-        Reference("dataset_arn", CASCADE, blocks_while=IN_FLIGHT),
+        Reference("dataset_arn", CASCADE, blocks_while_creating=True),
     )
     TRANSITIONS: ClassVar[Transitions] = Resource.TRANSITIONS.replacing(
         attrs.evolve(CREATE, on_enter={ACTIVE: _export})
@@ -214,9 +213,6 @@ def create_dataset_import_job(
             "importMode FULL; INCREMENTAL appends to an earlier import.",
             code=state.settings.incremental_before_full_error,
         )
-    most = state.settings.import_jobs_in_progress
-    if sum(job.status in IN_FLIGHT for job in state.all(DatasetImportJob)) >= most:
-        raise LimitExceeded(f"More than {most} resources with PENDING or IN_PROGRESS status.")
     check_tags(state, None, tags or [])
     job = DatasetImportJob(
         arn=arn,

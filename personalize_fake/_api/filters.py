@@ -33,6 +33,7 @@ from personalize_fake._domain.filters import DISPLAY, FilterTree, Rules, schema_
 from personalize_fake._errors import InvalidInput, LimitExceeded, ServiceError
 from personalize_fake._settings import Settings
 from personalize_fake._state import lifecycle
+from personalize_fake._state.limits import LIVE, Limit
 from personalize_fake._state.references import Reference
 from personalize_fake._state.resource import ACTIVE, CREATE_FAILED, Resource
 from personalize_fake._state.store import RegionState
@@ -43,6 +44,9 @@ class Filter(Resource):
     KIND: ClassVar[str] = "filter"
     LABEL: ClassVar[str] = "filter"
     REFERENCES: ClassVar[tuple[Reference, ...]] = (Reference("dataset_group_arn"),)
+    LIMITS: ClassVar[tuple[Limit, ...]] = (
+        Limit("filters_per_dataset_group", LIVE, "dataset_group_arn"),
+    )
 
     dataset_group_arn: str
     filter_expression: str
@@ -102,17 +106,13 @@ def _schemas(
     return schemas
 
 
-def _check_quotas(state: RegionState, group: DatasetGroup, tree: FilterTree) -> None:
-    settings = state.settings
-    filters = list(state.referrers(group.arn, Filter))
-    if len(filters) >= settings.filters_per_dataset_group:
-        raise LimitExceeded(
-            f"Dataset group {group.arn} already has {len(filters)} filters; a dataset group can "
-            f"have at most {settings.filters_per_dataset_group}."
-        )
+def _check_fields(state: RegionState, group: DatasetGroup, tree: FilterTree) -> None:
+    """The group's filters, with this one, name at most ``filter_fields_per_dataset_group``
+    distinct fields (how many filters it may hold is one of ``Filter.LIMITS``)."""
+    filters = state.referrers(group.arn, Filter, "dataset_group_arn")
     used = {field for f in filters if f.status != CREATE_FAILED for field in f.tree.fields()}
     added = [field for field in tree.fields() if field not in used]
-    limit = settings.filter_fields_per_dataset_group
+    limit = state.settings.filter_fields_per_dataset_group
     if added and len(used) + len(added) > limit:
         names = ", ".join(f"{DISPLAY[dataset]}.{name}" for dataset, name in added)
         raise LimitExceeded(
@@ -136,7 +136,7 @@ def create_filter(
     arn = state.arn(Filter.KIND, name)
     ensure_new(state, arn)
     _inactive(state, group)
-    _check_quotas(state, group, tree)
+    _check_fields(state, group, tree)
     problem = schema_problem(tree, _schemas(state, group, tree), group.arn)
     if problem is not None and state.settings.filter_schema_errors == "raise":
         raise InvalidInput(problem)

@@ -27,8 +27,9 @@ from personalize_fake._api.dataset_groups import DatasetGroup
 from personalize_fake._api.datasets import Dataset, dataset_arn
 from personalize_fake._api.registry import operation
 from personalize_fake._api.schemas import Schema
-from personalize_fake._errors import InvalidInput, ResourceAlreadyExists, ServiceError
+from personalize_fake._errors import InvalidInput, ResourceAlreadyExists
 from personalize_fake._state import lifecycle
+from personalize_fake._state.limits import LIVE, Limit
 from personalize_fake._state.pagination import page
 from personalize_fake._state.references import Reference
 from personalize_fake._state.resource import ACTIVE, UPDATE_IN_PROGRESS, UPDATE_PENDING, Resource
@@ -48,6 +49,9 @@ class MetricAttribution(Resource):
     KIND: ClassVar[str] = "metric-attribution"
     LABEL: ClassVar[str] = "metric attribution"
     REFERENCES: ClassVar[tuple[Reference, ...]] = (Reference("dataset_group_arn"),)
+    LIMITS: ClassVar[tuple[Limit, ...]] = (  # one per group; no source shows AWS's error code
+        Limit(1, LIVE, "dataset_group_arn", code="duplicate_metric_attribution_error"),
+    )
     TRANSITIONS: ClassVar[Transitions] = Resource.TRANSITIONS.replacing(
         Chain(
             "update",  # UpdateMetricAttribution: metrics added or removed, output moved
@@ -182,12 +186,6 @@ def create_metric_attribution(
     group = state.get(DatasetGroup, dataset_group_arn)
     arn = state.arn(MetricAttribution.KIND, name)
     ensure_new(state, arn)
-    for other in state.referrers(group.arn, MetricAttribution):
-        raise ServiceError(
-            f"Dataset group {group.arn} already has a metric attribution ({other.arn}); "
-            "a dataset group can have at most one.",
-            code=state.settings.duplicate_metric_attribution_error,
-        )
     lifecycle.require_active(group)
     _check_interactions(state, group)
     chosen = [_metric(m) for m in metrics]

@@ -26,8 +26,9 @@ from personalize_fake._api.datasets import Dataset, dataset_arn
 from personalize_fake._api.registry import operation
 from personalize_fake._api.tagging import apply_tags, check_tags
 from personalize_fake._domain.recipes import recipe as catalogue_recipe
-from personalize_fake._errors import InvalidInput, LimitExceeded, ResourceNotFound
+from personalize_fake._errors import InvalidInput, ResourceNotFound
 from personalize_fake._state import lifecycle
+from personalize_fake._state.limits import LIVE, Limit
 from personalize_fake._state.references import KEEP, Reference
 from personalize_fake._state.resource import (
     ACTIVE,
@@ -42,8 +43,6 @@ from personalize_fake._state.store import RegionState
 from personalize_fake._state.transitions import Chain, Transitions
 
 INACTIVE = "INACTIVE"
-IN_FLIGHT = frozenset({CREATE_PENDING, CREATE_IN_PROGRESS})
-"""While being created a recommender trains on its group's datasets: they cannot be deleted."""
 DEFAULT_CONFIG = {"minRecommendationRequestsPerSecond": 1}
 """What a recommender's configuration holds unless given: the documented default rate."""
 
@@ -99,7 +98,11 @@ class Recommender(Resource):
     LABEL: ClassVar[str] = "recommender"
     REFERENCES: ClassVar[tuple[Reference, ...]] = (
         Reference("dataset_group_arn"),
-        Reference("dataset_arns", KEEP, blocks_while=IN_FLIGHT),  # it trains on them
+        Reference("dataset_arns", KEEP, blocks_while_creating=True),  # it trains on them
+    )
+    LIMITS: ClassVar[tuple[Limit, ...]] = (
+        Limit("recommenders_per_dataset_group", LIVE, "dataset_group_arn"),
+        Limit("recommenders_per_region", LIVE),
     )
     TRANSITIONS: ClassVar[Transitions] = Transitions(
         attrs.evolve(CREATE, on_enter={ACTIVE: _training}),
@@ -176,24 +179,6 @@ def _full(recommender: Recommender) -> dict[str, Any]:
     return {"recommender": out}
 
 
-def _check_limits(state: RegionState, group: DatasetGroup) -> None:
-    settings = state.settings
-    in_group = len(state.referrers(group.arn, Recommender))
-    if in_group >= settings.recommenders_per_dataset_group:
-        raise LimitExceeded(
-            f"Cannot create a recommender. Dataset group {group.arn} already has {in_group} "
-            f"recommenders; a dataset group can have at most "
-            f"{settings.recommenders_per_dataset_group}. Please delete some and try again."
-        )
-    in_region = len(state.all(Recommender))
-    if in_region >= settings.recommenders_per_region:
-        raise LimitExceeded(
-            f"Cannot create a recommender. There are already {in_region} recommenders in "
-            f"{state.region}; a region can have at most {settings.recommenders_per_region}. "
-            "Please delete some and try again."
-        )
-
-
 @operation
 def create_recommender(
     state: RegionState,
@@ -222,7 +207,6 @@ def create_recommender(
             f"dataset group: a recommender needs one of its {group.domain} use cases."
         )
     lifecycle.require_active(group)
-    _check_limits(state, group)
     check_tags(state, None, tags or [])
     recommender = Recommender(
         arn=arn,

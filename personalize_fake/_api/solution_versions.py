@@ -35,8 +35,9 @@ from personalize_fake._api.solutions import (
 )
 from personalize_fake._api.tagging import apply_tags, check_tags
 from personalize_fake._domain.recipes import recipe
-from personalize_fake._errors import InvalidInput, LimitExceeded, ResourceNotFound
+from personalize_fake._errors import InvalidInput, ResourceNotFound
 from personalize_fake._state import lifecycle
+from personalize_fake._state.limits import IN_FLIGHT, Limit
 from personalize_fake._state.references import CASCADE, KEEP, Reference
 from personalize_fake._state.resource import (
     ACTIVE,
@@ -51,8 +52,6 @@ from personalize_fake._state.transitions import Chain, Transitions
 
 CREATE_STOPPING = "CREATE STOPPING"
 CREATE_STOPPED = "CREATE STOPPED"
-IN_FLIGHT = frozenset({CREATE_PENDING, CREATE_IN_PROGRESS, CREATE_STOPPING})
-"""While training (or stopping), a version keeps its solution and datasets from deletion."""
 
 MINIMUM_INTERACTIONS = 1000
 MINIMUM_USERS = 25
@@ -135,10 +134,11 @@ def _trained(state: RegionState, version: SolutionVersion) -> str | None:
 class SolutionVersion(Resource):
     KIND: ClassVar[str] = VERSION_KIND
     LABEL: ClassVar[str] = "solution version"
-    REFERENCES: ClassVar[tuple[Reference, ...]] = (
-        Reference("solution_arn", CASCADE, blocks_while=IN_FLIGHT),
-        Reference("dataset_arns", KEEP, blocks_while=IN_FLIGHT),
+    REFERENCES: ClassVar[tuple[Reference, ...]] = (  # while training or stopping, they stay
+        Reference("solution_arn", CASCADE, blocks_while_creating=True),
+        Reference("dataset_arns", KEEP, blocks_while_creating=True),
     )
+    LIMITS: ClassVar[tuple[Limit, ...]] = (Limit("solution_versions_in_progress", IN_FLIGHT),)
     TRANSITIONS: ClassVar[Transitions] = Resource.TRANSITIONS.replacing(
         Chain(
             "create",
@@ -251,12 +251,6 @@ def create_solution_version(
         raise ResourceNotFound.for_arn(str(solution.recipe_arn))
     mode = training_mode or "FULL"
     _check_mode(state, solution, found.arn, mode)
-    limit = state.settings.solution_versions_in_progress
-    pending = (
-        v for v in state.all(SolutionVersion) if v.status in (CREATE_PENDING, CREATE_IN_PROGRESS)
-    )
-    if sum(1 for _ in itertools.islice(pending, limit)) >= limit:
-        raise LimitExceeded(f"More than {limit} resources with PENDING or IN_PROGRESS status.")
     check_tags(state, None, tags or [])
     group = state.get(DatasetGroup, solution.dataset_group_arn)
     suffix = secrets.token_hex(4)

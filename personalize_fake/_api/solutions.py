@@ -31,14 +31,13 @@ from personalize_fake._domain.recipes import (
     Recipe,
     recipe,
 )
-from personalize_fake._errors import InvalidInput, LimitExceeded, ResourceNotFound
+from personalize_fake._errors import InvalidInput, ResourceNotFound
 from personalize_fake._state import lifecycle
+from personalize_fake._state.limits import LIVE, Limit
 from personalize_fake._state.references import Reference
 from personalize_fake._state.resource import (
     ACTIVE,
     CREATE_FAILED,
-    DELETE_IN_PROGRESS,
-    DELETE_PENDING,
     Resource,
     now,
 )
@@ -47,9 +46,6 @@ from personalize_fake._state.transitions import Chain, Effect, Transitions
 
 VERSION_KIND = "solution-version"
 """``SolutionVersion.KIND``: a solution reads its versions through the index by this kind."""
-
-UNCOUNTED = frozenset({CREATE_FAILED, DELETE_PENDING, DELETE_IN_PROGRESS})
-"""Statuses a per-group limit does not count (a failed or departing resource)."""
 
 SEMANTIC_SIMILARITY = "arn:aws:personalize:::recipe/aws-semantic-similarity"
 
@@ -116,6 +112,9 @@ class Solution(Resource):
     KIND: ClassVar[str] = "solution"
     LABEL: ClassVar[str] = "solution"
     REFERENCES: ClassVar[tuple[Reference, ...]] = (Reference("dataset_group_arn"),)
+    LIMITS: ClassVar[tuple[Limit, ...]] = (
+        Limit("solutions_per_dataset_group", LIVE, "dataset_group_arn"),
+    )
     TRANSITIONS: ClassVar[Transitions] = Resource.TRANSITIONS.replacing(
         *update_chains(_apply_update, (ACTIVE,))
     )
@@ -298,15 +297,6 @@ def check_training_datasets(state: RegionState, group: DatasetGroup, found: Reci
         )
 
 
-def count_limit(state: RegionState, found: Any, limit: int, what: str) -> None:
-    """LimitExceeded, in AWS's words, when ``limit`` of ``found`` already count."""
-    if sum(1 for r in found if r.status not in UNCOUNTED) >= limit:
-        raise LimitExceeded(
-            f"Cannot create a {what}. More than {limit} resources in ACTIVE state. "
-            "Please delete some and try again."
-        )
-
-
 @operation
 def create_solution(
     state: RegionState,
@@ -342,12 +332,6 @@ def create_solution(
     check_auto_training(solution_config)
     _check_threshold(solution_config)
     check_training_datasets(state, group, found)
-    count_limit(
-        state,
-        state.referrers(group.arn, Solution),
-        state.settings.solutions_per_dataset_group,
-        "solution",
-    )
     check_tags(state, None, tags or [])
     solution = Solution(
         arn=arn,

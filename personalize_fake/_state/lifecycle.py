@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from personalize_fake._errors import ResourceInUse
 from personalize_fake._settings import Lifecycle
+from personalize_fake._state import limits
 from personalize_fake._state.references import in_use_message
 from personalize_fake._state.resource import ACTIVE, Resource, now
 from personalize_fake._state.store import RegionState
@@ -30,6 +31,13 @@ def _touch(resource: Resource) -> None:
     resource.updated = max(now(), round(resource.updated + 0.001, 3))
 
 
+def _set(state: RegionState, resource: Resource, field: str, status: str) -> None:
+    """Move a chain's field; a stored resource's ``status`` is counted for limits as it moves."""
+    if field == "status" and resource.LIMITS and resource.region_state is state:
+        state.tally.moved(resource, resource.status, status)
+    setattr(resource, field, status)
+
+
 def _enter(state: RegionState, resource: Resource, chain: Chain, status: str, touch: bool) -> None:
     """Put ``resource`` in ``status`` of ``chain`` and run that status's effect.
 
@@ -38,7 +46,7 @@ def _enter(state: RegionState, resource: Resource, chain: Chain, status: str, to
     if status == chain.end and resource.doomed is not None and chain.name == "create":
         _fail(state, resource, chain, resource.doomed)
         return
-    setattr(resource, chain.field, status)
+    _set(state, resource, chain.field, status)
     if touch:
         _touch(resource)
     effect = chain.on_enter.get(status)
@@ -52,7 +60,7 @@ def _enter(state: RegionState, resource: Resource, chain: Chain, status: str, to
 
 def _fail(state: RegionState, resource: Resource, chain: Chain, reason: str) -> None:
     assert chain.failed is not None
-    setattr(resource, chain.field, chain.failed)
+    _set(state, resource, chain.field, chain.failed)
     setattr(resource, chain.reason_field, reason)
     _touch(resource)
     effect = chain.on_enter.get(chain.failed)
@@ -72,13 +80,16 @@ def begin_create(state: RegionState, resource: Resource) -> None:
     """Give a new resource its first status: its create chain's start, or its end when instant.
 
     A failure injected for its kind (``fake.fail_next``) dooms it: where it would
-    become ACTIVE it becomes CREATE FAILED instead. ResourceInUse, before anything happens,
-    if it would refer to a resource being deleted (``RegionState.ensure_referable``).
+    become ACTIVE it becomes CREATE FAILED instead. Before anything happens: ResourceInUse if
+    it would refer to a resource being deleted (``RegionState.ensure_referable``), and
+    LimitExceeded if it would pass one of its class's ``LIMITS`` (``limits.check``).
     """
     chain = resource.TRANSITIONS.chain("create")
     if resource.REFERENCES:
         resource.status = chain.statuses[0]  # not stored yet: what its references block in
         state.ensure_referable(resource)
+    if resource.LIMITS:
+        limits.check(state.tally, state.settings, resource)
     reason = state.store.take_injected_failure(resource.KIND)
     if reason is not None:
         resource.doomed = reason

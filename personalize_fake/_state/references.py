@@ -4,7 +4,7 @@ A resource class lists, as data, the fields holding ARNs it refers to and what h
 it when the resource at such an ARN is deleted (``Resource.REFERENCES``)::
 
     REFERENCES = (Reference("dataset_group_arn"), Reference("schema_arn"))   # a dataset
-    REFERENCES = (Reference("solution_arn", CASCADE, blocks_while=IN_FLIGHT),)  # a version
+    REFERENCES = (Reference("solution_arn", CASCADE, blocks_while_creating=True),)  # a version
 
 :class:`ReferenceIndex` keeps the reverse of every declared reference (target ARN ->
 referrer kind -> referrers, in creation order), and is a function of the resources held
@@ -50,15 +50,16 @@ KEEP = OnDelete.KEEP
 class Reference:
     """One field of a resource class holding the ARN(s) of resources it refers to.
 
-    ``field`` holds one ARN, None (no reference), or a tuple of ARNs. ``blocks_while``
-    names statuses of the referrer in which it blocks the target's deletion whatever
-    ``on_delete`` says (an import job blocks its dataset only while CREATE PENDING or
-    IN_PROGRESS; otherwise it is deleted with it).
+    ``field`` holds one ARN, None (no reference), or a tuple of ARNs. With
+    ``blocks_while_creating`` the referrer blocks the target's deletion, whatever
+    ``on_delete`` says, while its own creation is under way (its class's
+    ``TRANSITIONS.in_flight``: an import job blocks its dataset while CREATE PENDING or
+    IN_PROGRESS, and is otherwise deleted with it; a version also while CREATE STOPPING).
     """
 
     field: str
     on_delete: OnDelete = BLOCK
-    blocks_while: frozenset[str] = frozenset()
+    blocks_while_creating: bool = False
 
     def targets(self, resource: Resource) -> tuple[str, ...]:
         """The ARNs ``resource`` refers to through this field (none when it is None)."""
@@ -71,7 +72,9 @@ class Reference:
 
     def blocks(self, referrer: Resource) -> bool:
         """Whether ``referrer``, as it is now, keeps the target from being deleted."""
-        return self.on_delete is BLOCK or referrer.status in self.blocks_while
+        return self.on_delete is BLOCK or (
+            self.blocks_while_creating and referrer.status in referrer.TRANSITIONS.in_flight
+        )
 
 
 @attrs.define(eq=False)

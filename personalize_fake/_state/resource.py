@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import attrs
 
+from personalize_fake._state.limits import Limit
 from personalize_fake._state.references import Reference
 from personalize_fake._state.transitions import GONE, Chain, Transitions, remove
 
@@ -61,6 +62,8 @@ class Resource:
     """Its status chains (``transitions``): every kind has a ``create`` and a ``delete``."""
     REFERENCES: ClassVar[tuple[Reference, ...]] = ()
     """The fields holding ARNs it refers to, and what its deletion rules are (``references``)."""
+    LIMITS: ClassVar[tuple[Limit, ...]] = ()
+    """How many of it may count at once, per parent or region (``limits``)."""
 
     _region: RegionState | None = attrs.field(default=None, init=False, repr=False)
     """Where it is stored (set by :meth:`RegionState.add`): not state, never saved.

@@ -27,6 +27,7 @@ from personalize_fake._domain.fields import Field
 from personalize_fake._domain.members import ACTION_INTERACTION_COLUMNS, EVENT_COLUMNS
 from personalize_fake._errors import ResourceInUse, ResourceNotFound
 from personalize_fake._settings import Settings
+from personalize_fake._state.limits import Tally, scopes
 from personalize_fake._state.references import ReferenceIndex
 from personalize_fake._state.resource import (
     R,
@@ -68,6 +69,8 @@ class RegionState:
     """Who refers to whom, from each class's ``REFERENCES``."""
     tracking_ids: dict[str, Resource] = attrs.Factory(dict)
     """Resources by the tracking ID they issue (event trackers, Action_Interactions datasets)."""
+    tally: Tally = attrs.Factory(Tally)
+    """How many resources of each kind with ``LIMITS`` are in each status, per scope."""
     _ranks: int = 0
     """How many resources were ever added: the next one's ``_rank``."""
 
@@ -97,6 +100,8 @@ class RegionState:
             self.references.link(resource)
         if resource.tracking_id is not None:
             self.tracking_ids[resource.tracking_id] = resource
+        if resource.LIMITS:
+            self.tally.add(resource, resource.status)
         self._ranks += 1
         resource._rank = self._ranks
         resource._region = self
@@ -160,9 +165,13 @@ class RegionState:
                 self.ensure_referable(resource, field)
             finally:
                 setattr(resource, field, old)
-        if stored:
             self.references.unlink(resource)
+        counted = stored and resource.LIMITS and field in scopes(type(resource))
+        if counted:
+            self.tally.add(resource, resource.status, -1)
         setattr(resource, field, value)
+        if counted:
+            self.tally.add(resource, resource.status)
         if stored:
             self.references.link(resource)
             for reference in resource.REFERENCES:  # keep each parent's list in creation order
@@ -193,6 +202,8 @@ class RegionState:
         self.tags.pop(resource.arn, None)
         if resource.tracking_id is not None:
             self.tracking_ids.pop(resource.tracking_id, None)
+        if resource.LIMITS:
+            self.tally.add(resource, resource.status, -1)
         resource._region = None
         if self.store.journal is not None:
             self.store.journal.removed(resource)

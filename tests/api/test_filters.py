@@ -302,7 +302,8 @@ class TestQuotas:
             personalize.create_filter(name="c", datasetGroupArn=group, filterExpression=expression)
         assert error(exc) == (
             "LimitExceededException",
-            f"Dataset group {GROUP} already has 2 filters; a dataset group can have at most 2.",
+            "Cannot create a filter. More than 2 resources in ACTIVE state. "
+            "Please delete some and try again.",
         )
         personalize.create_filter(name="c", datasetGroupArn=other, filterExpression=expression)
 

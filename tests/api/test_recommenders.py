@@ -204,11 +204,15 @@ class TestLimits:
         lifecycle="instant", recommender_min_interactions=0, recommenders_per_dataset_group=2
     )
     def test_per_dataset_group(self, personalize: Any, personalize_fake: PersonalizeFake) -> None:
-        """More recommenders than a group may hold is LimitExceeded; another group is free."""
+        """More recommenders than a group may hold is LimitExceeded; another group is free,
+        and a failed one does not count."""
         group = domain_group(personalize, personalize_fake)
+        personalize_fake.fail_next("recommender")
+        create(personalize, group, "failed")
         create(personalize, group, "a")
         create(personalize, group, "b", recipe=BY_VIEWS)
-        with pytest.raises(personalize.exceptions.LimitExceededException, match="at most 2"):
+        limit = personalize.exceptions.LimitExceededException
+        with pytest.raises(limit, match="More than 2 resources in ACTIVE"):
             create(personalize, group, "c")
         other = domain_group(personalize, personalize_fake, "other")
         create(personalize, other, "c")
@@ -220,7 +224,7 @@ class TestLimits:
         """More recommenders than a region may hold is LimitExceeded; a deletion frees one."""
         groups = [domain_group(personalize, personalize_fake, f"g{n}") for n in range(2)]
         arns = [create(personalize, groups[n % 2], f"r{n}") for n in range(3)]
-        with pytest.raises(personalize.exceptions.LimitExceededException, match="us-east-1"):
+        with pytest.raises(personalize.exceptions.LimitExceededException, match="More than 3"):
             create(personalize, groups[1], "r3")
         personalize.delete_recommender(recommenderArn=arns[0])
         create(personalize, groups[1], "r3")

@@ -177,6 +177,21 @@ class TestCreate:
         personalize_fake.settle(first)
         train(personalize)
 
+    @pytest.mark.personalize_fake(lifecycle="manual", solution_versions_in_progress=1)
+    def test_limit_counts_a_stopping_version(
+        self, personalize: Any, events: Any, personalize_fake: PersonalizeFake
+    ) -> None:
+        """A version CREATE STOPPING still counts as in progress; once stopped it does not."""
+        setup(personalize, events, personalize_fake)
+        first = train(personalize)
+        personalize_fake.advance(first)
+        personalize.stop_solution_version_creation(solutionVersionArn=first)
+        assert describe(personalize, first)["status"] == "CREATE STOPPING"
+        with pytest.raises(personalize.exceptions.LimitExceededException):
+            train(personalize)
+        personalize_fake.settle(first)
+        train(personalize)
+
 
 class TestMinimumData:
     def test_enough(self, personalize: Any, events: Any, personalize_fake: Any) -> None:

@@ -17,9 +17,10 @@ from botocore.exceptions import ClientError
 from support import INTERACTIONS_SCHEMA, index_facts
 
 from personalize_fake import PersonalizeFake
-from personalize_fake._errors import ResourceInUse
+from personalize_fake._errors import LimitExceeded, ResourceInUse
 from personalize_fake._settings import Settings
 from personalize_fake._state import lifecycle, persistence
+from personalize_fake._state.limits import IN_FLIGHT, LIVE, Limit
 from personalize_fake._state.references import CASCADE, KEEP, Reference
 from personalize_fake._state.resource import (
     ACTIVE,
@@ -29,8 +30,6 @@ from personalize_fake._state.resource import (
     Resource,
 )
 from personalize_fake._state.store import RegionState, Store
-
-IN_FLIGHT = frozenset({CREATE_PENDING, CREATE_IN_PROGRESS})
 
 
 @attrs.define(eq=False, kw_only=True)
@@ -57,8 +56,8 @@ class Version(Resource):
     KIND: ClassVar[str] = "test-version"
     LABEL: ClassVar[str] = "version"
     REFERENCES: ClassVar[tuple[Reference, ...]] = (
-        Reference("parent_arn", CASCADE, blocks_while=IN_FLIGHT),
-        Reference("read", KEEP, blocks_while=IN_FLIGHT),
+        Reference("parent_arn", CASCADE, blocks_while_creating=True),
+        Reference("read", KEEP, blocks_while_creating=True),
     )
     parent_arn: str
     read: tuple[str, ...] = ()
@@ -74,7 +73,22 @@ class User(Resource):
     version_arn: str | None = None
 
 
-TEST_KINDS = (Parent, Child, Version, User)
+@attrs.define(eq=False, kw_only=True)
+class Limited(Resource):
+    """At most 2 live per parent (a solution per group), 3 being created per region (versions
+    in training)."""
+
+    KIND: ClassVar[str] = "test-limited"
+    LABEL: ClassVar[str] = "limited"
+    REFERENCES: ClassVar[tuple[Reference, ...]] = (Reference("parent_arn"),)
+    LIMITS: ClassVar[tuple[Limit, ...]] = (
+        Limit(2, LIVE, "parent_arn"),
+        Limit("solution_versions_in_progress", IN_FLIGHT),
+    )
+    parent_arn: str
+
+
+TEST_KINDS = (Parent, Child, Version, User, Limited)
 for _cls in TEST_KINDS:  # registered only by the tests that save them (fail_next lists KINDS)
     del KINDS[_cls.KIND]
 
@@ -245,6 +259,44 @@ class TestDeleteRules:
             state.refer(user, "version_arn", doomed.arn)
         assert user.version_arn == done.arn
         assert state.arn(Child.KIND, "c") not in state.resources
+        index_facts(state)
+
+
+class TestLimits:
+    def test_counted_as_statuses_move(self) -> None:
+        """A limit counts what the tally holds as resources are made, move, fail, move to
+        another parent and go; failed and deleting ones are not live, and the message is
+        AWS's for each kind of limit."""
+        state = Store(Settings(lifecycle="manual", solution_versions_in_progress=3)).region("r")
+        parents = [make(state, Parent, name) for name in ("p", "q")]
+
+        def new(name: str, parent: int = 0) -> Limited:
+            item = Limited(arn=state.arn(Limited.KIND, name), name=name,
+                           parent_arn=parents[parent].arn)  # fmt: skip
+            lifecycle.begin_create(state, item)
+            return state.add(item)
+
+        first, second = new("a"), new("b")
+        with pytest.raises(LimitExceeded, match="More than 2 resources in ACTIVE state"):
+            new("c")
+        lifecycle.fail(state, first, "no")  # a failed one is not live
+        third = new("c")
+        fourth = new("d", parent=1)
+        with pytest.raises(LimitExceeded, match=r"^More than 3 resources with PENDING or IN_"):
+            new("e", parent=1)
+        lifecycle.advance(state, second)
+        lifecycle.advance(state, second)  # ACTIVE: no longer in flight
+        new("e", parent=1)
+        state.refer(fourth, "parent_arn", parents[0].arn)  # counted under its new parent
+        index_facts(state)
+        lifecycle.fail(state, third, "no")
+        with pytest.raises(LimitExceeded, match="More than 2 resources in ACTIVE state"):
+            new("f")
+        lifecycle.begin_delete(state, second)  # deleting: not live
+        new("f")
+        index_facts(state)
+        for item in (first, third):
+            state.remove(item)
         index_facts(state)
 
 
