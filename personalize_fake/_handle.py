@@ -147,13 +147,17 @@ class PersonalizeFake:
     def fail_next(self, kind: str, reason: str = "Injected failure.", *, times: int = 1) -> None:
         """Make the next ``times`` creations of ``kind`` end in ``CREATE FAILED`` with ``reason``.
 
-        ``kind`` is the resource type as ARNs spell it: ``dataset-group``,
-        ``dataset``, ``event-tracker``. The creation call itself succeeds, as
-        the service's does; the failure shows where the resource would have
-        become ACTIVE (at once in ``instant`` mode).
+        ``kind`` is a resource class's ``KIND`` (the registry of kinds): ``dataset-group``,
+        ``dataset``, ``event-tracker``, ``filter``, ``solution``, ``solution-version``,
+        ``campaign``, ``recommender``, ``metric-attribution``, ``dataset-import-job``,
+        ``dataset-export-job``, ``data-deletion-job``, and the batch jobs' kinds. Only
+        creations fail: an update under way is failed with :meth:`fail`. The creation call
+        itself succeeds, as the service's does; the failure shows where the resource would
+        have become ACTIVE (at once in ``instant`` mode).
 
         Raises:
-            ValueError: for a kind the fake does not create.
+            ValueError: for a kind whose creation cannot fail (a schema) or that does not
+                exist, naming the kinds it takes.
         """
         if times < 1:
             raise ValueError(f"times must be at least 1, not {times}")
