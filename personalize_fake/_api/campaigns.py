@@ -17,16 +17,20 @@ from typing import Any, ClassVar
 
 import attrs
 
-from personalize_fake._api.common import describe, ensure_new, list_under, status_fields, timestamps
+from personalize_fake._api.common import (
+    begin_update,
+    describe,
+    ensure_can_update,
+    ensure_new,
+    list_under,
+    status_fields,
+    timestamps,
+    update_chains,
+    update_summary,
+)
 from personalize_fake._api.registry import operation
 from personalize_fake._api.solution_versions import TRAINED, SolutionVersion
-from personalize_fake._api.solutions import (
-    Solution,
-    begin_update,
-    ensure_can_update,
-    update_chains,
-    versions_of,
-)
+from personalize_fake._api.solutions import Solution, versions_of
 from personalize_fake._api.tagging import apply_tags, check_tags
 from personalize_fake._errors import InvalidInput, ResourceInUse
 from personalize_fake._state import lifecycle
@@ -168,14 +172,10 @@ def _full(campaign: Campaign) -> dict[str, Any]:
         update: dict[str, Any] = {
             "solutionVersionArn": campaign.update_version_arn,
             "minProvisionedTPS": campaign.update_tps,
-            "status": campaign.update_status,
-            "creationDateTime": campaign.update_created,
-            "lastUpdatedDateTime": campaign.update_updated,
+            **update_summary(campaign),
         }
         if campaign.update_config:
             update["campaignConfig"] = campaign.update_config
-        if campaign.update_failure_reason is not None:
-            update["failureReason"] = campaign.update_failure_reason
         out["latestCampaignUpdate"] = update
     return {"campaign": out}
 
@@ -252,8 +252,6 @@ def update_campaign(
     config = campaign.campaign_config if campaign_config is None else campaign_config or None
     _check_sync(requested, config)
     version = _deployable(state, requested)
-    campaign.update_created = campaign.update_updated = now()
-    campaign.update_failure_reason = None
     campaign.update_version_arn = requested
     campaign.update_deployed_arn = version.arn
     campaign.update_tps = min_provisioned_tps or campaign.min_provisioned_tps

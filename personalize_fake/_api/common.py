@@ -1,4 +1,5 @@
-"""Shapes every resource family shares: Describe with lifecycle, paged List, name checks."""
+"""Shapes every resource family shares: Describe with lifecycle, paged List, name checks,
+and the update chains of resources that update."""
 
 from __future__ import annotations
 
@@ -8,8 +9,16 @@ from typing import Any, TypeVar, cast
 from personalize_fake._errors import ResourceAlreadyExists
 from personalize_fake._state import lifecycle
 from personalize_fake._state.pagination import page
-from personalize_fake._state.resource import Resource
+from personalize_fake._state.resource import (
+    ACTIVE,
+    CREATE_FAILED,
+    UPDATE_IN_PROGRESS,
+    UPDATE_PENDING,
+    Resource,
+    now,
+)
 from personalize_fake._state.store import RegionState
+from personalize_fake._state.transitions import Chain, Effect
 
 R = TypeVar("R", bound=Resource)
 
@@ -100,3 +109,95 @@ def ensure_new(state: RegionState, arn: str) -> None:
     """ResourceAlreadyExists when ``arn`` is taken (names are unique per type)."""
     if arn in state.resources:
         raise ResourceAlreadyExists.for_arn(arn)
+
+
+# -- updates -----------------------------------------------------------------------------
+#
+# Every update applies what it asked for when it ends, never before: until then the resource
+# keeps serving (and Describe shows) what it had. Solutions, campaigns and recommenders run
+# theirs on a summary of its own (``latestSolutionUpdate``...: :func:`update_chains`) while
+# the resource keeps its status; metric attributions and datasets, whose shapes have no
+# such summary, move ``status`` itself (:func:`status_update_chain`).
+
+UPDATE_CHAINS = ("update", "update-create")
+"""The names of a summary's update chain as ``update_summary_verb`` spells it: UPDATE or
+CREATE PENDING / IN_PROGRESS."""
+
+
+def update_chains(apply: Effect, begins_from: tuple[str, ...]) -> tuple[Chain, Chain]:
+    """The chains of an update summary (``latestSolutionUpdate``, ``latestCampaignUpdate``,
+    ``latestRecommenderUpdate``), on fields of its own: ``update_status``,
+    ``update_failure_reason``, ``update_created``, ``update_updated``. Both spellings, chain
+    ``update`` and ``update-create``; one begins (:func:`begin_update`) from the resource
+    ``status``es ``begins_from``. Entering its first status starts the summary afresh;
+    entering ACTIVE runs ``apply``, which makes the requested values the resource's own (or
+    returns a reason the update fails with)."""
+
+    def stamp(state: RegionState, resource: Any) -> None:
+        # each step later than the last, to the millisecond, as lifecycle's own times are
+        resource.update_updated = max(now(), round((resource.update_updated or 0) + 0.001, 3))
+
+    def begun(state: RegionState, resource: Any) -> None:
+        resource.update_created = resource.update_updated = now()
+        resource.update_failure_reason = None
+
+    def done(state: RegionState, resource: Any) -> str | None:
+        stamp(state, resource)
+        return apply(state, resource)
+
+    chains = []
+    for name, verb in zip(UPDATE_CHAINS, ("UPDATE", "CREATE"), strict=True):
+        pending, running = f"{verb} PENDING", f"{verb} IN_PROGRESS"
+        chains.append(
+            Chain(
+                name,
+                (pending, running, ACTIVE),
+                begins_from=begins_from,
+                purpose="be updated",
+                failed=CREATE_FAILED,
+                field="update_status",
+                reason_field="update_failure_reason",
+                on_enter={pending: begun, running: stamp, ACTIVE: done, CREATE_FAILED: stamp},
+            )
+        )
+    return chains[0], chains[1]
+
+
+def ensure_can_update(resource: Resource) -> None:
+    """ResourceInUse unless an update may begin: the resource's status allows it and no
+    update is under way (in either spelling: a state file may hold the other)."""
+    for name in UPDATE_CHAINS:
+        lifecycle.ensure_can_begin(resource, resource.TRANSITIONS.chain(name))
+
+
+def begin_update(state: RegionState, resource: Resource) -> None:
+    """Begin the update chain the settings spell (after :func:`ensure_can_update`, with the
+    requested values set aside on the resource for the chain's ``apply``)."""
+    verb = state.settings.update_summary_verb
+    lifecycle.begin(state, resource, UPDATE_CHAINS[0] if verb == "UPDATE" else UPDATE_CHAINS[1])
+
+
+def update_summary(resource: Any) -> dict[str, Any]:
+    """The members every ``latest*Update`` shares: status, times, failureReason."""
+    out = {
+        "status": resource.update_status,
+        "creationDateTime": resource.update_created,
+        "lastUpdatedDateTime": resource.update_updated,
+    }
+    if resource.update_failure_reason is not None:
+        out["failureReason"] = resource.update_failure_reason
+    return out
+
+
+def status_update_chain(apply: Effect) -> Chain:
+    """The update chain of a kind whose shape has no update summary (UpdateMetricAttribution,
+    UpdateDataset): ``status`` moves UPDATE PENDING > UPDATE IN_PROGRESS > ACTIVE, from ACTIVE
+    only; entering ACTIVE runs ``apply``, which makes the requested values its own. It cannot
+    fail (no source shows such an update failing, nor the status it would end in)."""
+    return Chain(
+        "update",
+        (UPDATE_PENDING, UPDATE_IN_PROGRESS, ACTIVE),
+        begins_from=(ACTIVE,),
+        purpose="be updated",
+        on_enter={ACTIVE: apply},
+    )

@@ -17,6 +17,7 @@ from personalize_fake._api.common import (
     ensure_new,
     list_under,
     status_fields,
+    status_update_chain,
     timestamps,
 )
 from personalize_fake._api.dataset_groups import DatasetGroup
@@ -36,14 +37,18 @@ from personalize_fake._state.resource import (
     now,
 )
 from personalize_fake._state.store import RegionState
-from personalize_fake._state.transitions import Chain, Transitions
+from personalize_fake._state.transitions import Transitions
 
 CUSTOM_ONLY = frozenset({"ACTIONS", "ACTION_INTERACTIONS"})
 """Dataset types a Domain dataset group cannot hold."""
 
 
 def _updated(state: RegionState, dataset: Dataset) -> None:
-    """The update chain ends: ``latestDatasetUpdate`` shows when."""
+    """The update chain ends: the new schema is the dataset's, ``latestDatasetUpdate`` shows
+    when."""
+    if dataset.update_schema_arn is not None:
+        state.refer(dataset, "schema_arn", dataset.update_schema_arn)
+        state.refer(dataset, "update_schema_arn", None)
     if dataset.latest_update is not None:
         dataset.latest_update = {**dataset.latest_update, "updated": dataset.updated}
 
@@ -55,15 +60,10 @@ class Dataset(Resource):
     REFERENCES: ClassVar[tuple[Reference, ...]] = (
         Reference("dataset_group_arn"),  # being deleted counts
         Reference("schema_arn"),
+        Reference("update_schema_arn"),  # the schema an update under way will give it
     )
     TRANSITIONS: ClassVar[Transitions] = Resource.TRANSITIONS.replacing(
-        Chain(
-            "update",  # UpdateDataset: a new schema
-            (UPDATE_PENDING, UPDATE_IN_PROGRESS, ACTIVE),
-            begins_from=(ACTIVE,),
-            purpose="be updated",
-            on_enter={ACTIVE: _updated},
-        )
+        status_update_chain(_updated)  # UpdateDataset: a new schema
     )
 
     dataset_group_arn: str
@@ -71,6 +71,8 @@ class Dataset(Resource):
     schema_arn: str
     latest_update: dict[str, Any] | None = None
     """The last UpdateDataset: ``schemaArn``, and its ``created`` and ``updated`` times."""
+    update_schema_arn: str | None = None
+    """While an update runs, the schema it gives the dataset when it ends."""
 
 
 def _summary(dataset: Dataset) -> dict[str, Any]:
@@ -221,7 +223,7 @@ def update_dataset(state: RegionState, *, dataset_arn: str, schema_arn: str) -> 
             f"Dataset {dataset.arn} is an {dataset.dataset_type} dataset: only Items and Users "
             "datasets can take a replacement schema."
         )
-    lifecycle.ensure_can_begin(dataset, Dataset.TRANSITIONS.chain("update"))
+    lifecycle.ensure_can_begin(dataset, dataset.TRANSITIONS.chain("update"))
     group = state.get(DatasetGroup, dataset.dataset_group_arn)
     if schema.domain != group.domain:
         raise InvalidInput(
@@ -230,7 +232,7 @@ def update_dataset(state: RegionState, *, dataset_arn: str, schema_arn: str) -> 
         )
     check_fits(schema.arn, schema.fields, dataset.dataset_type)
     _check_replacement(dataset, schema_fields(state, dataset), schema)
-    state.refer(dataset, "schema_arn", schema.arn)
+    state.refer(dataset, "update_schema_arn", schema.arn)
     started = now()
     dataset.latest_update = {"schemaArn": schema.arn, "created": started, "updated": started}
     lifecycle.begin(state, dataset, "update")

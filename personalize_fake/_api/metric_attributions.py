@@ -21,6 +21,7 @@ from personalize_fake._api.common import (
     ensure_new,
     list_under,
     status_fields,
+    status_update_chain,
     timestamps,
 )
 from personalize_fake._api.dataset_groups import DatasetGroup
@@ -32,9 +33,9 @@ from personalize_fake._state import lifecycle
 from personalize_fake._state.limits import LIVE, Limit
 from personalize_fake._state.pagination import page
 from personalize_fake._state.references import Reference
-from personalize_fake._state.resource import ACTIVE, UPDATE_IN_PROGRESS, UPDATE_PENDING, Resource
+from personalize_fake._state.resource import Resource
 from personalize_fake._state.store import RegionState
-from personalize_fake._state.transitions import Chain, Transitions
+from personalize_fake._state.transitions import Transitions
 
 MAX_METRICS = 10
 NUMERIC = frozenset({"int", "long", "float", "double"})
@@ -42,6 +43,15 @@ SUM = re.compile(r"\s*SUM\(\s*([A-Za-z_]+)\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)\
 SAMPLECOUNT = re.compile(r"\s*SAMPLECOUNT\(\s*\)\s*", re.I)
 SUMMED = frozenset({"INTERACTIONS", "ITEMS"})
 """The dataset types ``SUM`` may read (written in any case in an expression)."""
+
+
+def _apply_update(state: RegionState, attribution: MetricAttribution) -> None:
+    """The update is ACTIVE: its metrics and output config are the attribution's own."""
+    if attribution.update_metrics is not None:
+        attribution.metrics = attribution.update_metrics
+    if attribution.update_output_config is not None:
+        attribution.metrics_output_config = attribution.update_output_config
+    attribution.update_metrics = attribution.update_output_config = None
 
 
 @attrs.define(eq=False, kw_only=True)
@@ -53,18 +63,16 @@ class MetricAttribution(Resource):
         Limit(1, LIVE, "dataset_group_arn", code="duplicate_metric_attribution_error"),
     )
     TRANSITIONS: ClassVar[Transitions] = Resource.TRANSITIONS.replacing(
-        Chain(
-            "update",  # UpdateMetricAttribution: metrics added or removed, output moved
-            (UPDATE_PENDING, UPDATE_IN_PROGRESS, ACTIVE),
-            begins_from=(ACTIVE,),
-            purpose="be updated",
-        )
+        status_update_chain(_apply_update)  # metrics added or removed, output moved
     )
 
     dataset_group_arn: str
     metrics: list[dict[str, str]]
     """``{eventType, metricName, expression}`` each, in the order they were added."""
     metrics_output_config: dict[str, Any]
+    update_metrics: list[dict[str, str]] | None = None
+    """What an update under way asked for: its metrics, and its output config (or None)."""
+    update_output_config: dict[str, Any] | None = None
 
 
 def _summary(attribution: MetricAttribution) -> dict[str, Any]:
@@ -260,7 +268,7 @@ def update_metric_attribution(
     if metric_attribution_arn is None:
         raise InvalidInput("UpdateMetricAttribution needs a metricAttributionArn.")
     attribution = state.get(MetricAttribution, metric_attribution_arn)
-    lifecycle.ensure_can_begin(attribution, MetricAttribution.TRANSITIONS.chain("update"))
+    lifecycle.ensure_can_begin(attribution, attribution.TRANSITIONS.chain("update"))
     group = state.get(DatasetGroup, attribution.dataset_group_arn)
     names = [m["metricName"] for m in attribution.metrics]
     for name in remove_metrics or []:
@@ -278,9 +286,8 @@ def update_metric_attribution(
                 f"{metric['metricName']!r}."
             )
     _check_metrics(state, group, kept, added)
-    attribution.metrics = kept + added
-    if metrics_output_config is not None:
-        attribution.metrics_output_config = metrics_output_config
+    attribution.update_metrics = kept + added
+    attribution.update_output_config = metrics_output_config
     lifecycle.begin(state, attribution, "update")
     return {"metricAttributionArn": attribution.arn}
 

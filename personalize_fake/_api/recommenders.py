@@ -15,11 +15,15 @@ from typing import Any, ClassVar
 import attrs
 
 from personalize_fake._api.common import (
+    begin_update,
     describe,
+    ensure_can_update,
     ensure_new,
     list_under,
     status_fields,
     timestamps,
+    update_chains,
+    update_summary,
 )
 from personalize_fake._api.dataset_groups import DatasetGroup
 from personalize_fake._api.datasets import Dataset, dataset_arn
@@ -34,8 +38,6 @@ from personalize_fake._state.resource import (
     ACTIVE,
     CREATE,
     CREATE_FAILED,
-    CREATE_IN_PROGRESS,
-    CREATE_PENDING,
     DELETE,
     Resource,
 )
@@ -75,21 +77,10 @@ def _training(state: RegionState, recommender: Recommender) -> str | None:
     )
 
 
-def _update_stamp(state: RegionState, recommender: Recommender) -> None:
-    """Every status of an update moves the summary's ``lastUpdatedDateTime``."""
-    recommender.update_updated = recommender.updated
-
-
-def _update_begun(state: RegionState, recommender: Recommender) -> None:
-    recommender.update_created = recommender.update_updated = recommender.updated
-    recommender.update_reason = None
-
-
 def _update_done(state: RegionState, recommender: Recommender) -> None:
     """The new configuration replaces the old one only once its update is ACTIVE."""
     if recommender.update_config is not None:
         recommender.recommender_config = recommender.update_config
-    _update_stamp(state, recommender)
 
 
 @attrs.define(eq=False, kw_only=True)
@@ -119,21 +110,7 @@ class Recommender(Resource):
             begins_from=(INACTIVE,),
             purpose="be started",
         ),
-        Chain(
-            "update",
-            (CREATE_PENDING, CREATE_IN_PROGRESS, ACTIVE),
-            begins_from=(ACTIVE,),
-            purpose="be updated",
-            failed=CREATE_FAILED,
-            field="update_status",
-            reason_field="update_reason",
-            on_enter={
-                CREATE_PENDING: _update_begun,
-                CREATE_IN_PROGRESS: _update_stamp,
-                ACTIVE: _update_done,
-                CREATE_FAILED: _update_stamp,
-            },
-        ),
+        *update_chains(_update_done, (ACTIVE,)),
     )
 
     dataset_group_arn: str
@@ -143,7 +120,7 @@ class Recommender(Resource):
     """The group's datasets when it was created: a dataset cannot be deleted while it trains."""
     update_config: dict[str, Any] | None = None
     update_status: str | None = None
-    update_reason: str | None = None
+    update_failure_reason: str | None = None
     update_created: float | None = None
     update_updated: float | None = None
 
@@ -167,14 +144,7 @@ def _summary(recommender: Recommender) -> dict[str, Any]:
 def _full(recommender: Recommender) -> dict[str, Any]:
     out = {**_summary(recommender), **status_fields(recommender, with_failure=True)}
     if recommender.update_status is not None:
-        update: dict[str, Any] = {
-            "recommenderConfig": recommender.update_config,
-            "status": recommender.update_status,
-            "creationDateTime": recommender.update_created,
-            "lastUpdatedDateTime": recommender.update_updated,
-        }
-        if recommender.update_reason is not None:
-            update["failureReason"] = recommender.update_reason
+        update = {"recommenderConfig": recommender.update_config, **update_summary(recommender)}
         out["latestRecommenderUpdate"] = update
     return {"recommender": out}
 
@@ -253,9 +223,9 @@ def update_recommender(
     state: RegionState, *, recommender_arn: str, recommender_config: dict[str, Any]
 ) -> dict[str, Any]:
     recommender = state.get(Recommender, recommender_arn)
-    lifecycle.ensure_can_begin(recommender, Recommender.TRANSITIONS.chain("update"))
+    ensure_can_update(recommender)
     recommender.update_config = _config(recommender_config)
-    lifecycle.begin(state, recommender, "update")
+    begin_update(state, recommender)
     return {"recommenderArn": recommender.arn}
 
 

@@ -15,11 +15,15 @@ from typing import Any, ClassVar
 import attrs
 
 from personalize_fake._api.common import (
+    begin_update,
     describe,
+    ensure_can_update,
     ensure_new,
     list_under,
     status_fields,
     timestamps,
+    update_chains,
+    update_summary,
 )
 from personalize_fake._api.dataset_groups import DatasetGroup
 from personalize_fake._api.datasets import dataset_arn
@@ -37,66 +41,15 @@ from personalize_fake._state.limits import LIVE, Limit
 from personalize_fake._state.references import Reference
 from personalize_fake._state.resource import (
     ACTIVE,
-    CREATE_FAILED,
     Resource,
-    now,
 )
 from personalize_fake._state.store import RegionState
-from personalize_fake._state.transitions import Chain, Effect, Transitions
+from personalize_fake._state.transitions import Transitions
 
 VERSION_KIND = "solution-version"
 """``SolutionVersion.KIND``: a solution reads its versions through the index by this kind."""
 
 SEMANTIC_SIMILARITY = "arn:aws:personalize:::recipe/aws-semantic-similarity"
-
-
-def update_chains(apply: Effect, begins_from: tuple[str, ...]) -> tuple[Chain, Chain]:
-    """The chains of an update summary (``latestSolutionUpdate``, ``latestCampaignUpdate``):
-    on fields of their own (``update_status``...), spelled as ``update_summary_verb`` says
-    (chain ``update`` or ``update-create``); entering ACTIVE runs ``apply``, which makes the
-    requested values the resource's own."""
-
-    def stamp(state: RegionState, resource: Any) -> None:
-        # each step later than the last, to the millisecond, as lifecycle's own times are
-        resource.update_updated = max(now(), round((resource.update_updated or 0) + 0.001, 3))
-
-    def done(state: RegionState, resource: Any) -> str | None:
-        stamp(state, resource)
-        return apply(state, resource)
-
-    chains = []
-    for name, verb in (("update", "UPDATE"), ("update-create", "CREATE")):
-        pending, running = f"{verb} PENDING", f"{verb} IN_PROGRESS"
-        chains.append(
-            Chain(
-                name,
-                (pending, running, ACTIVE),
-                begins_from=begins_from,
-                purpose="be updated",
-                failed=CREATE_FAILED,
-                field="update_status",
-                reason_field="update_failure_reason",
-                on_enter={pending: stamp, running: stamp, ACTIVE: done, CREATE_FAILED: stamp},
-            )
-        )
-    return chains[0], chains[1]
-
-
-def _update_chain(state: RegionState) -> str:
-    return "update" if state.settings.update_summary_verb == "UPDATE" else "update-create"
-
-
-def ensure_can_update(resource: Resource) -> None:
-    """ResourceInUse unless an update may begin: the resource's status allows it and no
-    update is under way (in either spelling: a state file may hold the other)."""
-    for name in ("update", "update-create"):
-        lifecycle.ensure_can_begin(resource, resource.TRANSITIONS.chain(name))
-
-
-def begin_update(state: RegionState, resource: Resource) -> None:
-    """Begin the update chain the settings spell (after :func:`ensure_can_update`, and after
-    the requested values are set on the resource)."""
-    lifecycle.begin(state, resource, _update_chain(state))
 
 
 def _apply_update(state: RegionState, solution: Solution) -> None:
@@ -190,16 +143,12 @@ def _full(state: RegionState) -> Any:
             out["latestSolutionVersion"] = version_summary(next(reversed(versions)))
         if solution.update_status is not None:
             update: dict[str, Any] = {
-                "status": solution.update_status,
+                **update_summary(solution),
                 "performAutoTraining": solution.update_auto_training,
                 "performIncrementalUpdate": solution.update_incremental,
-                "creationDateTime": solution.update_created,
-                "lastUpdatedDateTime": solution.update_updated,
             }
             if solution.update_config:
                 update["solutionUpdateConfig"] = solution.update_config
-            if solution.update_failure_reason is not None:
-                update["failureReason"] = solution.update_failure_reason
             out["latestSolutionUpdate"] = update
         return {"solution": out}
 
@@ -394,8 +343,6 @@ def update_solution(
         )
     check_auto_training(solution_update_config)
     ensure_can_update(solution)
-    solution.update_created = solution.update_updated = now()
-    solution.update_failure_reason = None
     solution.update_config = solution_update_config or None
     solution.update_auto_training = (
         solution.perform_auto_training if perform_auto_training is None else perform_auto_training

@@ -259,7 +259,7 @@ class TestUpdateDataset:
             "UPDATE IN_PROGRESS",
             "ACTIVE",
         ]
-        assert all(d["schemaArn"] == wider for d in seen)
+        assert [d["schemaArn"] == wider for d in seen] == [False, False, True]  # when it ends
         last = seen[2]["latestDatasetUpdate"]
         assert last["schemaArn"] == wider
         assert last["lastUpdatedDateTime"] >= last["creationDateTime"]
@@ -292,6 +292,23 @@ class TestUpdateDataset:
         with pytest.raises(ClientError) as exc:
             group.c.update_dataset(datasetArn=group.interactions, schemaArn=arn)
         assert code(exc) == "InvalidInputException"
+
+    @pytest.mark.personalize_fake(lifecycle="manual")
+    def test_the_new_schema_is_kept_while_it_runs(self, group: Group) -> None:
+        """While an update runs, the dataset reads its old schema and the new one cannot be
+        deleted; once it ends, the old one can."""
+        old = group.c.describe_dataset(datasetArn=group.users)["dataset"]["schemaArn"]
+        wider = schema(
+            group.c, "w", ("USER_ID", "string"), ("AGE", "string"), ("CITY", ["null", "string"])
+        )
+        group.c.update_dataset(datasetArn=group.users, schemaArn=wider)
+        with pytest.raises(ClientError) as exc:
+            group.c.delete_schema(schemaArn=wider)
+        assert code(exc) == "ResourceInUseException"
+        assert group.c.describe_dataset(datasetArn=group.users)["dataset"]["schemaArn"] == old
+        group.fake.settle()
+        assert group.c.describe_dataset(datasetArn=group.users)["dataset"]["schemaArn"] == wider
+        group.c.delete_schema(schemaArn=old)
 
     def test_not_while_updating(self, group: Group) -> None:
         """A second update while the first runs is ResourceInUse."""

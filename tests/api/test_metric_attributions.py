@@ -254,6 +254,26 @@ class TestUpdate:
         found = personalize.describe_metric_attribution(metricAttributionArn=arn)
         assert found["metricAttribution"]["metricsOutputConfig"] == new_out
 
+    @pytest.mark.personalize_fake(lifecycle="manual")
+    def test_applied_when_it_ends(
+        self, personalize: Any, personalize_fake: PersonalizeFake
+    ) -> None:
+        """Until the update is ACTIVE, the attribution keeps its metrics and output config."""
+        arn = create(personalize, group_with(personalize, fake=personalize_fake))
+        personalize_fake.settle(arn)
+        personalize.update_metric_attribution(
+            metricAttributionArn=arn,
+            removeMetrics=["clicks"],
+            metricsOutputConfig={"roleArn": ROLE},
+        )
+        found = personalize.describe_metric_attribution(metricAttributionArn=arn)
+        assert found["metricAttribution"]["metricsOutputConfig"] == OUT
+        assert metrics(personalize, arn) == [COUNT, MARGIN]
+        personalize_fake.settle(arn)
+        found = personalize.describe_metric_attribution(metricAttributionArn=arn)
+        assert found["metricAttribution"]["metricsOutputConfig"] == {"roleArn": ROLE}
+        assert metrics(personalize, arn) == [MARGIN]
+
     @pytest.mark.personalize_fake(lifecycle="stepwise")
     def test_polled_through_update(
         self, personalize: Any, personalize_fake: PersonalizeFake

@@ -7,10 +7,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 from support import client
 
-from personalize_fake import PersonalizeFake
+from personalize_fake import PersonalizeFake, mock_personalize
 from personalize_fake.server import serving
 
 RECIPE = "arn:aws:personalize:::recipe/"
@@ -343,28 +344,31 @@ class TestStopStart:
 
 
 class TestUpdate:
-    @NO_DATA
-    def test_stepwise(self, personalize: Any, personalize_fake: PersonalizeFake) -> None:
-        """The update moves latestRecommenderUpdate through the create chain while the
-        recommender stays ACTIVE on its old configuration; the new one applies at ACTIVE."""
-        arn = create(personalize, domain_group(personalize, personalize_fake))
-        personalize_fake.settle(arn)
-        new = {"minRecommendationRequestsPerSecond": 5}
-        out = personalize.update_recommender(recommenderArn=arn, recommenderConfig=new)
-        assert out["recommenderArn"] == arn
-        seen = []
-        for _ in range(3):
-            found = personalize.describe_recommender(recommenderArn=arn)["recommender"]
-            seen.append(
-                (
-                    found["status"],
-                    found["latestRecommenderUpdate"]["status"],
-                    found["recommenderConfig"]["minRecommendationRequestsPerSecond"],
+    @pytest.mark.parametrize("verb", ["UPDATE", "CREATE"])
+    def test_stepwise(self, verb: str) -> None:
+        """The update moves latestRecommenderUpdate through its chain, spelled as
+        update_summary_verb says, while the recommender stays ACTIVE on its old
+        configuration; the new one applies at ACTIVE."""
+        with mock_personalize(recommender_min_interactions=0, update_summary_verb=verb) as fake:
+            personalize = boto3.client("personalize", region_name="us-east-1")
+            arn = create(personalize, domain_group(personalize, fake))
+            fake.settle(arn)
+            new = {"minRecommendationRequestsPerSecond": 5}
+            out = personalize.update_recommender(recommenderArn=arn, recommenderConfig=new)
+            assert out["recommenderArn"] == arn
+            seen = []
+            for _ in range(3):
+                found = personalize.describe_recommender(recommenderArn=arn)["recommender"]
+                seen.append(
+                    (
+                        found["status"],
+                        found["latestRecommenderUpdate"]["status"],
+                        found["recommenderConfig"]["minRecommendationRequestsPerSecond"],
+                    )
                 )
-            )
         assert seen == [
-            ("ACTIVE", "CREATE PENDING", 1),
-            ("ACTIVE", "CREATE IN_PROGRESS", 1),
+            ("ACTIVE", f"{verb} PENDING", 1),
+            ("ACTIVE", f"{verb} IN_PROGRESS", 1),
             ("ACTIVE", "ACTIVE", 5),
         ]
         update = found["latestRecommenderUpdate"]
@@ -380,7 +384,7 @@ class TestUpdate:
         arn = create(personalize, domain_group(personalize, personalize_fake))
         personalize_fake.settle(arn)
         personalize.update_recommender(recommenderArn=arn, recommenderConfig={})
-        with pytest.raises(personalize.exceptions.ResourceInUseException, match="CREATE PENDING"):
+        with pytest.raises(personalize.exceptions.ResourceInUseException, match="UPDATE PENDING"):
             personalize.update_recommender(
                 recommenderArn=arn, recommenderConfig={"minRecommendationRequestsPerSecond": 9}
             )
