@@ -131,7 +131,8 @@ def update_chains(apply: Effect, begins_from: tuple[str, ...]) -> tuple[Chain, C
     ``update`` and ``update-create``; one begins (:func:`begin_update`) from the resource
     ``status``es ``begins_from``. Entering its first status starts the summary afresh;
     entering ACTIVE runs ``apply``, which makes the requested values the resource's own (or
-    returns a reason the update fails with)."""
+    returns a reason the update fails with), and a resource whose creation had failed
+    (UpdateCampaign allows CREATE FAILED) is then ACTIVE, without its failure reason."""
 
     def stamp(state: RegionState, resource: Any) -> None:
         # each step later than the last, to the millisecond, as lifecycle's own times are
@@ -143,7 +144,10 @@ def update_chains(apply: Effect, begins_from: tuple[str, ...]) -> tuple[Chain, C
 
     def done(state: RegionState, resource: Any) -> str | None:
         stamp(state, resource)
-        return apply(state, resource)
+        reason = apply(state, resource)
+        if reason is None and resource.status == CREATE_FAILED:
+            lifecycle.recover(state, resource)
+        return reason
 
     chains = []
     for name, verb in zip(UPDATE_CHAINS, ("UPDATE", "CREATE"), strict=True):

@@ -169,6 +169,14 @@ def fail(state: RegionState, resource: Resource, reason: str) -> None:
     _fail(state, resource, chain, reason)
 
 
+def recover(state: RegionState, resource: Resource) -> None:
+    """A resource whose creation failed was repaired (an update of a CREATE FAILED campaign
+    ended): ACTIVE, without its failure reason."""
+    _set(state, resource, "status", ACTIVE)
+    resource.failure_reason = resource.doomed = None
+    _touch(resource)
+
+
 def require_active(resource: Resource) -> None:
     """A resource another one depends on must be ACTIVE: else ResourceInUse."""
     if resource.status != ACTIVE:

@@ -245,6 +245,32 @@ class TestUpdate:
         assert update["campaignConfig"] == config
         assert (campaign["minProvisionedTPS"], campaign["campaignConfig"]) == (4, config)
 
+    @pytest.mark.personalize_fake(lifecycle="stepwise")
+    def test_update_repairs_a_failed_campaign(
+        self, personalize: Any, events: Any, personalize_fake: PersonalizeFake
+    ) -> None:
+        """A CREATE FAILED campaign may be updated; it stays CREATE FAILED while the update
+        runs and is ACTIVE, without its failureReason, once the update is."""
+        version = trained_setup_stepwise(personalize, events)
+        personalize_fake.fail_next("campaign", "Out of capacity.")
+        personalize.create_campaign(name="live", solutionVersionArn=version)
+        personalize_fake.settle(CAMPAIGN)
+        assert describe(personalize)["status"] == "CREATE FAILED"
+        personalize.update_campaign(campaignArn=CAMPAIGN, minProvisionedTPS=2)
+        seen = [
+            (c["status"], c["latestCampaignUpdate"]["status"], c.get("failureReason"))
+            for c in (describe(personalize) for _ in range(3))
+        ]
+        assert seen == [
+            ("CREATE FAILED", "UPDATE PENDING", "Out of capacity."),
+            ("CREATE FAILED", "UPDATE IN_PROGRESS", "Out of capacity."),
+            ("ACTIVE", "ACTIVE", None),
+        ]
+        campaign = describe(personalize)
+        assert (campaign["status"], campaign["minProvisionedTPS"]) == ("ACTIVE", 2)
+        assert "failureReason" not in campaign
+        assert personalize.list_campaigns()["campaigns"][0]["status"] == "ACTIVE"
+
     @pytest.mark.personalize_fake(lifecycle="manual")
     def test_one_update_at_a_time(
         self, personalize: Any, events: Any, personalize_fake: PersonalizeFake
