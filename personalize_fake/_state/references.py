@@ -17,10 +17,12 @@ the index, not every resource of the region.
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
+
+from personalize_fake._errors import ResourceInUse
 
 if TYPE_CHECKING:
     from personalize_fake._state.resource import Resource
@@ -46,6 +48,16 @@ CASCADE = OnDelete.CASCADE
 KEEP = OnDelete.KEEP
 
 
+def arns(value: str | tuple[str, ...] | list[str] | None) -> tuple[str, ...]:
+    """The ARNs a reference field's value names: one, none (None), or a tuple of them (a
+    list once read back from a state file)."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
+
+
 @attrs.frozen
 class Reference:
     """One field of a resource class holding the ARN(s) of resources it refers to.
@@ -63,12 +75,7 @@ class Reference:
 
     def targets(self, resource: Resource) -> tuple[str, ...]:
         """The ARNs ``resource`` refers to through this field (none when it is None)."""
-        value = getattr(resource, self.field)
-        if value is None:
-            return ()
-        if isinstance(value, str):
-            return (value,)
-        return tuple(value)  # a tuple, or a list once read back from a state file
+        return arns(getattr(resource, self.field))
 
     def blocks(self, referrer: Resource) -> bool:
         """Whether ``referrer``, as it is now, keeps the target from being deleted."""
@@ -112,6 +119,19 @@ class ReferenceIndex:
                     del kinds[resource.KIND]
                 if not kinds:
                     del self.by_target[target]
+
+    def move(self, resource: Resource, field: str, value: Any) -> None:
+        """Set a reference field of an indexed ``resource``, re-indexing it where it now
+        refers, in its place in creation order there."""
+        self.unlink(resource)
+        setattr(resource, field, value)
+        self.link(resource)
+        if not any(reference.field == field for reference in resource.REFERENCES):
+            return
+        for target in arns(value):
+            fields = self.by_target[target][resource.KIND]
+            ranked = sorted(fields[field].values(), key=lambda r: r._rank)
+            fields[field] = {r.arn: r for r in ranked}
 
     def referrers(self, target: str, kind: str, field: str | None = None) -> Collection[Resource]:
         """Resources of ``kind`` referring to ``target`` (through ``field``, or any field),
@@ -184,6 +204,28 @@ class ReferenceIndex:
             }
             for target, kinds in self.by_target.items()
         }
+
+
+def refuse_dangling(
+    resources: Mapping[str, Resource], referrer: Resource, changed: dict[str, Any] | None = None
+) -> None:
+    """ResourceInUse if ``referrer`` refers (with its fields as ``changed`` would set them,
+    only those; else all), in a way that would block a deletion, to a resource whose
+    deletion is under way: the deletion would end with the reference dangling (a campaign
+    on a version of a solution being deleted)."""
+    for reference in referrer.REFERENCES:
+        if changed is not None and reference.field not in changed:
+            continue
+        if not reference.blocks(referrer):
+            continue
+        targets = reference.targets(referrer) if changed is None else arns(changed[reference.field])
+        for arn in targets:
+            target = resources.get(arn)
+            if target is not None and target.status in target.TRANSITIONS.deleting:
+                raise ResourceInUse(
+                    f"The {target.LABEL} {target.arn} is being deleted (current status: "
+                    f"{target.status}): a {referrer.LABEL} cannot refer to it."
+                )
 
 
 def in_use_message(target: Resource, blockers: list[Resource]) -> str:

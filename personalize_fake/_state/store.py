@@ -25,10 +25,10 @@ import attrs
 
 from personalize_fake._domain.fields import Field
 from personalize_fake._domain.members import ACTION_INTERACTION_COLUMNS, EVENT_COLUMNS
-from personalize_fake._errors import ResourceInUse, ResourceNotFound
+from personalize_fake._errors import ResourceNotFound
 from personalize_fake._settings import Settings
 from personalize_fake._state.limits import Tally, scopes
-from personalize_fake._state.references import ReferenceIndex
+from personalize_fake._state.references import ReferenceIndex, refuse_dangling
 from personalize_fake._state.resource import (
     R,
     Resource,
@@ -136,51 +136,26 @@ class RegionState:
         """What keeps ``resource`` from being deleted, by the referrers' ``REFERENCES``."""
         return self.references.blockers(resource)
 
-    def ensure_referable(self, resource: Resource, field: str | None = None) -> None:
-        """ResourceInUse if ``resource`` refers (through ``field``, or any of its references),
-        in a way that would block a deletion, to a resource whose deletion is under way: the
-        deletion would end with the reference dangling (a campaign on a version of a solution
-        being deleted)."""
-        for reference in resource.REFERENCES:
-            if (field is not None and reference.field != field) or not reference.blocks(resource):
-                continue
-            for arn in reference.targets(resource):
-                target = self.resources.get(arn)
-                if target is not None and target.status in target.TRANSITIONS.deleting:
-                    raise ResourceInUse(
-                        f"The {target.LABEL} {target.arn} is being deleted (current status: "
-                        f"{target.status}): a {resource.LABEL} cannot refer to it."
-                    )
+    def ensure_referable(self, resource: Resource) -> None:
+        """ResourceInUse if ``resource`` would block (by its ``REFERENCES``) the deletion of
+        a resource whose deletion is under way (``references.refuse_dangling``)."""
+        refuse_dangling(self.resources, resource)
 
     def refer(self, resource: Resource, field: str, value: str | tuple[str, ...] | None) -> None:
         """Point a reference field elsewhere (UpdateDataset's schema, UpdateCampaign's version),
-        keeping the index true; set reference fields of a stored resource only through this.
+        keeping the indexes true; set reference fields of a stored resource only through this.
         ResourceInUse, changing nothing, if the new target is being deleted.
         """
-        stored = self.resources.get(resource.arn) is resource
-        if stored:
-            old = getattr(resource, field)
+        if self.resources.get(resource.arn) is not resource:
             setattr(resource, field, value)
-            try:
-                self.ensure_referable(resource, field)
-            finally:
-                setattr(resource, field, old)
-            self.references.unlink(resource)
-        counted = stored and resource.LIMITS and field in scopes(type(resource))
+            return
+        refuse_dangling(self.resources, resource, {field: value})
+        counted = resource.LIMITS and field in scopes(type(resource))
         if counted:
             self.tally.add(resource, resource.status, -1)
-        setattr(resource, field, value)
+        self.references.move(resource, field, value)
         if counted:
             self.tally.add(resource, resource.status)
-        if stored:
-            self.references.link(resource)
-            for reference in resource.REFERENCES:  # keep each parent's list in creation order
-                if reference.field != field:
-                    continue
-                for target in reference.targets(resource):
-                    fields = self.references.by_target[target][resource.KIND]
-                    ranked = sorted(fields[field].values(), key=lambda r: r._rank)
-                    fields[field] = {r.arn: r for r in ranked}
 
     def remove(self, resource: Resource) -> None:
         """Forget a resource and its tags, and the resources its ``REFERENCES`` rules delete
