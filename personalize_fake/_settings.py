@@ -183,7 +183,8 @@ class Settings:
     """Page size of ListRecipes without ``maxResults``: real calls were seen answering 11
     recipes and a ``nextToken``."""
     recommenders_per_dataset_group: int = attrs.field(default=5, validator=_whole(0, None))
-    """Recommenders one dataset group may hold (the developer guide's quota table)."""
+    """Recommenders one dataset group may hold, failed and deleting ones not counted (the
+    developer guide's quota table)."""
     recommenders_per_region: int = attrs.field(default=15, validator=_whole(0, None))
     """Recommenders one account may hold in a region (the developer guide's recommender page)."""
     recommender_min_interactions: int = attrs.field(default=1000, validator=_whole(0, None))
@@ -203,7 +204,8 @@ class Settings:
     solutions_per_dataset_group: int = attrs.field(default=10, validator=_whole(0, None))
     """Solutions one dataset group may hold, not counting failed or deleting ones."""
     solution_versions_in_progress: int = attrs.field(default=20, validator=_whole(0, None))
-    """Solution versions CREATE PENDING or CREATE IN_PROGRESS at once in a region."""
+    """Solution versions being created at once in a region (CREATE PENDING, IN_PROGRESS or
+    STOPPING)."""
     campaigns_per_dataset_group: int = attrs.field(default=5, validator=_whole(0, None))
     """Campaigns on the solutions of one dataset group, not counting failed or deleting ones."""
     update_summary_verb: str = attrs.field(
