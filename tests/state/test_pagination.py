@@ -239,8 +239,10 @@ def arn_of(item: dict[str, Any]) -> str:
 
 
 def test_every_implemented_list_is_covered() -> None:
-    """This table knows every List the fake implements (a new one must be added here)."""
-    assert set(LISTS) == {
+    """This table knows every List the fake implements (a new one must be added here; one
+    newer than the installed botocore's model cannot be listed with it)."""
+    modeled = {op.name for op in catalog().operations()}
+    assert set(LISTS) == modeled & {
         "ListCampaigns",
         "ListDataDeletionJobs",
         "ListDatasetExportJobs",
