@@ -247,6 +247,10 @@ class Settings:
     """The largest input (all its files) of a batch job, in bytes; more ends it CREATE FAILED."""
     theme_generation_max_records: int = attrs.field(default=100, validator=_whole(1, None))
     """Input records a THEME_GENERATION batch inference job takes at most."""
+    segment_items_per_file: int = attrs.field(default=500, validator=_whole(1, None))
+    """Input lines (items) one file of an Item-Affinity batch segment job may hold."""
+    segment_attribute_queries_per_file: int = attrs.field(default=10, validator=_whole(1, None))
+    """Input lines (queries) one file of an Item-Attribute-Affinity batch segment job may hold."""
 
     @classmethod
     def from_options(cls, options: dict[str, Any]) -> Settings:

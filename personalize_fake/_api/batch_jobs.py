@@ -95,7 +95,7 @@ def _run(state: RegionState, job: BatchJob) -> str | None:
             f"Failed to create the {label}: its input {job.input_path} is {size} bytes; a "
             f"batch job reads at most {settings.batch_input_max_bytes}."
         )
-    problem = job.input_problem(settings, inputs)
+    problem = job.input_problem(state, inputs)
     if problem is not None:
         return f"Failed to create the {label}: {problem}"
     return write_output(state, job, inputs)
@@ -138,7 +138,7 @@ class BatchJob(Resource):
         """InvalidInput unless the version's recipe type is one this kind of job takes."""
         raise NotImplementedError
 
-    def input_problem(self, settings: Settings, inputs: list[tuple[str, bytes]]) -> str | None:
+    def input_problem(self, state: RegionState, inputs: list[tuple[str, bytes]]) -> str | None:
         """What is wrong with the input for this kind of job, beyond the shared limits."""
         return None
 
@@ -188,11 +188,11 @@ class BatchInferenceJob(BatchJob):
                 f"({version.recipe_type}): {why}."
             )
 
-    def input_problem(self, settings: Settings, inputs: list[tuple[str, bytes]]) -> str | None:
+    def input_problem(self, state: RegionState, inputs: list[tuple[str, bytes]]) -> str | None:
         if self.batch_inference_job_mode != "THEME_GENERATION":
             return None
-        records = sum(1 for _, data in inputs for line in data.splitlines() if line.strip())
-        most = settings.theme_generation_max_records
+        records = sum(_records(data) for _, data in inputs)
+        most = state.settings.theme_generation_max_records
         if records > most:
             return (
                 f"{self.input_path} holds {records} input records; a THEME_GENERATION job "
@@ -223,6 +223,25 @@ class BatchSegmentJob(BatchJob):
     def most_results(cls, settings: Settings) -> int:
         return settings.batch_segment_max_results
 
+    def input_problem(self, state: RegionState, inputs: list[tuple[str, bytes]]) -> str | None:
+        """Item-Affinity reads at most 500 items a file, Item-Attribute-Affinity 10 queries."""
+        version = state.resources.get(self.solution_version_arn)
+        if not isinstance(version, SolutionVersion):  # cannot happen: it goes with its version
+            return f"the solution version {self.solution_version_arn} no longer exists."
+        settings = state.settings
+        if version.recipe_arn.endswith("/aws-item-attribute-affinity"):
+            most, what = settings.segment_attribute_queries_per_file, "queries"
+        else:
+            most, what = settings.segment_items_per_file, "items"
+        for name, data in inputs:
+            records = _records(data)
+            if records > most:
+                return (
+                    f"{name} holds {records} input records; a batch segment job of "
+                    f"{version.recipe_arn} reads at most {most} {what} a file."
+                )
+        return None
+
     @classmethod
     def check_recipe(cls, version: SolutionVersion) -> None:
         if version.recipe_type != USER_SEGMENTATION:
@@ -235,6 +254,11 @@ class BatchSegmentJob(BatchJob):
 
 
 J = TypeVar("J", bound=BatchJob)
+
+
+def _records(data: bytes) -> int:
+    """The JSON Lines records of an input file: its lines that are not blank."""
+    return sum(1 for line in data.splitlines() if line.strip())
 
 
 # -- creation --------------------------------------------------------------------------
@@ -438,7 +462,9 @@ def create_batch_inference_job(
 
 
 @operation
-def describe_batch_inference_job(state: RegionState, *, batch_inference_job_arn: str) -> Any:
+def describe_batch_inference_job(
+    state: RegionState, *, batch_inference_job_arn: str
+) -> dict[str, Any]:
     return describe(
         state,
         BatchInferenceJob,
@@ -502,7 +528,7 @@ def create_batch_segment_job(
 
 
 @operation
-def describe_batch_segment_job(state: RegionState, *, batch_segment_job_arn: str) -> Any:
+def describe_batch_segment_job(state: RegionState, *, batch_segment_job_arn: str) -> dict[str, Any]:
     return describe(
         state,
         BatchSegmentJob,

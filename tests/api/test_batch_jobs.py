@@ -525,3 +525,34 @@ def test_hook_is_called_with_the_input(monkeypatch: pytest.MonkeyPatch) -> None:
         job = world.describe("inference", arn)
     assert seen == [(arn, [(INPUT, b'{"userId": "u1"}\n')])]
     assert (job["status"], job["failureReason"]) == ("CREATE FAILED", "engine says no")
+
+
+@pytest.mark.parametrize(
+    ("recipe", "line", "most"),
+    [
+        ("aws-item-affinity", b'{"itemId": "1"}\n', 500),
+        ("aws-item-attribute-affinity", b'{"itemAttributes": "ITEMS.GENRE = \\"x\\""}\n', 10),
+    ],
+)
+def test_segment_input_files_are_limited_per_recipe(
+    world: Setup, recipe: str, line: bytes, most: int
+) -> None:
+    """A segment job's file holds at most 500 items (Item-Affinity) or 10 queries; more fails."""
+    world.fake.put_object("s3://bucket/in/ok.json", line * most)
+    world.fake.put_object("s3://bucket/in/over.json", line * (most + 1))
+    version = world.version(recipe)
+    fine = world.create(
+        "segment", version, jobInput={"s3DataSource": {"path": "s3://bucket/in/ok.json"}}
+    )
+    over = world.create(
+        "segment",
+        version,
+        jobName="over",
+        jobInput={"s3DataSource": {"path": "s3://bucket/in/over.json"}},
+    )
+    world.fake.settle()
+    assert world.describe("segment", fine)["status"] == "ACTIVE"
+    failed = world.describe("segment", over)
+    assert failed["status"] == "CREATE FAILED"
+    assert f"holds {most + 1} input records" in failed["failureReason"]
+    assert f"reads at most {most}" in failed["failureReason"]
