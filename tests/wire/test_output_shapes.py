@@ -157,6 +157,7 @@ class World:
             "ListFilters": lambda: c.list_filters(datasetGroupArn=self.group),
             "DeleteFilter": lambda: c.delete_filter(filterArn=made["filterArn"]),
             **self.training_calls(),
+            **self.batch_calls(),
             "PutEvents": lambda: e.put_events(
                 trackingId=tracker["trackingId"],
                 sessionId="s",
@@ -233,6 +234,70 @@ class World:
                 campaignArn=campaign(), minProvisionedTPS=3
             ),
             "DeleteCampaign": lambda: c.delete_campaign(campaignArn=campaign()),
+        }
+
+    def batch_calls(self) -> dict[str, Callable[[], Any]]:
+        """Batch jobs with every member set, on a trained group of their own; the described
+        ones failed (no input object), so failureReason is checked too."""
+        c, e = self.c, self.e
+        paths = {
+            "jobInput": {"s3DataSource": {"path": "s3://bucket/in.json"}},
+            "jobOutput": {"s3DataDestination": {"path": "s3://bucket/out/"}},
+            "roleArn": "arn:aws:iam::123456789012:role/r",
+        }
+
+        def versions() -> tuple[str, str, str]:
+            """The User-Personalization version, an item-affinity one, and an ItemID filter."""
+            group, _, version = trained_setup(c, e, "trained")
+            solution = c.create_solution(
+                name="segments", datasetGroupArn=group, recipeArn=f"{AWS}recipe/aws-item-affinity"
+            )["solutionArn"]
+            segments = c.create_solution_version(solutionArn=solution)["solutionVersionArn"]
+            fields = [{"name": "ITEM_ID", "type": "string"}, {"name": "A", "type": "string"}]
+            items = json.dumps({"type": "record", "name": "Items", "fields": fields})
+            schema = c.create_schema(name="batch-items", schema=items)["schemaArn"]
+            c.create_dataset(
+                name="items", schemaArn=schema, datasetGroupArn=group, datasetType="Items"
+            )
+            expression = 'EXCLUDE ItemID WHERE Items.A IN ("x")'
+            made = c.create_filter(name="b", datasetGroupArn=group, filterExpression=expression)
+            return version, segments, made["filterArn"]
+
+        def inference() -> dict[str, Any]:
+            version, _, used = versions()
+            return dict(
+                c.create_batch_inference_job(
+                    jobName="b",
+                    solutionVersionArn=version,
+                    filterArn=used,
+                    numResults=10,
+                    batchInferenceJobConfig={
+                        "itemExplorationConfig": {"explorationWeight": "0.3"},
+                        "rankingInfluence": {"POPULARITY": 0.5},
+                    },
+                    batchInferenceJobMode="BATCH_INFERENCE",
+                    **paths,
+                )
+            )
+
+        def segment() -> dict[str, Any]:
+            return dict(
+                c.create_batch_segment_job(
+                    jobName="b", solutionVersionArn=versions()[1], numResults=10, **paths
+                )
+            )
+
+        return {
+            "CreateBatchInferenceJob": inference,
+            "DescribeBatchInferenceJob": lambda: c.describe_batch_inference_job(
+                batchInferenceJobArn=inference()["batchInferenceJobArn"]
+            ),
+            "ListBatchInferenceJobs": lambda: (inference(), c.list_batch_inference_jobs())[1],
+            "CreateBatchSegmentJob": segment,
+            "DescribeBatchSegmentJob": lambda: c.describe_batch_segment_job(
+                batchSegmentJobArn=segment()["batchSegmentJobArn"]
+            ),
+            "ListBatchSegmentJobs": lambda: (segment(), c.list_batch_segment_jobs())[1],
         }
 
     def catalogue_calls(self) -> dict[str, Callable[[], Any]]:
