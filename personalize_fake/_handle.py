@@ -66,20 +66,24 @@ class PersonalizeFake:
             return [as_sent(row, "timestamp") for row in found]
 
     def users(self, dataset_arn: str) -> list[dict[str, Any]]:
-        """Users PutUsers stored in a Users dataset, one per ``userId`` (last write wins)."""
+        """The users of a Users dataset: the newest record of each ``userId``, put (PutUsers)
+        or imported, in the order they were last written."""
         return self._records(dataset_arn)
 
     def items(self, dataset_arn: str) -> list[dict[str, Any]]:
-        """Items PutItems stored in an Items dataset, one per ``itemId`` (last write wins)."""
+        """The items of an Items dataset: the newest record of each ``itemId``, put (PutItems)
+        or imported, in the order they were last written."""
         return self._records(dataset_arn)
 
     def actions(self, dataset_arn: str) -> list[dict[str, Any]]:
-        """Actions PutActions stored in an Actions dataset, one per ``actionId``."""
+        """The actions of an Actions dataset: the newest record of each ``actionId``, put
+        (PutActions) or imported, in the order they were last written."""
         return self._records(dataset_arn)
 
     def _records(self, dataset_arn: str) -> list[dict[str, Any]]:
         with self.store.lock:
-            return [as_sent(row) for row in self.store.rows.get(dataset_arn, ())]
+            rows = self.store.rows.get(dataset_arn)
+            return [] if rows is None else [as_sent(rows.row(i)) for i in rows.newest()]
 
     def interactions(self, dataset_arn: str) -> list[dict[str, Any]]:
         """Every row of a dataset (an Interactions dataset's, or any other's), in order: those

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
 import attrs
@@ -47,7 +47,7 @@ from personalize_fake._state.transitions import Transitions
 
 IN_FLIGHT = frozenset({CREATE_PENDING, CREATE_IN_PROGRESS})
 KEYS = {"USERS": "USER_ID", "ITEMS": "ITEM_ID", "ACTIONS": "ACTION_ID"}
-"""The column identifying a record of each keyed dataset type (a later one replaces it)."""
+"""The column identifying a record of each keyed dataset type (the newest is the record)."""
 NOT_EXPORTED = frozenset({"ACTIONS", "ACTION_INTERACTIONS"})
 SOURCES = {"BULK": (BULK,), "PUT": (PUT,), "ALL": (PUT, BULK)}
 
@@ -125,12 +125,12 @@ def _export(state: RegionState, job: DatasetExportJob) -> str | None:
     if not isinstance(dataset, Dataset):
         return f"The dataset {job.dataset_arn} no longer exists."
     rows = state.store.rows.get(dataset.arn)
-    wanted = SOURCES[job.ingestion_mode]
-    selected = (
-        ()
-        if rows is None
-        else (rows.row(i) for i, source in enumerate(rows.sources) if source in wanted)
-    )
+    selected: Iterable[dict[str, Any]] = ()
+    if rows is not None and job.ingestion_mode == "ALL" and rows.key is not None:
+        selected = map(rows.row, rows.newest())  # the newest record of each id
+    elif rows is not None:  # every record of the source(s), a repeated id's too
+        wanted = SOURCES[job.ingestion_mode]
+        selected = (rows.row(i) for i, source in enumerate(rows.sources) if source in wanted)
     data = write_csv(schema_fields(state, dataset), selected)
     path = job.job_output["s3DataDestination"]["path"]
     location = f"{path.rstrip('/')}/{job.name}/part-00000.csv"

@@ -153,6 +153,33 @@ class TestExport:
         written = group.fake.objects("s3://bucket/users-out/")
         assert list(written.values()) == [b"USER_ID,AGE\np1,51\nu1,30\n"]
 
+    @pytest.mark.parametrize(
+        ("mode", "written"),
+        [
+            ("BULK", b"USER_ID,AGE\nu1,30\nu2,40\nu1,31\n"),
+            ("PUT", b"USER_ID,AGE\nu2,50\nu2,51\n"),
+            ("ALL", b"USER_ID,AGE\nu1,31\nu2,51\n"),
+        ],
+    )
+    def test_bulk_and_put_exports_keep_repeated_ids(
+        self, group: Group, events: Any, mode: str, written: bytes
+    ) -> None:
+        """BULK and PUT write every record of their source, a repeated id's too; ALL writes
+        the newest record of each id, as the developer guide's table says."""
+        group.load(group.users, b"USER_ID,AGE\nu1,30\nu2,40\nu1,31\n", "users")
+        for age in ("50", "51"):
+            user = {"userId": "u2", "properties": f'{{"age": "{age}"}}'}
+            events.put_users(datasetArn=group.users, users=[user])
+        arn = group.c.create_dataset_export_job(
+            jobName="users",
+            datasetArn=group.users,
+            ingestionMode=mode,
+            roleArn=ROLE,
+            jobOutput={"s3DataDestination": {"path": "s3://bucket/users-out/"}},
+        )["datasetExportJobArn"]
+        group.fake.settle(arn)
+        assert list(group.fake.objects("s3://bucket/users-out/").values()) == [written]
+
     def test_actions_datasets_cannot_be_exported(self, group: Group) -> None:
         """An Actions dataset is InvalidInput, as the developer guide says."""
         actions = make_dataset(group.c, group.arn, "Actions", ["ACTION_ID", "A"])

@@ -244,6 +244,23 @@ class TestModes:
             setup.start("s3://bucket/i.csv", importMode="INCREMENTAL")
         assert code(exc) == "ResourceInUseException"
 
+    def test_full_keeps_the_records_put_one_by_one(
+        self, personalize: Any, personalize_fake: Any, events: Any
+    ) -> None:
+        """FULL replaces only the imported records of an Items dataset: an item PutItems
+        stored stays, even when an earlier import brought the same id."""
+        setup = Setup(personalize, personalize_fake, ITEMS_SCHEMA)
+        events.put_items(
+            datasetArn=setup.dataset, items=[{"itemId": "i3", "properties": '{"inStock": true}'}]
+        )
+        personalize_fake.put_object("s3://bucket/a.csv", b"ITEM_ID,IN_STOCK\ni3,0\ni4,1\n")
+        personalize_fake.put_object("s3://bucket/b.csv", b"ITEM_ID,IN_STOCK\ni5,1\n")
+        setup.run("s3://bucket/a.csv", "a")
+        assert [i["itemId"] for i in personalize_fake.items(setup.dataset)] == ["i3", "i4"]
+        setup.run("s3://bucket/b.csv", "b")
+        assert [i["itemId"] for i in personalize_fake.items(setup.dataset)] == ["i3", "i5"]
+        assert personalize_fake.items(setup.dataset)[0]["properties"] == '{"inStock": true}'
+
     def test_an_items_csv_is_typed_and_keyed(self, personalize: Any, personalize_fake: Any) -> None:
         """Items: header in any case, nullable cells empty, booleans, a repeated id replaced."""
         setup = Setup(personalize, personalize_fake, ITEMS_SCHEMA)
