@@ -379,6 +379,13 @@ class TestFailures:
         assert reason.startswith("s3://bucket/bad.csv holds 2 interaction records")
         assert "at least 1000 (the fake's import_min_interactions setting)" in reason
 
+    @pytest.mark.personalize_fake(import_min_interactions=1000, minimum_training_data=False)
+    def test_minimum_training_data_off_lets_tiny_imports_in(self, setup: Setup) -> None:
+        """``minimum_training_data=False`` turns the import's minimum off too: one switch."""
+        setup.fake.put_object("s3://bucket/tiny.csv", CSV)
+        assert setup.run("s3://bucket/tiny.csv")["status"] == "ACTIVE"
+        assert len(setup.fake.interactions(setup.dataset)) == 2
+
 
 @NO_MINIMUM
 class TestRules:
