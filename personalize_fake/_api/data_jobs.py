@@ -27,6 +27,7 @@ from personalize_fake._api.common import (
     timestamps,
 )
 from personalize_fake._api.datasets import Dataset, schema_fields
+from personalize_fake._api.metric_attributions import MetricAttribution
 from personalize_fake._api.registry import operation
 from personalize_fake._api.tagging import apply_tags, check_tags
 from personalize_fake._domain.csv_import import CsvError, header_of, read_csv, write_csv
@@ -76,6 +77,10 @@ def _import(state: RegionState, job: DatasetImportJob) -> str | None:
         found = objects.read(state.store, job.data_location, state.region)
     except ObjectError as exc:
         return failed + str(exc)
+    if objects.is_prefix(job.data_location):  # "every CSV in it": not _SUCCESS, manifests...
+        found = [(name, data) for name, data in found if name.lower().endswith(".csv")]
+        if not found:
+            return failed + f"No CSV file (a key ending in .csv) is under {job.data_location}."
     fields = schema_fields(state, dataset)
     layout = layout_of(fields)
     floats = frozenset(name for name, kind in layout.items() if kind in ("time", "number"))
@@ -193,6 +198,18 @@ def _import_full(job: DatasetImportJob) -> dict[str, Any]:
     return {"datasetImportJob": out}
 
 
+def _check_publishing(state: RegionState, dataset: Dataset) -> None:
+    """``publishAttributionMetricsToS3`` needs the group's metric attribution to have an
+    ``s3DataDestination`` to publish to: InvalidInput otherwise."""
+    attributions = state.referrers(dataset.dataset_group_arn, MetricAttribution)
+    if not any((a.metrics_output_config or {}).get("s3DataDestination") for a in attributions):
+        raise InvalidInput(
+            f"publishAttributionMetricsToS3 needs a metric attribution with an "
+            f"s3DataDestination in its metricsOutputConfig in dataset group "
+            f"{dataset.dataset_group_arn}; the group has none."
+        )
+
+
 @operation
 def create_dataset_import_job(
     state: RegionState,
@@ -221,6 +238,8 @@ def create_dataset_import_job(
     most = state.settings.import_jobs_in_progress
     if sum(job.status in IN_FLIGHT for job in state.all(DatasetImportJob)) >= most:
         raise LimitExceeded(f"More than {most} resources with PENDING or IN_PROGRESS status.")
+    if publish_attribution_metrics_to_s3:
+        _check_publishing(state, dataset)
     check_tags(state, None, tags or [])
     job = DatasetImportJob(
         arn=arn,

@@ -115,6 +115,23 @@ class TestFromMotoS3:
         assert setup.run(f"s3://{BUCKET}/in/")["status"] == "ACTIVE"
         assert [r["USER_ID"] for r in setup.fake.interactions(setup.dataset)] == ["u1", "u2"]
 
+    def test_a_prefix_reads_only_its_csv_files(self, setup: Setup, s3: Any) -> None:
+        """Under a prefix only keys ending in .csv are read ("every CSV in it"): a Spark
+        ``_SUCCESS`` marker or a manifest beside them is left alone; none at all fails."""
+        s3.put_object(
+            Bucket=BUCKET, Key="in/part-0.CSV", Body=b"USER_ID,ITEM_ID,TIMESTAMP\nu1,i,1\n"
+        )
+        s3.put_object(Bucket=BUCKET, Key="in/_SUCCESS", Body=b"")
+        s3.put_object(Bucket=BUCKET, Key="in/manifest.json", Body=b"{}")
+        assert setup.run(f"s3://{BUCKET}/in/")["status"] == "ACTIVE"
+        assert [r["USER_ID"] for r in setup.fake.interactions(setup.dataset)] == ["u1"]
+        s3.put_object(Bucket=BUCKET, Key="none/_SUCCESS", Body=b"")
+        job = setup.run(f"s3://{BUCKET}/none/", "none")
+        assert job["status"] == "CREATE FAILED"
+        assert job["failureReason"].endswith(
+            f"No CSV file (a key ending in .csv) is under s3://{BUCKET}/none/."
+        )
+
     def test_a_missing_object_fails_the_job(self, setup: Setup, s3: Any) -> None:
         """An object moto does not hold ends the job CREATE FAILED with S3's reason."""
         job = setup.run(f"s3://{BUCKET}/nothing.csv")
@@ -416,6 +433,43 @@ class TestRules:
         with pytest.raises(ClientError) as exc:
             setup.start("s3://bucket/i.csv")
         assert code(exc) == "ResourceInUseException"
+
+    def test_publishing_attribution_metrics_needs_an_s3_destination(
+        self, personalize: Any, personalize_fake: PersonalizeFake
+    ) -> None:
+        """publishAttributionMetricsToS3 needs the group's metric attribution to name an
+        s3DataDestination: InvalidInput without one; accepted, and described, with one."""
+        schema = json.loads(INTERACTIONS_SCHEMA)
+        schema["fields"].append({"name": "EVENT_TYPE", "type": ["null", "string"]})
+        setup = Setup(personalize, personalize_fake, json.dumps(schema))
+        config = {"roleArn": ROLE}
+        metrics = [{"eventType": "click", "metricName": "clicks", "expression": "SAMPLECOUNT()"}]
+        for output in (None, config):
+            if output is not None:
+                setup.personalize.create_metric_attribution(
+                    name="m",
+                    datasetGroupArn=setup.group,
+                    metrics=metrics,
+                    metricsOutputConfig=output,
+                )
+                setup.fake.settle()
+            with pytest.raises(ClientError) as exc:
+                setup.start("s3://bucket/i.csv", publishAttributionMetricsToS3=True)
+            assert code(exc) == "InvalidInputException"
+            assert "needs a metric attribution with an s3DataDestination" in message(exc)
+        arn = setup.personalize.list_metric_attributions()["metricAttributions"][0]
+        setup.personalize.update_metric_attribution(
+            metricAttributionArn=arn["metricAttributionArn"],
+            metricsOutputConfig={**config, "s3DataDestination": {"path": "s3://bucket/metrics/"}},
+        )
+        setup.fake.settle()
+        setup.fake.put_object("s3://bucket/i.csv", CSV)
+        job = setup.run("s3://bucket/i.csv", publishAttributionMetricsToS3=True)
+        assert (job["status"], job["publishAttributionMetricsToS3"]) == ("ACTIVE", True)
+        assert (
+            setup.run("s3://bucket/i.csv", "off", publishAttributionMetricsToS3=False)["status"]
+            == "ACTIVE"
+        )
 
     def test_job_names_are_unique_in_a_region(self, setup: Setup) -> None:
         """A second job of the same name is ResourceAlreadyExists."""
