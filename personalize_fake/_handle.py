@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from personalize_fake._api.registry import load_handlers
-from personalize_fake._domain.members import as_sent
+from personalize_fake._domain.members import as_record, as_sent
 from personalize_fake._settings import Settings
 from personalize_fake._state import lifecycle
 from personalize_fake._state.resource import KINDS, Resource
+from personalize_fake._state.rows import PUT
 from personalize_fake._state.store import RegionState, Store
 from personalize_fake._wire.dispatch import Dispatcher, WireRequest, WireResponse
 
@@ -81,9 +82,17 @@ class PersonalizeFake:
         return self._records(dataset_arn)
 
     def _records(self, dataset_arn: str) -> list[dict[str, Any]]:
+        """Each record as PutUsers/PutItems/PutActions sends one: a put record as it was
+        sent, an imported one with its fields as ``properties`` (``members.as_record``)."""
         with self.store.lock:
             rows = self.store.rows.get(dataset_arn)
-            return [] if rows is None else [as_sent(rows.row(i)) for i in rows.newest()]
+            if rows is None:
+                return []
+            key, sources = rows.key or "", rows.sources
+            return [
+                as_sent(rows.row(i)) if sources[i] == PUT else as_record(rows.row(i), key)
+                for i in rows.newest()
+            ]
 
     def interactions(self, dataset_arn: str) -> list[dict[str, Any]]:
         """Every row of a dataset (an Interactions dataset's, or any other's), in order: those

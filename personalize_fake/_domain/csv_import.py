@@ -21,7 +21,8 @@ file that fails.
 An export (:func:`write_csv`) writes a header of the schema's field names in their order;
 a row's value for a field is its column of that name, or, for a record PutUsers/PutItems/
 PutEvents sent, the member of its ``properties`` JSON naming the field in camel case
-(``numRatings`` for ``NUM_RATINGS``), as the service maps them. ``TIMESTAMP`` is whole
+(``numRatings`` for ``NUM_RATINGS``, matched by ``members.property_key``, the mapping the
+handle's readers use too), as the service maps them. ``TIMESTAMP`` is whole
 epoch seconds, booleans ``true``/``false``, a missing value an empty cell; records that
 match on every field are written once. What it writes, :func:`read_csv` reads back.
 """
@@ -38,6 +39,7 @@ from itertools import islice, repeat
 from typing import Any
 
 from personalize_fake._domain.fields import Field
+from personalize_fake._domain.members import property_key
 
 CHUNK = 16_384
 """Records converted at once: enough for the column passes to run in C, few enough that a
@@ -325,11 +327,6 @@ def header_of(data: bytes) -> list[str] | None:
 # -- writing: what an export job writes ----------------------------------------------
 
 
-def _property_key(name: str) -> str:
-    """How a property names a field: ``numRatings`` for ``NUM_RATINGS``."""
-    return name.replace("_", "").lower()
-
-
 def _cell(value: Any, field: Field) -> str:
     if value is None:
         return ""
@@ -348,7 +345,7 @@ def _properties(row: Mapping[str, Any]) -> dict[str, Any]:
         parsed = json.loads(text)
     except ValueError:
         return {}
-    return {_property_key(k): v for k, v in parsed.items()} if isinstance(parsed, dict) else {}
+    return {property_key(k): v for k, v in parsed.items()} if isinstance(parsed, dict) else {}
 
 
 def write_csv(fields: Sequence[Field], rows: Iterable[Mapping[str, Any]]) -> bytes:
@@ -360,7 +357,7 @@ def write_csv(fields: Sequence[Field], rows: Iterable[Mapping[str, Any]]) -> byt
     for row in rows:
         properties = _properties(row) if "properties" in row else {}
         cells = tuple(
-            _cell(row[f.name] if f.name in row else properties.get(_property_key(f.name)), f)
+            _cell(row[f.name] if f.name in row else properties.get(property_key(f.name)), f)
             for f in fields
         )
         if cells not in seen:
