@@ -199,7 +199,8 @@ class Settings:
     minimum_training_data: bool = attrs.field(default=True, validator=_bool)
     """Training needs the data AWS asks for: CreateSolution a group whose interactions were
     imported or recorded, and a solution version 1,000 interactions with 25 users of 2 or
-    more, else it ends CREATE FAILED with AWS's reason. Off for tests with tiny data."""
+    more, else it ends CREATE FAILED with AWS's reason. Off for tests with tiny data (it
+    turns ``recommender_min_interactions`` and ``import_min_interactions`` off too)."""
     solutions_per_dataset_group: int = attrs.field(default=10, validator=_whole(0, None))
     """Solutions one dataset group may hold, not counting failed or deleting ones."""
     solution_versions_in_progress: int = attrs.field(default=20, validator=_whole(0, None))
@@ -221,7 +222,8 @@ class Settings:
     import_jobs_in_progress: int = attrs.field(default=5, validator=_whole(0, None))
     """Dataset import jobs that may be CREATE PENDING or IN_PROGRESS at once in a region."""
     import_min_interactions: int = attrs.field(default=1000, validator=_whole(0, None))
-    """Interaction records an import job into an Interactions dataset must bring (0: no rule)."""
+    """Interaction records an import job into an Interactions dataset must bring (0, or
+    ``minimum_training_data=False``: no rule)."""
     incremental_before_full_error: str = attrs.field(
         default="InvalidInputException", validator=_error_of("personalize")
     )
