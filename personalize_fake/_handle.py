@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from personalize_fake._api.registry import load_handlers
-from personalize_fake._domain.members import as_sent
+from personalize_fake._domain.members import as_record, as_sent
 from personalize_fake._settings import Settings
 from personalize_fake._state import lifecycle
 from personalize_fake._state.resource import KINDS, Resource
+from personalize_fake._state.rows import PUT
 from personalize_fake._state.store import RegionState, Store
 from personalize_fake._wire.dispatch import Dispatcher, WireRequest, WireResponse
 
@@ -66,20 +67,32 @@ class PersonalizeFake:
             return [as_sent(row, "timestamp") for row in found]
 
     def users(self, dataset_arn: str) -> list[dict[str, Any]]:
-        """Users PutUsers stored in a Users dataset, one per ``userId`` (last write wins)."""
+        """The users of a Users dataset: the newest record of each ``userId``, put (PutUsers)
+        or imported, in the order they were last written."""
         return self._records(dataset_arn)
 
     def items(self, dataset_arn: str) -> list[dict[str, Any]]:
-        """Items PutItems stored in an Items dataset, one per ``itemId`` (last write wins)."""
+        """The items of an Items dataset: the newest record of each ``itemId``, put (PutItems)
+        or imported, in the order they were last written."""
         return self._records(dataset_arn)
 
     def actions(self, dataset_arn: str) -> list[dict[str, Any]]:
-        """Actions PutActions stored in an Actions dataset, one per ``actionId``."""
+        """The actions of an Actions dataset: the newest record of each ``actionId``, put
+        (PutActions) or imported, in the order they were last written."""
         return self._records(dataset_arn)
 
     def _records(self, dataset_arn: str) -> list[dict[str, Any]]:
+        """Each record as PutUsers/PutItems/PutActions sends one: a put record as it was
+        sent, an imported one with its fields as ``properties`` (``members.as_record``)."""
         with self.store.lock:
-            return [as_sent(row) for row in self.store.rows.get(dataset_arn, ())]
+            rows = self.store.rows.get(dataset_arn)
+            if rows is None:
+                return []
+            key, sources = rows.key or "", rows.sources
+            return [
+                as_sent(rows.row(i)) if sources[i] == PUT else as_record(rows.row(i), key)
+                for i in rows.newest()
+            ]
 
     def interactions(self, dataset_arn: str) -> list[dict[str, Any]]:
         """Every row of a dataset (an Interactions dataset's, or any other's), in order: those

@@ -200,7 +200,8 @@ class Settings:
     minimum_training_data: bool = attrs.field(default=True, validator=_bool)
     """Training needs the data AWS asks for: CreateSolution a group whose interactions were
     imported or recorded, and a solution version 1,000 interactions with 25 users of 2 or
-    more, else it ends CREATE FAILED with AWS's reason. Off for tests with tiny data."""
+    more, else it ends CREATE FAILED with AWS's reason. Off for tests with tiny data (it
+    turns ``recommender_min_interactions`` and ``import_min_interactions`` off too)."""
     solutions_per_dataset_group: int = attrs.field(default=10, validator=_whole(0, None))
     """Solutions one dataset group may hold, not counting failed or deleting ones."""
     solution_versions_in_progress: int = attrs.field(default=20, validator=_whole(0, None))
@@ -223,7 +224,8 @@ class Settings:
     import_jobs_in_progress: int = attrs.field(default=5, validator=_whole(0, None))
     """Dataset import jobs that may be CREATE PENDING or IN_PROGRESS at once in a region."""
     import_min_interactions: int = attrs.field(default=1000, validator=_whole(0, None))
-    """Interaction records an import job into an Interactions dataset must bring (0: no rule)."""
+    """Interaction records an import job into an Interactions dataset must bring (0, or
+    ``minimum_training_data=False``: no rule)."""
     incremental_before_full_error: str = attrs.field(
         default="InvalidInputException", validator=_error_of("personalize")
     )
@@ -233,6 +235,26 @@ class Settings:
     data_deletion_max_bytes: int = attrs.field(default=100 * 2**20, validator=_whole(1, None))
     """The largest input of a data deletion job (the quota table's 100 MB; another page says
     50 MB)."""
+    # -- batch jobs --
+    batch_inference_jobs_in_progress: int = attrs.field(default=5, validator=_whole(0, None))
+    """Batch inference jobs that may be CREATE PENDING or IN_PROGRESS at once in a region."""
+    batch_segment_jobs_in_progress: int = attrs.field(default=5, validator=_whole(0, None))
+    """Batch segment jobs that may be CREATE PENDING or IN_PROGRESS at once in a region."""
+    batch_inference_max_results: int = attrs.field(default=500, validator=_whole(1, None))
+    """The largest ``numResults`` of a batch inference job (the console's maximum, as the
+    runtime's)."""
+    batch_segment_max_results: int = attrs.field(default=5_000_000, validator=_whole(1, None))
+    """The largest ``numResults`` of a batch segment job (the model's 5 million per segment)."""
+    batch_input_max_files: int = attrs.field(default=1000, validator=_whole(1, None))
+    """Input files a batch job reads at most; more ends it CREATE FAILED."""
+    batch_input_max_bytes: int = attrs.field(default=2**30, validator=_whole(1, None))
+    """The largest input (all its files) of a batch job, in bytes; more ends it CREATE FAILED."""
+    theme_generation_max_records: int = attrs.field(default=100, validator=_whole(1, None))
+    """Input records a THEME_GENERATION batch inference job takes at most."""
+    segment_items_per_file: int = attrs.field(default=500, validator=_whole(1, None))
+    """Input lines (items) one file of an Item-Affinity batch segment job may hold."""
+    segment_attribute_queries_per_file: int = attrs.field(default=10, validator=_whole(1, None))
+    """Input lines (queries) one file of an Item-Attribute-Affinity batch segment job may hold."""
 
     @classmethod
     def from_options(cls, options: dict[str, Any]) -> Settings:

@@ -110,7 +110,7 @@ class TestOperationsTable:
     def test_implemented_means_a_handler(self) -> None:
         """A row says implemented exactly when a handler is registered for it."""
         implemented = {r.method for r in coverage.rows() if r.implemented}
-        assert implemented == set(HANDLERS)
+        assert implemented == set(HANDLERS) - set(coverage.newer_than_model())
 
     def test_handler_column_names_the_defining_file(self) -> None:
         """Each implemented row names the file that defines its handler; the others name none."""
@@ -167,6 +167,8 @@ class TestHandlers:
     @pytest.mark.parametrize("name", sorted(HANDLERS))
     def test_handler_is_a_real_operation(self, name: str) -> None:
         """A handler's name is the snake_case name of a modeled operation (no typos)."""
+        if name in coverage.newer_than_model():
+            pytest.skip(f"{name} is newer than the installed botocore's model")
         assert name in OPERATIONS, f"{name} is not an operation of the three services"
 
     @pytest.mark.parametrize("name", sorted(HANDLERS))
@@ -180,7 +182,10 @@ class TestHandlers:
         required = {xform_name(m) for m in shape.required_members} if shape is not None else set()
         parameters = inspect.signature(HANDLERS[name]).parameters
         keywords = {n for n, p in parameters.items() if p.kind is inspect.Parameter.KEYWORD_ONLY}
-        assert keywords <= members, f"{name} takes keywords the model lacks"
+        newer = {
+            n.split(".", 1)[1] for n in coverage.newer_than_model() if n.startswith(f"{name}.")
+        }
+        assert keywords - newer <= members, f"{name} takes keywords the model lacks"
         assert required <= keywords, f"{name} ignores required members"
 
 

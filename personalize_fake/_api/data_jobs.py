@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
 import attrs
@@ -27,6 +27,7 @@ from personalize_fake._api.common import (
     timestamps,
 )
 from personalize_fake._api.datasets import Dataset, schema_fields
+from personalize_fake._api.metric_attributions import MetricAttribution
 from personalize_fake._api.registry import operation
 from personalize_fake._api.tagging import apply_tags, check_tags
 from personalize_fake._domain.csv_import import CsvError, header_of, read_csv, write_csv
@@ -45,7 +46,7 @@ from personalize_fake._state.store import RegionState
 from personalize_fake._state.transitions import Transitions
 
 KEYS = {"USERS": "USER_ID", "ITEMS": "ITEM_ID", "ACTIONS": "ACTION_ID"}
-"""The column identifying a record of each keyed dataset type (a later one replaces it)."""
+"""The column identifying a record of each keyed dataset type (the newest is the record)."""
 NOT_EXPORTED = frozenset({"ACTIONS", "ACTION_INTERACTIONS"})
 SOURCES = {"BULK": (BULK,), "PUT": (PUT,), "ALL": (PUT, BULK)}
 
@@ -74,6 +75,10 @@ def _import(state: RegionState, job: DatasetImportJob) -> str | None:
         found = objects.read(state.store, job.data_location, state.region)
     except ObjectError as exc:
         return failed + str(exc)
+    if objects.is_prefix(job.data_location):  # "every CSV in it": not _SUCCESS, manifests...
+        found = [(name, data) for name, data in found if name.lower().endswith(".csv")]
+        if not found:
+            return failed + f"No CSV file (a key ending in .csv) is under {job.data_location}."
     fields = schema_fields(state, dataset)
     layout = layout_of(fields)
     floats = frozenset(name for name, kind in layout.items() if kind in ("time", "number"))
@@ -90,7 +95,11 @@ def _import(state: RegionState, job: DatasetImportJob) -> str | None:
     except CsvError as exc:
         return failed + str(exc)
     least = state.settings.import_min_interactions
-    if dataset.dataset_type == "INTERACTIONS" and len(staged) < least:
+    if (
+        dataset.dataset_type == "INTERACTIONS"
+        and state.settings.minimum_training_data  # one switch for a test with tiny data
+        and len(staged) < least
+    ):
         return failed + (
             f"{job.data_location} holds {len(staged)} interaction records; an import job must "
             f"bring at least {least} (the fake's import_min_interactions setting)."
@@ -124,12 +133,12 @@ def _export(state: RegionState, job: DatasetExportJob) -> str | None:
     if not isinstance(dataset, Dataset):
         return f"The dataset {job.dataset_arn} no longer exists."
     rows = state.store.rows.get(dataset.arn)
-    wanted = SOURCES[job.ingestion_mode]
-    selected = (
-        ()
-        if rows is None
-        else (rows.row(i) for i, source in enumerate(rows.sources) if source in wanted)
-    )
+    selected: Iterable[dict[str, Any]] = ()
+    if rows is not None and job.ingestion_mode == "ALL" and rows.key is not None:
+        selected = map(rows.row, rows.newest())  # the newest record of each id
+    elif rows is not None:  # every record of the source(s), a repeated id's too
+        wanted = SOURCES[job.ingestion_mode]
+        selected = (rows.row(i) for i, source in enumerate(rows.sources) if source in wanted)
     data = write_csv(schema_fields(state, dataset), selected)
     path = job.job_output["s3DataDestination"]["path"]
     location = f"{path.rstrip('/')}/{job.name}/part-00000.csv"
@@ -188,6 +197,18 @@ def _import_full(job: DatasetImportJob) -> dict[str, Any]:
     return {"datasetImportJob": out}
 
 
+def _check_publishing(state: RegionState, dataset: Dataset) -> None:
+    """``publishAttributionMetricsToS3`` needs the group's metric attribution to have an
+    ``s3DataDestination`` to publish to: InvalidInput otherwise."""
+    attributions = state.referrers(dataset.dataset_group_arn, MetricAttribution)
+    if not any((a.metrics_output_config or {}).get("s3DataDestination") for a in attributions):
+        raise InvalidInput(
+            f"publishAttributionMetricsToS3 needs a metric attribution with an "
+            f"s3DataDestination in its metricsOutputConfig in dataset group "
+            f"{dataset.dataset_group_arn}; the group has none."
+        )
+
+
 @operation
 def create_dataset_import_job(
     state: RegionState,
@@ -213,6 +234,8 @@ def create_dataset_import_job(
             "importMode FULL; INCREMENTAL appends to an earlier import.",
             code=state.settings.incremental_before_full_error,
         )
+    if publish_attribution_metrics_to_s3:
+        _check_publishing(state, dataset)
     check_tags(state, None, tags or [])
     job = DatasetImportJob(
         arn=arn,

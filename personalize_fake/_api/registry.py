@@ -28,6 +28,7 @@ def operation(fn: H) -> H:
 def load_handlers() -> dict[str, Handler]:
     """Import every handler module so its handlers register, then return them all."""
     from personalize_fake._api import (  # noqa: F401  (they register on import)
+        batch_jobs,
         campaigns,
         data_deletion,
         data_jobs,

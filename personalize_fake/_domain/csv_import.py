@@ -5,7 +5,9 @@ The rules are the developer guide's: UTF-8; the first line names the columns, ma
 the schema's fields whatever their case, each at most once (names that are the same
 letters and digits count as one: ``GENRES_FIELD_1`` and ``GENRESFIELD1``); every field
 that is not nullable has its column; every file of one job has the same columns; each
-record is one line of as many cells as there are columns; ``TIMESTAMP`` is epoch seconds;
+record is one line of as many cells as there are columns (a quoted cell holds no line
+break); ``TIMESTAMP`` and ``CREATION_TIMESTAMP`` are epoch seconds; a ``long`` is 64 bits, an
+``int`` 32 (Avro's);
 booleans are ``true``/``false`` (any case) or ``1``/``0``; an empty cell of a nullable
 field is no value; ids are at most 256 characters, other strings 1,000, textual fields
 20,000; a ``\\`` escapes a quote in a quoted cell.
@@ -19,7 +21,8 @@ file that fails.
 An export (:func:`write_csv`) writes a header of the schema's field names in their order;
 a row's value for a field is its column of that name, or, for a record PutUsers/PutItems/
 PutEvents sent, the member of its ``properties`` JSON naming the field in camel case
-(``numRatings`` for ``NUM_RATINGS``), as the service maps them. ``TIMESTAMP`` is whole
+(``numRatings`` for ``NUM_RATINGS``, matched by ``members.property_key``, the mapping the
+handle's readers use too), as the service maps them. ``TIMESTAMP`` is whole
 epoch seconds, booleans ``true``/``false``, a missing value an empty cell; records that
 match on every field are written once. What it writes, :func:`read_csv` reads back.
 """
@@ -36,6 +39,7 @@ from itertools import islice, repeat
 from typing import Any
 
 from personalize_fake._domain.fields import Field
+from personalize_fake._domain.members import property_key
 
 CHUNK = 16_384
 """Records converted at once: enough for the column passes to run in C, few enough that a
@@ -47,6 +51,10 @@ TEXT_LIMIT = 20_000
 STRING_LIMIT = 1_000
 LATEST_SECOND = 253_402_300_799
 """The last second of year 9999: a larger ``TIMESTAMP`` is not epoch seconds (milliseconds?)."""
+EPOCH_FIELDS = frozenset({"TIMESTAMP", "CREATION_TIMESTAMP"})
+"""Fields the developer guide says are Unix epoch seconds."""
+INTEGER_BITS = {"long": 64, "int": 32}
+"""Avro's integers: what a ``long`` or ``int`` field holds."""
 _BOOLEANS = {"true": True, "false": False, "1": True, "0": False}
 
 
@@ -120,9 +128,23 @@ def _convert_cell(field: Field, cell: str, absent: Any, as_float: bool) -> Any:
             )
     elif field.kind in ("float", "double") and not math.isfinite(value):
         raise ValueError(f"{field.name} must be a finite number, not {cell!r}")
-    if field.name == "TIMESTAMP" and not 0 <= value <= LATEST_SECOND:
-        raise ValueError(f"TIMESTAMP must be in epoch seconds (0 to {LATEST_SECOND}), not {cell}")
+    elif field.kind in INTEGER_BITS and not _fits(field.kind, value, value):
+        bits = INTEGER_BITS[field.kind]
+        raise ValueError(
+            f"{field.name} must fit a {field.kind}, a {bits}-bit integer (-2**{bits - 1} to "
+            f"2**{bits - 1}-1), not {cell}"
+        )
+    if field.name in EPOCH_FIELDS and not 0 <= value <= LATEST_SECOND:
+        raise ValueError(
+            f"{field.name} must be in epoch seconds (0 to {LATEST_SECOND}), not {cell}"
+        )
     return float(value) if as_float else value
+
+
+def _fits(kind: str, low: int, high: int) -> bool:
+    """Whether integers from ``low`` to ``high`` fit a ``long`` or ``int`` field."""
+    half = 1 << (INTEGER_BITS[kind] - 1)
+    return -half <= low and high < half
 
 
 def _convert_column(field: Field, cells: tuple[str, ...], absent: Any, as_float: bool) -> list[Any]:
@@ -143,7 +165,10 @@ def _convert_column(field: Field, cells: tuple[str, ...], absent: Any, as_float:
         return list(cells)
     if kind in ("long", "int"):
         values = list(map(int, cells))
-        if field.name == "TIMESTAMP" and not 0 <= min(values) <= max(values) <= LATEST_SECOND:
+        low, high = min(values), max(values)
+        if not _fits(kind, low, high):
+            raise ValueError("out of range")
+        if field.name in EPOCH_FIELDS and not 0 <= low <= high <= LATEST_SECOND:
             raise ValueError("out of range")
     elif kind in ("float", "double"):
         values = list(map(float, cells))
@@ -164,6 +189,20 @@ def _decoded(data: bytes) -> io.TextIOBase:
 
 def _reader(text: io.TextIOBase) -> Any:
     return csv.reader(text, strict=True, escapechar="\\", doublequote=True)
+
+
+_ONE_LINE = "{name}, line {line}: a quoted cell holds a line break; each record must be on one line"
+
+
+def _broken_line(data: bytes) -> int:
+    """The line where the first record that spans several lines begins."""
+    reader = _reader(_decoded(data))
+    lines = 0
+    for _ in reader:
+        if reader.line_num != lines + 1:
+            return lines + 1
+        lines = reader.line_num
+    raise AssertionError("no record spans lines")
 
 
 def _line_of(data: bytes, record: int) -> int:
@@ -209,13 +248,18 @@ def read_csv(
                 f"{name}, line 1: its columns [{', '.join(first)}] are not those of the "
                 f"job's first file [{', '.join(header)}]; every file must have the same columns"
             )
+        if reader.line_num != 1:
+            raise CsvError(_ONE_LINE.format(name=name, line=1))
         columns = _columns(name, first, fields)
         names = [field.name for field in columns]
         width = len(columns)
         while True:
+            lines = reader.line_num
             records = list(islice(reader, CHUNK))
             if not records:
                 return
+            if reader.line_num - lines != len(records):  # a quoted cell held a line break
+                raise CsvError(_ONE_LINE.format(name=name, line=_broken_line(data)))
             start = record
             record += len(records)
             positions: Sequence[int] = range(len(records))
@@ -283,11 +327,6 @@ def header_of(data: bytes) -> list[str] | None:
 # -- writing: what an export job writes ----------------------------------------------
 
 
-def _property_key(name: str) -> str:
-    """How a property names a field: ``numRatings`` for ``NUM_RATINGS``."""
-    return name.replace("_", "").lower()
-
-
 def _cell(value: Any, field: Field) -> str:
     if value is None:
         return ""
@@ -306,7 +345,7 @@ def _properties(row: Mapping[str, Any]) -> dict[str, Any]:
         parsed = json.loads(text)
     except ValueError:
         return {}
-    return {_property_key(k): v for k, v in parsed.items()} if isinstance(parsed, dict) else {}
+    return {property_key(k): v for k, v in parsed.items()} if isinstance(parsed, dict) else {}
 
 
 def write_csv(fields: Sequence[Field], rows: Iterable[Mapping[str, Any]]) -> bytes:
@@ -318,7 +357,7 @@ def write_csv(fields: Sequence[Field], rows: Iterable[Mapping[str, Any]]) -> byt
     for row in rows:
         properties = _properties(row) if "properties" in row else {}
         cells = tuple(
-            _cell(row[f.name] if f.name in row else properties.get(_property_key(f.name)), f)
+            _cell(row[f.name] if f.name in row else properties.get(property_key(f.name)), f)
             for f in fields
         )
         if cells not in seen:

@@ -301,10 +301,8 @@ class _Parser:
             return Number(float(token.text) if "." in token.text else int(token.text))
         if token.kind == "param":
             return self.placeholder(token)
-        if token.kind == "string":
-            if op.ranged:
-                fail(token, f"{op.value} compares numbers.")
-            return Strings((token.text[1:-1],))
+        if token.kind == "string":  # the grammar's comparison operands are numbers only
+            fail(token, f"{op.value} compares numbers; match strings with IN (...).")
         if token.text == "(" and token.kind == "punct":
             inner = self.take()
             if inner.kind not in ("number", "param"):

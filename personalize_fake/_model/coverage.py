@@ -16,6 +16,8 @@ Regenerate it with::
 from __future__ import annotations
 
 import argparse
+import functools
+import inspect
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -60,6 +62,34 @@ def route_of(op: Operation) -> str:
         prefix = op.model.service_model.metadata["targetPrefix"]
         return f"X-Amz-Target: {prefix}.{op.name}"
     return f"{op.model.http['method']} {op.model.http['requestUri']}"
+
+
+def newer_than_model() -> list[str]:
+    """What the handlers take that the installed botocore's models lack (operations, request
+    members), as ``operation`` or ``operation.member``: empty with a botocore as new as the
+    fake's, else the fake is newer than the models (a botocore pinned at an older version).
+
+    Then its answers may carry members the installed model does not know yet, as AWS's
+    answers to an old SDK do (the SDK ignores them), and requests cannot reach the newer
+    operations and members at all.
+    """
+    return list(_newer_than_model())
+
+
+@functools.cache
+def _newer_than_model() -> tuple[str, ...]:
+    known = {op.python_name: op for op in catalog().operations()}
+    found = []
+    for name, handler in sorted(load_handlers().items()):
+        op = known.get(name)
+        if op is None:
+            found.append(name)
+            continue
+        members = op.input_shape.members if op.input_shape is not None else {}
+        taken = {xform_name(member) for member in members}
+        keywords = [k for k in inspect.signature(handler).parameters if k != "state"]
+        found += [f"{name}.{keyword}" for keyword in keywords if keyword not in taken]
+    return tuple(found)
 
 
 def rows() -> list[Row]:

@@ -60,20 +60,17 @@ _DELETE_RESOURCE = "DELETE FROM resources WHERE arn = ?"
 _APPEND_RECORDED = (
     "INSERT INTO recorded (stream, dataset_arn, tracking_id, body) VALUES (?, ?, ?, ?)"
 )
-# REPLACE deletes the old row and inserts a new one: a replaced record moves to the end.
-_PUT_RECORD = (
-    "INSERT OR REPLACE INTO records (dataset_arn, key, record_id, body) VALUES (?, ?, ?, ?)"
-)
+# Every record is kept, a repeated id's too (a PUT or BULK export writes them all).
+_PUT_RECORD = "INSERT INTO records (dataset_arn, key, record_id, body) VALUES (?, ?, ?, ?)"
 _CLEAR_RECORDS = "DELETE FROM records WHERE dataset_arn = ?"
 _DELETE_RECORD = "DELETE FROM records WHERE dataset_arn = ? AND record_id = ?"
 # An import's rows: those of a keyed dataset (Users, Items, Actions) are records with
-# source 2 (BULK), which replace a record of the same id as PutUsers' do, and which a FULL
-# import drops first; those of others are rows of stream "bulk" in table recorded, in
-# order with the events, after a "bulk-replaced" mark for a FULL import. A data deletion
-# job's users are deleted records, or a "deleted" mark.
+# source 2 (BULK), kept beside the PUT ones, which a FULL import drops first; those of
+# others are rows of stream "bulk" in table recorded, in order with the events, after a
+# "bulk-replaced" mark for a FULL import. A data deletion job's users are deleted
+# records, or a "deleted" mark.
 _PUT_BULK_RECORD = (
-    "INSERT OR REPLACE INTO records (dataset_arn, key, record_id, body, source) "
-    "VALUES (?, ?, ?, ?, 2)"
+    "INSERT INTO records (dataset_arn, key, record_id, body, source) VALUES (?, ?, ?, ?, 2)"
 )
 _DROP_BULK_RECORDS = "DELETE FROM records WHERE dataset_arn = ? AND source = 2"
 _MARK_RECORDED = (

@@ -5,13 +5,13 @@ resource (its fields and tags, in creation order), an event or action
 interaction, or a row an import job loaded, with the dataset it feeds
 (append-only, with marks where a dataset created again set its rows apart, a FULL
 import dropped the imported ones, a data deletion job dropped its users'), a stored
-user, item or action record (PUT or imported), an ``s3://`` object handed to the
-fake or written by an export, a count of injected failures, and the store's secret. Indexes (kinds,
-references, tracking IDs, the map of regions, which rows each tracking ID
-recorded) are never saved: loading adds each resource to its region again, in
-creation order, and records each row again, which rebuilds them, so what was
-one object before a restart is one object after. A region is saved only through
-its resources: one with nothing in it leaves no trace.
+user, item or action record (PUT or imported: every one, a repeated id's too), an
+``s3://`` object handed to the fake or written by an export, a count of injected
+failures, and the store's secret. Indexes (kinds, references, tracking IDs, the map
+of regions, which rows each tracking ID recorded) are never saved: loading adds each
+resource to its region again, in creation order, and records each row again, which
+rebuilds them, so what was one object before a restart is one object after. A region
+is saved only through its resources: one with nothing in it leaves no trace.
 
 :func:`attach` checks and loads the file and attaches a
 :class:`~personalize_fake._state.journal.Journal`, which writes each change as it is
@@ -37,18 +37,19 @@ from personalize_fake._api.registry import load_handlers
 from personalize_fake._errors import ServiceError, StateFileError
 from personalize_fake._state.journal import Journal, decode
 from personalize_fake._state.resource import KINDS, Resource, watch_changes
-from personalize_fake._state.rows import BULK
+from personalize_fake._state.rows import BULK, PUT
 from personalize_fake._state.store import Store
 
 __all__ = ["APPLICATION_ID", "FORMAT", "VERSION", "StateFileError", "attach"]
 
 FORMAT = "personalize-fake state"
 APPLICATION_ID = 0x50464B53  # "PFKS", in the SQLite header: this file is ours
-VERSION = 4
+VERSION = 5
 """Bumped whenever a file written by this version cannot be read by an older one.
 Version 1 was one JSON document, rewritten whole after each change; version 2 kept
 recorded events by tracking ID only, not by the dataset they feed; version 3 had no
-imported rows (streams bulk, bulk-replaced, deleted) and no objects."""
+imported rows (streams bulk, bulk-replaced, deleted) and no objects; version 4 kept one
+record per id of a Users, Items or Actions dataset, whatever its source."""
 
 SCHEMA = f"""
 BEGIN;
@@ -74,14 +75,14 @@ CREATE TABLE recorded (
     body TEXT NOT NULL        -- JSON object: one row (an event or action interaction)
 );
 CREATE TABLE records (
-    seq INTEGER PRIMARY KEY,  -- order of the last write
+    seq INTEGER PRIMARY KEY,  -- order of writing (every record is kept, a repeated id's too)
     dataset_arn TEXT NOT NULL,
     key TEXT NOT NULL,        -- the column identifying a record: USER_ID, ITEM_ID...
     record_id TEXT NOT NULL,
     body TEXT NOT NULL,       -- JSON object: one row (a user, item or action)
-    source INTEGER NOT NULL DEFAULT 1,  -- 1: PutUsers, PutItems, PutActions; 2: an import
-    UNIQUE (dataset_arn, record_id)
+    source INTEGER NOT NULL DEFAULT 1  -- 1: PutUsers, PutItems, PutActions; 2: an import
 );
+CREATE INDEX records_by_id ON records (dataset_arn, record_id);
 CREATE TABLE objects (        -- objects handed to the fake, and exports it wrote
     location TEXT PRIMARY KEY,  -- s3://bucket/key
     data BLOB NOT NULL
@@ -271,10 +272,9 @@ def _load(db: sqlite3.Connection, path: Path, store: Store) -> None:
         rows = db.execute("SELECT seq, dataset_arn, key, body, source FROM records ORDER BY seq")
         for seq, dataset_arn, key, body, source in rows:
             where = f"row {seq} of table records"
-            if source == BULK:
-                store.dataset_rows(dataset_arn, key=key).append(_object(body), BULK)
-            else:
-                store.put_records(dataset_arn, key, [_object(body)])
+            if source not in (PUT, BULK):
+                raise ValueError(f"unknown source {source!r}")
+            store.dataset_rows(dataset_arn, key=key).append(_object(body), source)
         for location, data in db.execute("SELECT location, data FROM objects"):
             where = f"object {location}"
             store.objects[location] = bytes(data)

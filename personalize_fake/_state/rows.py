@@ -10,8 +10,11 @@ kept is only a saving: a value it cannot hold turns it into an ``object``
 column, so every value reads back as it was put.
 
 Every row carries its source (PUT or BULK: what export jobs select by) or is
-dead (a record replaced by a later put of its id; dead rows are dropped once
-they are most of the container).
+dead (dropped by a FULL import or a data deletion job; dead rows are removed once
+they are most of the container). A Users, Items or Actions dataset keeps every
+record too, a repeated id included (a BULK or PUT export writes them all); its
+newest record of each id, whichever the source, is :meth:`Rows.newest`, found
+through an index of each source's last row of each id.
 """
 
 from __future__ import annotations
@@ -62,7 +65,7 @@ read): a PutEvents call only appends its rows to a list. Converting costs about 
 event, one pass per column; paid every ``BATCH`` rows, a test recording a few thousand
 events never pays it on its calls, and a million events wait as at most ~30 MB of dicts."""
 COMPACT = 1024
-"""A keyed container drops its dead rows once it has more than this many rows, most dead."""
+"""A container removes its dead rows once it has more than this many rows, most dead."""
 
 
 def layout_of(fields: Iterable[Field]) -> dict[str, str]:
@@ -198,7 +201,7 @@ class Rows:
     Args:
         layout: how to keep each column by name (:func:`layout_of`); others are ``object``.
         key: for Users, Items and Actions datasets, the column that identifies a record:
-            a row with the id of a live one replaces it, and is last.
+            every row is kept, and :meth:`newest` is the last row of each id.
     """
 
     def __init__(self, layout: Mapping[str, str] = DEFAULT_LAYOUT, key: str | None = None) -> None:
@@ -207,7 +210,7 @@ class Rows:
         self._columns: dict[str, _Column] = {}
         self._sources = bytearray()
         self._live = 0
-        self._ids: dict[Any, int] = {}  # with a key: the row of each id
+        self._ids: dict[int, dict[Any, int]] = {}  # with a key: per source, each id's last row
         self._pending: list[Mapping[str, Any]] = []
         self._pending_sources = bytearray()
         self._pending_names: Mapping[str, str] = _NO_RENAMES
@@ -223,7 +226,7 @@ class Rows:
         return self._sources
 
     def append(self, row: Mapping[str, Any], source: int = PUT) -> None:
-        """Add one row (a record with the id of a live one replaces it, with a ``key``)."""
+        """Add one row."""
         self.extend((row,), source)
 
     def extend(
@@ -232,7 +235,7 @@ class Rows:
         source: int = PUT,
         names: Mapping[str, str] = _NO_RENAMES,
     ) -> None:
-        """Add rows in order; with a ``key``, each replaces the live row of its id.
+        """Add rows in order.
 
         ``names`` renames keys to columns (``itemId`` to ``ITEM_ID``): done once per column
         when the rows are added to the columns, instead of once per row by the caller (a
@@ -280,23 +283,50 @@ class Rows:
         self._pending_sources = bytearray()
         self._live += len(batch)
         if self.key is not None:
-            self._replace(batch, size, self.key)
+            self._index(list(map(operator.itemgetter(self.key), batch)), size)
 
-    def _replace(self, batch: list[Mapping[str, Any]], size: int, key: str) -> None:
-        """Mark the rows the batch's ids replace dead; compact once most rows are dead."""
-        ids, sources = self._ids, self._sources
-        for at, row in enumerate(batch, size):
-            old = ids.get(row[key])
-            if old is not None:
-                sources[old] = _DEAD
-                self._live -= 1
-            ids[row[key]] = at
+    def _index(self, ids: list[Any], start: int) -> None:
+        """Note the rows from ``start`` on (of ``ids``) as the last of their ids per source."""
+        sources = self._sources
+        found = set(sources[start : start + len(ids)])
+        if len(found) == 1 and _DEAD not in found:  # one source (an import, a Put): in C
+            rows = range(start, start + len(ids))
+            self._ids.setdefault(found.pop(), {}).update(zip(ids, rows, strict=True))
+            return
+        for at, id_ in enumerate(ids, start):
+            if sources[at]:
+                self._ids.setdefault(sources[at], {})[id_] = at
+
+    def newest(self) -> list[int]:
+        """With a key, the rows that are the newest live record of their id, whichever the
+        source, in the order they were added: what an ALL export writes and the handle
+        reads. Without one, every live row."""
+        self._flush()
+        if self.key is None:
+            return list(itertools.compress(range(len(self._sources)), self._sources))
+        indexes = list(self._ids.values())
+        if len(indexes) == 1:
+            return sorted(indexes[0].values())
+        merged: dict[Any, int] = {}
+        for ids in indexes:
+            for id_, at in ids.items():
+                if merged.get(id_, -1) < at:
+                    merged[id_] = at
+        return sorted(merged.values())
+
+    def _dropped(self) -> None:
+        """After rows died: remove the dead once they are most of the container (one pass a
+        column, in C), and index the ids again."""
+        sources = self._sources
         if len(sources) > COMPACT and self._live * 2 < len(sources):
-            kept: list[Mapping[str, Any]] = list(self)
-            live = bytes(s for s in sources if s)
-            self._columns, self._sources, self._live, self._ids = {}, bytearray(), 0, {}
-            self._pending, self._pending_sources = kept, bytearray(live)
-            self._flush()
+            for name, column in self._columns.items():
+                self._columns[name] = _compacted(column, sources)
+            self._sources = sources = bytearray(itertools.compress(sources, sources))
+        if self.key is not None:
+            self._ids = {}
+            key = self._columns.get(self.key)
+            if key is not None:
+                self._index(list(map(key.get, range(len(sources)))), 0)
 
     def row(self, index: int) -> dict[str, Any]:
         """Row ``index`` (dead or alive) as a dict of the fields it holds, fresh each time."""
@@ -354,9 +384,8 @@ class Rows:
         table = bytes(_DEAD if i == source else i for i in range(256))
         self._sources = bytearray(self._sources.translate(table))
         self._live = len(self._sources) - self._sources.count(_DEAD)
-        if self.key is not None:
-            sources = self._sources
-            self._ids = {key: at for key, at in self._ids.items() if sources[at]}
+        if before != self._live:
+            self._dropped()
         return before - self._live
 
     def drop_where(self, name: str, values: Collection[Any]) -> int:
@@ -378,6 +407,21 @@ class Rows:
                 sources[at] = _DEAD
                 dropped += 1
         self._live -= dropped
-        if self.key is not None and dropped:
-            self._ids = {key: at for key, at in self._ids.items() if sources[at]}
+        if dropped:
+            self._dropped()
         return dropped
+
+
+def _compacted(column: _Column, sources: bytearray) -> _Column:
+    """``column`` without the rows whose source is dead."""
+    out = type(column)()
+    if isinstance(column, _Category):
+        assert isinstance(out, _Category)
+        out.values, out.index = column.values, column.index
+        out.codes = array("I", itertools.compress(column.codes, sources))
+    elif isinstance(column, _Objects):
+        assert isinstance(out, _Objects)
+        out.values = list(itertools.compress(column.values, sources))
+    else:
+        out.values = array(column.values.typecode, itertools.compress(column.values, sources))
+    return out

@@ -332,8 +332,8 @@ class Store:
         records: list[dict[str, Any]],
         fields: tuple[Field, ...] = (),
     ) -> None:
-        """Upsert PutUsers/PutItems/PutActions rows by their ``key`` column; a replaced
-        record moves to the end."""
+        """Add PutUsers/PutItems/PutActions rows, identified by their ``key`` column: each is
+        kept (a PUT export writes them all); the newest of an id is the record."""
         self.dataset_rows(dataset_arn, fields, key).extend(records)
         if self.journal is not None:
             self.journal.put(dataset_arn, key, records)
@@ -348,8 +348,9 @@ class Store:
         """Add an import job's rows (``staged``: laid out as the dataset's, every row BULK).
 
         ``replace`` (a FULL import) first drops the dataset's BULK rows, keeping the PUT ones
-        personalize-events recorded. A dataset left with no rows takes ``staged`` itself
-        (no copy: a million imported rows are not converted twice).
+        personalize-events recorded (events, and users, items or actions put one by one). A
+        dataset left with no rows takes ``staged`` itself (no copy: a million imported rows
+        are not converted twice).
         """
         existing = self.rows.get(dataset_arn)
         if existing is not None and replace:

@@ -153,6 +153,60 @@ class TestExport:
         written = group.fake.objects("s3://bucket/users-out/")
         assert list(written.values()) == [b"USER_ID,AGE\np1,51\nu1,30\n"]
 
+    @pytest.mark.parametrize(
+        ("mode", "written"),
+        [
+            ("BULK", b"USER_ID,AGE\nu1,30\nu2,40\nu1,31\n"),
+            ("PUT", b"USER_ID,AGE\nu2,50\nu2,51\n"),
+            ("ALL", b"USER_ID,AGE\nu1,31\nu2,51\n"),
+        ],
+    )
+    def test_bulk_and_put_exports_keep_repeated_ids(
+        self, group: Group, events: Any, mode: str, written: bytes
+    ) -> None:
+        """BULK and PUT write every record of their source, a repeated id's too; ALL writes
+        the newest record of each id, as the developer guide's table says."""
+        group.load(group.users, b"USER_ID,AGE\nu1,30\nu2,40\nu1,31\n", "users")
+        for age in ("50", "51"):
+            user = {"userId": "u2", "properties": f'{{"age": "{age}"}}'}
+            events.put_users(datasetArn=group.users, users=[user])
+        arn = group.c.create_dataset_export_job(
+            jobName="users",
+            datasetArn=group.users,
+            ingestionMode=mode,
+            roleArn=ROLE,
+            jobOutput={"s3DataDestination": {"path": "s3://bucket/users-out/"}},
+        )["datasetExportJobArn"]
+        group.fake.settle(arn)
+        assert list(group.fake.objects("s3://bucket/users-out/").values()) == [written]
+
+    def test_the_readers_show_one_shape_an_export_maps_back(
+        self, group: Group, events: Any
+    ) -> None:
+        """``fake.users`` shows imported and put records alike, as PutUsers sends one (fields
+        as camel-case ``properties``); putting what it shows exports the same fields."""
+        group.load(group.users, b"USER_ID,AGE\nu1,30\n", "users")
+        events.put_users(datasetArn=group.users, users=[{"userId": "p1", "properties": "{}"}])
+        read = group.fake.users(group.users)
+        assert read == [
+            {"userId": "u1", "properties": '{"age": "30"}'},
+            {"userId": "p1", "properties": "{}"},
+        ]
+        events.put_users(datasetArn=group.users, users=read[:1])
+        written = {}
+        for mode in ("BULK", "PUT"):
+            arn = group.c.create_dataset_export_job(
+                jobName=mode,
+                datasetArn=group.users,
+                ingestionMode=mode,
+                roleArn=ROLE,
+                jobOutput={"s3DataDestination": {"path": "s3://bucket/users-out/"}},
+            )["datasetExportJobArn"]
+            group.fake.settle(arn)
+            written[mode] = group.fake.objects(f"s3://bucket/users-out/{mode}/")
+        assert list(written["BULK"].values()) == [b"USER_ID,AGE\nu1,30\n"]
+        assert list(written["PUT"].values()) == [b"USER_ID,AGE\np1,\nu1,30\n"]
+
     def test_actions_datasets_cannot_be_exported(self, group: Group) -> None:
         """An Actions dataset is InvalidInput, as the developer guide says."""
         actions = make_dataset(group.c, group.arn, "Actions", ["ACTION_ID", "A"])
@@ -192,7 +246,7 @@ class TestDataDeletion:
         assert "numDeleted" not in seen[0]
         assert seen[2]["numDeleted"] == 4  # two imported interactions, one event, one user
         assert [r["USER_ID"] for r in group.fake.interactions(group.interactions)] == ["u2"]
-        assert group.fake.users(group.users) == [{"userId": "u2", "AGE": "40"}]
+        assert group.fake.users(group.users) == [{"userId": "u2", "properties": '{"age": "40"}'}]
 
     def test_a_bad_input_fails_the_job(self, group: Group) -> None:
         """An input that is not one USER_ID column ends the job FAILED, deleting nothing."""
@@ -264,7 +318,9 @@ class TestUpdateDataset:
         assert last["schemaArn"] == wider
         assert last["lastUpdatedDateTime"] >= last["creationDateTime"]
         group.load(group.users, b"USER_ID,AGE,CITY\nu1,30,Oslo\n", "users")
-        assert group.fake.users(group.users) == [{"userId": "u1", "AGE": "30", "CITY": "Oslo"}]
+        assert group.fake.users(group.users) == [
+            {"userId": "u1", "properties": '{"age": "30", "city": "Oslo"}'}
+        ]
 
     @pytest.mark.parametrize(
         ("fields", "why"),

@@ -115,6 +115,23 @@ class TestFromMotoS3:
         assert setup.run(f"s3://{BUCKET}/in/")["status"] == "ACTIVE"
         assert [r["USER_ID"] for r in setup.fake.interactions(setup.dataset)] == ["u1", "u2"]
 
+    def test_a_prefix_reads_only_its_csv_files(self, setup: Setup, s3: Any) -> None:
+        """Under a prefix only keys ending in .csv are read ("every CSV in it"): a Spark
+        ``_SUCCESS`` marker or a manifest beside them is left alone; none at all fails."""
+        s3.put_object(
+            Bucket=BUCKET, Key="in/part-0.CSV", Body=b"USER_ID,ITEM_ID,TIMESTAMP\nu1,i,1\n"
+        )
+        s3.put_object(Bucket=BUCKET, Key="in/_SUCCESS", Body=b"")
+        s3.put_object(Bucket=BUCKET, Key="in/manifest.json", Body=b"{}")
+        assert setup.run(f"s3://{BUCKET}/in/")["status"] == "ACTIVE"
+        assert [r["USER_ID"] for r in setup.fake.interactions(setup.dataset)] == ["u1"]
+        s3.put_object(Bucket=BUCKET, Key="none/_SUCCESS", Body=b"")
+        job = setup.run(f"s3://{BUCKET}/none/", "none")
+        assert job["status"] == "CREATE FAILED"
+        assert job["failureReason"].endswith(
+            f"No CSV file (a key ending in .csv) is under s3://{BUCKET}/none/."
+        )
+
     def test_a_missing_object_fails_the_job(self, setup: Setup, s3: Any) -> None:
         """An object moto does not hold ends the job CREATE FAILED with S3's reason."""
         job = setup.run(f"s3://{BUCKET}/nothing.csv")
@@ -244,8 +261,26 @@ class TestModes:
             setup.start("s3://bucket/i.csv", importMode="INCREMENTAL")
         assert code(exc) == "ResourceInUseException"
 
+    def test_full_keeps_the_records_put_one_by_one(
+        self, personalize: Any, personalize_fake: Any, events: Any
+    ) -> None:
+        """FULL replaces only the imported records of an Items dataset: an item PutItems
+        stored stays, even when an earlier import brought the same id."""
+        setup = Setup(personalize, personalize_fake, ITEMS_SCHEMA)
+        events.put_items(
+            datasetArn=setup.dataset, items=[{"itemId": "i3", "properties": '{"inStock": true}'}]
+        )
+        personalize_fake.put_object("s3://bucket/a.csv", b"ITEM_ID,IN_STOCK\ni3,0\ni4,1\n")
+        personalize_fake.put_object("s3://bucket/b.csv", b"ITEM_ID,IN_STOCK\ni5,1\n")
+        setup.run("s3://bucket/a.csv", "a")
+        assert [i["itemId"] for i in personalize_fake.items(setup.dataset)] == ["i3", "i4"]
+        setup.run("s3://bucket/b.csv", "b")
+        assert [i["itemId"] for i in personalize_fake.items(setup.dataset)] == ["i3", "i5"]
+        assert personalize_fake.items(setup.dataset)[0]["properties"] == '{"inStock": true}'
+
     def test_an_items_csv_is_typed_and_keyed(self, personalize: Any, personalize_fake: Any) -> None:
-        """Items: header in any case, nullable cells empty, booleans, a repeated id replaced."""
+        """Items: header in any case, nullable cells empty, booleans, a repeated id's newest
+        record read as PutItems sends one (fields as camel-case properties)."""
         setup = Setup(personalize, personalize_fake, ITEMS_SCHEMA)
         personalize_fake.put_object(
             "s3://bucket/items.csv",
@@ -253,8 +288,8 @@ class TestModes:
         )
         assert setup.run("s3://bucket/items.csv")["status"] == "ACTIVE"
         assert personalize_fake.items(setup.dataset) == [
-            {"itemId": "b", "IN_STOCK": False},
-            {"itemId": "a", "GENRES": "z", "PRICE": 3.0, "IN_STOCK": True},
+            {"itemId": "b", "properties": '{"inStock": false}'},
+            {"itemId": "a", "properties": '{"genres": "z", "price": 3.0, "inStock": true}'},
         ]
 
 
@@ -362,6 +397,13 @@ class TestFailures:
         assert reason.startswith("s3://bucket/bad.csv holds 2 interaction records")
         assert "at least 1000 (the fake's import_min_interactions setting)" in reason
 
+    @pytest.mark.personalize_fake(import_min_interactions=1000, minimum_training_data=False)
+    def test_minimum_training_data_off_lets_tiny_imports_in(self, setup: Setup) -> None:
+        """``minimum_training_data=False`` turns the import's minimum off too: one switch."""
+        setup.fake.put_object("s3://bucket/tiny.csv", CSV)
+        assert setup.run("s3://bucket/tiny.csv")["status"] == "ACTIVE"
+        assert len(setup.fake.interactions(setup.dataset)) == 2
+
 
 @NO_MINIMUM
 class TestRules:
@@ -392,6 +434,43 @@ class TestRules:
         with pytest.raises(ClientError) as exc:
             setup.start("s3://bucket/i.csv")
         assert code(exc) == "ResourceInUseException"
+
+    def test_publishing_attribution_metrics_needs_an_s3_destination(
+        self, personalize: Any, personalize_fake: PersonalizeFake
+    ) -> None:
+        """publishAttributionMetricsToS3 needs the group's metric attribution to name an
+        s3DataDestination: InvalidInput without one; accepted, and described, with one."""
+        schema = json.loads(INTERACTIONS_SCHEMA)
+        schema["fields"].append({"name": "EVENT_TYPE", "type": ["null", "string"]})
+        setup = Setup(personalize, personalize_fake, json.dumps(schema))
+        config = {"roleArn": ROLE}
+        metrics = [{"eventType": "click", "metricName": "clicks", "expression": "SAMPLECOUNT()"}]
+        for output in (None, config):
+            if output is not None:
+                setup.personalize.create_metric_attribution(
+                    name="m",
+                    datasetGroupArn=setup.group,
+                    metrics=metrics,
+                    metricsOutputConfig=output,
+                )
+                setup.fake.settle()
+            with pytest.raises(ClientError) as exc:
+                setup.start("s3://bucket/i.csv", publishAttributionMetricsToS3=True)
+            assert code(exc) == "InvalidInputException"
+            assert "needs a metric attribution with an s3DataDestination" in message(exc)
+        arn = setup.personalize.list_metric_attributions()["metricAttributions"][0]
+        setup.personalize.update_metric_attribution(
+            metricAttributionArn=arn["metricAttributionArn"],
+            metricsOutputConfig={**config, "s3DataDestination": {"path": "s3://bucket/metrics/"}},
+        )
+        setup.fake.settle()
+        setup.fake.put_object("s3://bucket/i.csv", CSV)
+        job = setup.run("s3://bucket/i.csv", publishAttributionMetricsToS3=True)
+        assert (job["status"], job["publishAttributionMetricsToS3"]) == ("ACTIVE", True)
+        assert (
+            setup.run("s3://bucket/i.csv", "off", publishAttributionMetricsToS3=False)["status"]
+            == "ACTIVE"
+        )
 
     def test_job_names_are_unique_in_a_region(self, setup: Setup) -> None:
         """A second job of the same name is ResourceAlreadyExists."""

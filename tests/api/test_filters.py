@@ -183,11 +183,6 @@ class TestExpressionChecks:
                 id="number-for-string",
             ),
             pytest.param(
-                'INCLUDE ItemID WHERE Items.PRICE = "3"',
-                "Items.PRICE is a double field; compare it with a number.",
-                id="string-for-number",
-            ),
-            pytest.param(
                 "INCLUDE ItemID WHERE Items.PRICE < CurrentItem.COST",
                 "CurrentItem.COST is not a field of the Items dataset's schema",
                 id="current-item-field",

@@ -14,6 +14,7 @@ from support import (
 )
 
 from personalize_fake import PersonalizeFake
+from personalize_fake._model.coverage import newer_than_model
 
 pytestmark = pytest.mark.personalize_fake(lifecycle="instant")
 
@@ -133,7 +134,9 @@ class TestCreate:
             "latestSolutionVersion"
         ]
         assert latest["solutionVersionArn"] == newest
-        assert (latest["status"], latest["trainingMode"]) == ("ACTIVE", "FULL")
+        assert latest["status"] == "ACTIVE"
+        older = newer_than_model()  # a botocore whose summary has no trainingMode drops it
+        assert latest.get("trainingMode", "FULL" if older else None) == "FULL"
 
     def test_hpo_shows_tuned_parameters(
         self, personalize: Any, events: Any, personalize_fake: PersonalizeFake

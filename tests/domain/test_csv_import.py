@@ -77,6 +77,11 @@ def test_floats_keeps_a_long_field_as_floats() -> None:
         (b"a,1,1.5,true", "line 3, column STOCK: STOCK must be an integer, not '1.5'"),
         (b"a,1,1,yes", "line 3, column NEW: NEW must be true or false, not 'yes'"),
         (b"a,1,1,", "line 3, column NEW: NEW is required and the cell is empty"),
+        (
+            b"a,1,9223372036854775808,true",
+            r"line 3, column STOCK: STOCK must fit a long, a 64-bit integer \(-2\*\*63 to "
+            r"2\*\*63-1\), not 9223372036854775808",
+        ),
     ],
 )
 def test_a_bad_cell_is_named_by_line_and_column(row: bytes, why: str) -> None:
@@ -86,15 +91,49 @@ def test_a_bad_cell_is_named_by_line_and_column(row: bytes, why: str) -> None:
         rows(data)
 
 
-def test_lines_are_counted_across_chunks_blank_lines_and_quoted_newlines(
+def test_lines_are_counted_across_chunks_and_blank_lines(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A bad cell's line counts the header, blank lines and lines inside quoted cells,
-    whatever chunk it falls in."""
+    """A bad cell's line counts the header and blank lines, whatever chunk it falls in."""
     monkeypatch.setattr(csv_import, "CHUNK", 2)
-    data = b'ITEM_ID,NEW,DESCRIPTION\na,1,"two\nlines"\n\nb,0,\nc,1,\nd,maybe,\n'
+    data = b'ITEM_ID,NEW,DESCRIPTION\na,1,"one line"\n\nb,0,\n\nc,1,\nd,maybe,\n'
     with pytest.raises(CsvError, match=r"^f.csv, line 7, column NEW: "):
         rows(data)
+
+
+@pytest.mark.parametrize("chunk", [1, 2, csv_import.CHUNK])
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n", b"\r"])
+def test_a_quoted_cell_holding_a_line_break_fails(
+    monkeypatch: pytest.MonkeyPatch, chunk: int, newline: bytes
+) -> None:
+    """Each record must be on one line, as the developer guide says: a quoted cell that
+    holds a line break fails, naming the line the record begins on."""
+    monkeypatch.setattr(csv_import, "CHUNK", chunk)
+    data = b'ITEM_ID,NEW,DESCRIPTION\na,1,x\n\nb,0,"two' + newline + b'lines"\nc,1,\n'
+    with pytest.raises(CsvError, match=r"^f.csv, line 4: a quoted cell holds a line break"):
+        rows(data)
+    with pytest.raises(CsvError, match=r"^f.csv, line 1: a quoted cell holds a line break"):
+        rows(b'ITEM_ID,"N\nEW"\na,1\n')
+
+
+@pytest.mark.parametrize(
+    ("field", "cell", "why"),
+    [
+        (Field("CREATION_TIMESTAMP", "long"), "1700000000000", "must be in epoch seconds"),
+        (Field("CREATION_TIMESTAMP", "long"), "-1", "must be in epoch seconds"),
+        (Field("N", "int"), "2147483648", "must fit a int, a 32-bit integer"),
+        (Field("N", "long"), "-9223372036854775809", "must fit a long, a 64-bit integer"),
+    ],
+)
+def test_integers_fit_their_type_and_creation_timestamp_is_seconds(
+    field: Field, cell: str, why: str
+) -> None:
+    """CREATION_TIMESTAMP is epoch seconds like TIMESTAMP; a long is 64 bits, an int 32."""
+    fields = (Field("ITEM_ID", "string"), field)
+    with pytest.raises(CsvError, match=f"line 2, column {field.name}: {field.name} {why}"):
+        rows(f"ITEM_ID,{field.name}\na,{cell}\n".encode(), fields)
+    edge = "1700000000" if field.name == "CREATION_TIMESTAMP" else cell.replace("8", "7")[:-1]
+    assert rows(f"ITEM_ID,{field.name}\na,{edge}\n".encode(), fields)[0][field.name] == int(edge)
 
 
 def test_a_textual_field_holds_20000_characters_others_1000() -> None:

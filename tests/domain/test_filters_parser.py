@@ -163,7 +163,6 @@ class TestTree:
             ("$P", Placeholder("P")),
             ("($P)", Placeholder("P")),
             ("(7)", Number(7)),
-            ('"gold"', Strings(("gold",))),
         ],
     )
     def test_comparison_operands(self, operand: str, expected: object) -> None:
@@ -266,6 +265,8 @@ REFUSED = [
     ("INCLUDE ItemID WHERE Items.A IN ('x')", "'", 34, "not part of the grammar"),
     ("INCLUDE ItemID WHERE Items.A IN ($)", "$", 34, "letters, digits or underscores"),
     ('INCLUDE ItemID WHERE Items.A < "x"', '"x"', 32, "< compares numbers"),
+    ('INCLUDE ItemID WHERE Items.A = "x"', '"x"', 32, "= compares numbers; match strings with IN"),
+    ('INCLUDE ItemID WHERE Items.A != "x"', '"x"', 33, "!= compares numbers"),
     ("INCLUDE ItemID WHERE Items.A = ", "<end of expression>", 32, "followed by a number"),
     ("INCLUDE ItemID WHERE Items.A = ($P", "<end of expression>", 35, "Expected )"),
     ('INCLUDE ItemID WHERE Items.A = ("x")', '"x"', 33, "number or a $PLACEHOLDER"),

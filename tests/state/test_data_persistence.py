@@ -110,6 +110,34 @@ def test_imported_rows_and_jobs_survive_a_restart(tmp_path: Path) -> None:
         assert fake.objects() == objects  # handed to the fake, and the export's
 
 
+def test_records_of_both_sources_survive_a_restart(tmp_path: Path) -> None:
+    """A Users dataset's put and imported records, repeated ids and a FULL import's drop
+    included, come back the same after a restart: every record and the newest of each id."""
+    path = tmp_path / "state.db"
+    with serving(state_file=path, **OPTIONS) as (url, fake):
+        personalize = client("personalize", url)
+        events = client("personalize-events", url)
+        group = personalize.create_dataset_group(name="g")["datasetGroupArn"]
+        users = make_dataset(personalize, group, "Users", ["USER_ID", "AGE"])
+        for age in ("1", "2"):
+            events.put_users(
+                datasetArn=users, users=[{"userId": "u1", "properties": f'{{"age": "{age}"}}'}]
+            )
+        fake.put_object("s3://b/one.csv", "USER_ID,AGE\nu1,30\nu2,40\nu1,31\n")
+        fake.put_object("s3://b/two.csv", "USER_ID,AGE\nu3,50\nu3,51\n")
+        for name in ("one", "two"):
+            personalize.create_dataset_import_job(
+                jobName=name, datasetArn=users, dataSource={"dataLocation": f"s3://b/{name}.csv"}
+            )
+        events.put_users(datasetArn=users, users=[{"userId": "u2"}])
+        before, read = facts(fake.store), fake.users(users)
+        assert [u["userId"] for u in read] == ["u1", "u3", "u2"]
+        assert len(fake.interactions(users)) == 5
+    with serving(state_file=path, **OPTIONS) as (url, fake):
+        assert facts(fake.store) == before
+        assert fake.users(users) == read
+
+
 def test_an_import_left_running_finishes_after_a_restart(tmp_path: Path) -> None:
     """A job still CREATE PENDING when the server stops reads its object (kept in the
     file) and loads its rows once the restarted server moves it on."""

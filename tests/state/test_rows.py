@@ -63,23 +63,46 @@ def test_mutable_values_read_back_as_copies() -> None:
     ]
 
 
-def test_keyed_rows_replace_by_id_and_move_to_the_end() -> None:
-    """With a key, a row of a known id replaces the old one whole, which moves last."""
+def test_keyed_rows_keep_every_record_and_the_newest_of_each_id() -> None:
+    """With a key, every record is kept; the newest of each id, whichever its source, in the
+    order they were last written, is ``newest``."""
     rows = Rows(key="ITEM_ID")
-    rows.extend([{"ITEM_ID": "a", "properties": "{}"}, {"ITEM_ID": "b"}])
+    rows.extend([{"ITEM_ID": "a", "properties": "{}"}, {"ITEM_ID": "b"}], BULK)
     rows.append({"ITEM_ID": "a"})
-    assert list(rows) == [{"ITEM_ID": "b"}, {"ITEM_ID": "a"}]
-    assert len(rows) == 2
+    rows.append({"ITEM_ID": "b", "n": 1}, BULK)
+    assert list(rows) == [
+        {"ITEM_ID": "a", "properties": "{}"},
+        {"ITEM_ID": "b"},
+        {"ITEM_ID": "a"},
+        {"ITEM_ID": "b", "n": 1},
+    ]
+    assert [rows.row(i) for i in rows.newest()] == [{"ITEM_ID": "a"}, {"ITEM_ID": "b", "n": 1}]
 
 
-def test_many_replacements_keep_order_and_memory_bounded() -> None:
-    """Dead rows are dropped once they are most of the container; what is live stays."""
-    rows = Rows(key="USER_ID")
+def test_dropping_a_source_leaves_the_other_sources_newest() -> None:
+    """A FULL import drops the BULK records: an id's PUT record is its newest again."""
+    rows = Rows(key="ITEM_ID")
+    rows.append({"ITEM_ID": "a", "v": "put"})
+    rows.extend([{"ITEM_ID": "a", "v": "bulk"}, {"ITEM_ID": "b", "v": "bulk"}], BULK)
+    assert rows.drop(BULK) == 2
+    assert [rows.row(i) for i in rows.newest()] == [{"ITEM_ID": "a", "v": "put"}]
+    assert rows.drop_where("ITEM_ID", ["a"]) == 1
+    assert rows.newest() == []
+
+
+def test_dropped_rows_are_removed_once_most_are_dead() -> None:
+    """Dead rows are removed once they are most of the container; what is live stays."""
+    rows = Rows(layout_of([Field("N", "long")]), key="USER_ID")
     for n in range(5000):
-        rows.append({"USER_ID": f"u{n % 10}", "n": n}, BULK if n % 2 else PUT)
-    assert list(rows) == [{"USER_ID": f"u{n % 10}", "n": n} for n in range(4990, 5000)]
-    assert len(rows.sources) < 2100
-    assert [s for s in rows.sources if s] == [PUT, BULK] * 5
+        rows.append({"USER_ID": f"u{n % 10}", "N": n, "o": [n]}, BULK if n % 4 else PUT)
+    assert rows.drop(BULK) == 3750
+    assert len(rows.sources) == 1250
+    assert list(rows) == [{"USER_ID": f"u{n % 10}", "N": n, "o": [n]} for n in range(0, 5000, 4)]
+    assert [rows.row(i)["N"] for i in rows.newest()] == [4980, 4984, 4988, 4992, 4996]
+    assert rows.drop_where("USER_ID", ["u0", "u2", "u4"]) == 750
+    assert len(rows.sources) == 500
+    assert [rows.row(i)["N"] for i in rows.newest()] == [4988, 4996]
+    assert set(rows.sources) == {PUT}
 
 
 def test_where_selects_rows_by_a_column_value() -> None:

@@ -499,9 +499,11 @@ class Walk:
 
 
 def rows_facts(rows: Rows) -> Any:
-    """A dataset's live rows with their sources, in order, and its key column."""
+    """A dataset's live rows with their sources, in order, its key column, and the newest
+    record of each id (a keyed dataset's)."""
     live = [i for i, source in enumerate(rows.sources) if source]
-    return rows.key, len(rows), [(rows.row(i), rows.sources[i]) for i in live]
+    newest = [rows.row(i) for i in rows.newest()]
+    return rows.key, len(rows), [(rows.row(i), rows.sources[i]) for i in live], newest
 
 
 def live_arn(store: Store, rows: Rows) -> str | None:

@@ -24,6 +24,8 @@ from support import INTERACTIONS_SCHEMA, USER_PERSONALIZATION, make_dataset, tra
 from personalize_fake import PersonalizeFake, WireRequest, mock_personalize
 from personalize_fake._api.registry import HANDLERS, load_handlers
 from personalize_fake._model.catalog import catalog
+from personalize_fake._model.coverage import newer_than_model
+from personalize_fake._model.validation import UNMODELED
 from personalize_fake._settings import CHECK_RESPONSES_VARIABLE
 from personalize_fake._wire.dispatch import forget_bindings
 from personalize_fake.server import PersonalizeServer
@@ -155,6 +157,7 @@ class World:
             "ListFilters": lambda: c.list_filters(datasetGroupArn=self.group),
             "DeleteFilter": lambda: c.delete_filter(filterArn=made["filterArn"]),
             **self.training_calls(),
+            **self.batch_calls(),
             "PutEvents": lambda: e.put_events(
                 trackingId=tracker["trackingId"],
                 sessionId="s",
@@ -231,6 +234,70 @@ class World:
                 campaignArn=campaign(), minProvisionedTPS=3
             ),
             "DeleteCampaign": lambda: c.delete_campaign(campaignArn=campaign()),
+        }
+
+    def batch_calls(self) -> dict[str, Callable[[], Any]]:
+        """Batch jobs with every member set, on a trained group of their own; the described
+        ones failed (no input object), so failureReason is checked too."""
+        c, e = self.c, self.e
+        paths = {
+            "jobInput": {"s3DataSource": {"path": "s3://bucket/in.json"}},
+            "jobOutput": {"s3DataDestination": {"path": "s3://bucket/out/"}},
+            "roleArn": "arn:aws:iam::123456789012:role/r",
+        }
+
+        def versions() -> tuple[str, str, str]:
+            """The User-Personalization version, an item-affinity one, and an ItemID filter."""
+            group, _, version = trained_setup(c, e, "trained")
+            solution = c.create_solution(
+                name="segments", datasetGroupArn=group, recipeArn=f"{AWS}recipe/aws-item-affinity"
+            )["solutionArn"]
+            segments = c.create_solution_version(solutionArn=solution)["solutionVersionArn"]
+            fields = [{"name": "ITEM_ID", "type": "string"}, {"name": "A", "type": "string"}]
+            items = json.dumps({"type": "record", "name": "Items", "fields": fields})
+            schema = c.create_schema(name="batch-items", schema=items)["schemaArn"]
+            c.create_dataset(
+                name="items", schemaArn=schema, datasetGroupArn=group, datasetType="Items"
+            )
+            expression = 'EXCLUDE ItemID WHERE Items.A IN ("x")'
+            made = c.create_filter(name="b", datasetGroupArn=group, filterExpression=expression)
+            return version, segments, made["filterArn"]
+
+        def inference() -> dict[str, Any]:
+            version, _, used = versions()
+            return dict(
+                c.create_batch_inference_job(
+                    jobName="b",
+                    solutionVersionArn=version,
+                    filterArn=used,
+                    numResults=10,
+                    batchInferenceJobConfig={
+                        "itemExplorationConfig": {"explorationWeight": "0.3"},
+                        "rankingInfluence": {"POPULARITY": 0.5},
+                    },
+                    batchInferenceJobMode="BATCH_INFERENCE",
+                    **paths,
+                )
+            )
+
+        def segment() -> dict[str, Any]:
+            return dict(
+                c.create_batch_segment_job(
+                    jobName="b", solutionVersionArn=versions()[1], numResults=10, **paths
+                )
+            )
+
+        return {
+            "CreateBatchInferenceJob": inference,
+            "DescribeBatchInferenceJob": lambda: c.describe_batch_inference_job(
+                batchInferenceJobArn=inference()["batchInferenceJobArn"]
+            ),
+            "ListBatchInferenceJobs": lambda: (inference(), c.list_batch_inference_jobs())[1],
+            "CreateBatchSegmentJob": segment,
+            "DescribeBatchSegmentJob": lambda: c.describe_batch_segment_job(
+                batchSegmentJobArn=segment()["batchSegmentJobArn"]
+            ),
+            "ListBatchSegmentJobs": lambda: (segment(), c.list_batch_segment_jobs())[1],
         }
 
     def catalogue_calls(self) -> dict[str, Callable[[], Any]]:
@@ -480,6 +547,8 @@ def test_an_answer_its_shape_refuses_is_a_500_naming_operation_path_and_rule(
     caplog: pytest.LogCaptureFixture, name: str, answer: dict[str, Any], path: str, rule: str
 ) -> None:
     """A handler answering what the output shape refuses is an InternalFailure (500), logged."""
+    if rule == UNMODELED and newer_than_model():
+        pytest.skip("members newer than an older botocore's model are allowed")
     op = catalog().operation("personalize", name)
     broken = swapped(op.python_name, lambda state, **kwargs: answer)
     with broken, mock_personalize(check_responses=True) as fake:
@@ -523,6 +592,8 @@ def test_the_suite_checks_every_mock_it_starts(personalize_fake: PersonalizeFake
 
 def test_a_checked_server_refuses_a_bad_answer_over_http() -> None:
     """A server (checking, as the environment says) answers a bad answer as InternalFailure."""
+    if newer_than_model():
+        pytest.skip("members newer than an older botocore's model are allowed")
     broken = swapped("describe_schema", lambda state, **kwargs: {"bogus": 1})
     with broken, PersonalizeServer() as server:
         client = boto3.client(
