@@ -102,7 +102,7 @@ class Campaign(Resource):
 
 
 def _newest_active(state: RegionState, solution_arn: str) -> SolutionVersion | None:
-    for version in reversed(list(versions_of(state, solution_arn))):
+    for version in reversed(versions_of(state, solution_arn)):  # newest first, no copy
         if version.status == ACTIVE:
             assert isinstance(version, SolutionVersion)
             return version
