@@ -22,12 +22,19 @@ from typing import Any, ClassVar, TypeVar
 
 import attrs
 
-from personalize_fake._api.common import describe, ensure_new, list_under, status_fields, timestamps
+from personalize_fake._api.common import (
+    create,
+    describe,
+    ensure_new,
+    list_under,
+    status_fields,
+    timestamps,
+)
 from personalize_fake._api.datasets import Dataset, schema_fields
 from personalize_fake._api.filters import Filter
 from personalize_fake._api.registry import operation
 from personalize_fake._api.solution_versions import SolutionVersion
-from personalize_fake._api.tagging import apply_tags, check_tags
+from personalize_fake._api.tagging import check_tags
 from personalize_fake._domain.recipes import (
     PERSONALIZED_ACTIONS,
     POPULAR_ITEMS,
@@ -335,9 +342,7 @@ def _begin(state: RegionState, job: J, tags: list[dict[str, Any]] | None) -> J:
     """What both Creates end with: tags, then the job starts (its class's ``LIMITS``, jobs
     in flight per region, checked as it begins)."""
     check_tags(state, None, tags or [])
-    lifecycle.begin_create(state, job)
-    state.add(job)
-    apply_tags(state, job, tags)
+    create(state, job, tags)
     return job
 
 

@@ -19,6 +19,7 @@ import attrs
 
 from personalize_fake._api.common import (
     begin_update,
+    create,
     describe,
     ensure_can_update,
     ensure_new,
@@ -31,7 +32,7 @@ from personalize_fake._api.common import (
 from personalize_fake._api.registry import operation
 from personalize_fake._api.solution_versions import TRAINED, SolutionVersion
 from personalize_fake._api.solutions import Solution, versions_of
-from personalize_fake._api.tagging import apply_tags, check_tags
+from personalize_fake._api.tagging import check_tags
 from personalize_fake._errors import InvalidInput, ResourceInUse
 from personalize_fake._state import lifecycle
 from personalize_fake._state.limits import LIVE, Limit
@@ -205,9 +206,7 @@ def create_campaign(
         min_provisioned_tps=1 if min_provisioned_tps is None else min_provisioned_tps,
         campaign_config=campaign_config or None,
     )
-    lifecycle.begin_create(state, campaign)
-    state.add(campaign)
-    apply_tags(state, campaign, tags)
+    create(state, campaign, tags)
     return {"campaignArn": arn}
 
 

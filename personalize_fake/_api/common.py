@@ -105,6 +105,18 @@ def list_under(
     return list_page(state, scope, found, view, key, max_results, next_token)
 
 
+def create(state: RegionState, resource: R, tags: list[dict[str, Any]] | None) -> R:
+    """What every Create does once the request passed its checks: the resource begins its
+    create chain (refused if it refers to one being deleted or would pass a limit), is
+    stored, and takes the tags given."""
+    from personalize_fake._api.tagging import apply_tags  # tagging answers about any kind
+
+    lifecycle.begin_create(state, resource)
+    state.add(resource)
+    apply_tags(state, resource, tags)
+    return resource
+
+
 def ensure_new(state: RegionState, arn: str) -> None:
     """ResourceAlreadyExists when ``arn`` is taken (names are unique per type)."""
     if arn in state.resources:

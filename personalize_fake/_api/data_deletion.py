@@ -16,6 +16,7 @@ import attrs
 
 from personalize_fake._api.common import (
     NewestFirst,
+    create,
     describe,
     ensure_new,
     list_page,
@@ -26,7 +27,7 @@ from personalize_fake._api.data_jobs import location_of
 from personalize_fake._api.dataset_groups import DatasetGroup
 from personalize_fake._api.datasets import Dataset
 from personalize_fake._api.registry import operation
-from personalize_fake._api.tagging import apply_tags, check_tags
+from personalize_fake._api.tagging import check_tags
 from personalize_fake._domain.csv_import import CsvError, read_csv
 from personalize_fake._domain.fields import Field
 from personalize_fake._state import lifecycle, limits, objects
@@ -140,9 +141,7 @@ def create_data_deletion_job(
         data_location=location,
         role_arn=role_arn,
     )
-    lifecycle.begin_create(state, job)
-    state.add(job)
-    apply_tags(state, job, tags)
+    create(state, job, tags)
     return {"dataDeletionJobArn": arn}
 
 

@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 import attrs
 
 from personalize_fake._api.common import (
+    create,
     describe,
     ensure_new,
     list_under,
@@ -29,7 +30,7 @@ from personalize_fake._api.common import (
 from personalize_fake._api.datasets import Dataset, schema_fields
 from personalize_fake._api.metric_attributions import MetricAttribution
 from personalize_fake._api.registry import operation
-from personalize_fake._api.tagging import apply_tags, check_tags
+from personalize_fake._api.tagging import check_tags
 from personalize_fake._domain.csv_import import CsvError, header_of, read_csv, write_csv
 from personalize_fake._errors import InvalidInput, ServiceError
 from personalize_fake._state import lifecycle, objects
@@ -246,9 +247,7 @@ def create_dataset_import_job(
         role_arn=role_arn,
         publish_attribution_metrics_to_s3=publish_attribution_metrics_to_s3,
     )
-    lifecycle.begin_create(state, job)
-    state.add(job)
-    apply_tags(state, job, tags)
+    create(state, job, tags)
     return {"datasetImportJobArn": arn}
 
 
@@ -334,9 +333,7 @@ def create_dataset_export_job(
         role_arn=role_arn,
         job_output=job_output,
     )
-    lifecycle.begin_create(state, job)
-    state.add(job)
-    apply_tags(state, job, tags)
+    create(state, job, tags)
     return {"datasetExportJobArn": arn}
 
 

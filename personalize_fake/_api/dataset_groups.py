@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 import attrs
 
 from personalize_fake._api.common import (
+    create,
     describe,
     ensure_new,
     list_page,
@@ -14,7 +15,7 @@ from personalize_fake._api.common import (
     timestamps,
 )
 from personalize_fake._api.registry import operation
-from personalize_fake._api.tagging import apply_tags, check_tags
+from personalize_fake._api.tagging import check_tags
 from personalize_fake._errors import InvalidInput
 from personalize_fake._state import lifecycle
 from personalize_fake._state.resource import DELETE, DELETE_PENDING, Resource
@@ -74,9 +75,7 @@ def create_dataset_group(
     group = DatasetGroup(
         arn=arn, name=name, role_arn=role_arn, kms_key_arn=kms_key_arn, domain=domain
     )
-    lifecycle.begin_create(state, group)
-    state.add(group)
-    apply_tags(state, group, tags)
+    create(state, group, tags)
     out: dict[str, Any] = {"datasetGroupArn": arn}
     if domain:
         out["domain"] = domain

@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 import attrs
 
 from personalize_fake._api.common import (
+    create,
     describe,
     ensure_new,
     list_under,
@@ -23,7 +24,7 @@ from personalize_fake._api.common import (
 from personalize_fake._api.dataset_groups import DatasetGroup
 from personalize_fake._api.registry import operation
 from personalize_fake._api.schemas import Schema
-from personalize_fake._api.tagging import apply_tags, check_tags
+from personalize_fake._api.tagging import check_tags
 from personalize_fake._domain.avro import REQUIRED_FIELDS, check_fits
 from personalize_fake._domain.fields import Field, typed_fields
 from personalize_fake._errors import InvalidInput
@@ -158,10 +159,8 @@ def create_dataset(
         schema_arn=schema.arn,
         tracking_id=str(uuid.uuid4()) if kind == "ACTION_INTERACTIONS" else None,
     )
-    lifecycle.begin_create(state, dataset)
-    state.add(dataset)
     state.store.clear_records(arn)  # a dataset made again at the same ARN starts empty
-    apply_tags(state, dataset, tags)
+    create(state, dataset, tags)
     return {"datasetArn": arn}
 
 

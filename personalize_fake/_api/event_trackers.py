@@ -12,10 +12,10 @@ from typing import Any, ClassVar
 
 import attrs
 
-from personalize_fake._api.common import describe, list_under, status_fields, timestamps
+from personalize_fake._api.common import create, describe, list_under, status_fields, timestamps
 from personalize_fake._api.dataset_groups import DatasetGroup
 from personalize_fake._api.registry import operation
-from personalize_fake._api.tagging import apply_tags, check_tags
+from personalize_fake._api.tagging import check_tags
 from personalize_fake._errors import ResourceAlreadyExists, ServiceError
 from personalize_fake._state import lifecycle
 from personalize_fake._state.references import Reference
@@ -84,9 +84,7 @@ def create_event_tracker(
         tracking_id=str(uuid.uuid4()),
         account_id=state.account_id,
     )
-    lifecycle.begin_create(state, tracker)
-    state.add(tracker)
-    apply_tags(state, tracker, tags)
+    create(state, tracker, tags)
     return {"eventTrackerArn": arn, "trackingId": tracker.tracking_id}
 
 

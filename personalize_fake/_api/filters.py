@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 import attrs
 
 from personalize_fake._api.common import (
+    create,
     describe,
     ensure_new,
     list_under,
@@ -26,7 +27,7 @@ from personalize_fake._api.dataset_groups import DatasetGroup
 from personalize_fake._api.datasets import Dataset
 from personalize_fake._api.registry import operation
 from personalize_fake._api.schemas import Schema
-from personalize_fake._api.tagging import apply_tags, check_tags
+from personalize_fake._api.tagging import check_tags
 from personalize_fake._domain.fields import Field, typed_fields
 from personalize_fake._domain.filter_parser import parse_filter
 from personalize_fake._domain.filters import DISPLAY, FilterTree, Rules, schema_problem
@@ -148,9 +149,7 @@ def create_filter(
         filter_expression=filter_expression,
         doomed=problem,  # "fail": it ends CREATE FAILED with the reason
     )
-    lifecycle.begin_create(state, item)
-    state.add(item)
-    apply_tags(state, item, tags)
+    create(state, item, tags)
     return {"filterArn": arn}
 
 

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 import attrs
 
 from personalize_fake._api.common import (
+    create,
     describe,
     ensure_new,
     list_under,
@@ -205,8 +206,7 @@ def create_metric_attribution(
         metrics=chosen,
         metrics_output_config=metrics_output_config,
     )
-    lifecycle.begin_create(state, attribution)
-    state.add(attribution)
+    create(state, attribution, None)  # the model gives metric attributions no tags
     return {"metricAttributionArn": arn}
 
 

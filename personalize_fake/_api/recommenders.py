@@ -16,6 +16,7 @@ import attrs
 
 from personalize_fake._api.common import (
     begin_update,
+    create,
     describe,
     ensure_can_update,
     ensure_new,
@@ -28,7 +29,7 @@ from personalize_fake._api.common import (
 from personalize_fake._api.dataset_groups import DatasetGroup
 from personalize_fake._api.datasets import Dataset, dataset_arn
 from personalize_fake._api.registry import operation
-from personalize_fake._api.tagging import apply_tags, check_tags
+from personalize_fake._api.tagging import check_tags
 from personalize_fake._domain.recipes import recipe as catalogue_recipe
 from personalize_fake._errors import InvalidInput, ResourceNotFound
 from personalize_fake._state import lifecycle
@@ -186,9 +187,7 @@ def create_recommender(
         recommender_config=_config(recommender_config),
         dataset_arns=tuple(d.arn for d in state.referrers(group.arn, Dataset)),
     )
-    lifecycle.begin_create(state, recommender)
-    state.add(recommender)
-    apply_tags(state, recommender, tags)
+    create(state, recommender, tags)
     return {"recommenderArn": arn}
 
 

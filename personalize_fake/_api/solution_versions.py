@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from personalize_fake._api.common import describe, list_under, status_fields, timestamps
+from personalize_fake._api.common import create, describe, list_under, status_fields, timestamps
 from personalize_fake._api.dataset_groups import DatasetGroup
 from personalize_fake._api.datasets import Dataset, dataset_arn
 from personalize_fake._api.registry import operation
@@ -33,7 +33,7 @@ from personalize_fake._api.solutions import (
     training_dataset_type,
     version_summary,
 )
-from personalize_fake._api.tagging import apply_tags, check_tags
+from personalize_fake._api.tagging import check_tags
 from personalize_fake._domain.recipes import recipe
 from personalize_fake._errors import InvalidInput, ResourceNotFound
 from personalize_fake._state import lifecycle
@@ -275,9 +275,7 @@ def create_solution_version(
         event_type=solution.event_type,
         solution_config=solution.solution_config,
     )
-    lifecycle.begin_create(state, version)
-    state.add(version)
-    apply_tags(state, version, tags)
+    create(state, version, tags)
     return {"solutionVersionArn": arn}
 
 

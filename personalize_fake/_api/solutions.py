@@ -16,6 +16,7 @@ import attrs
 
 from personalize_fake._api.common import (
     begin_update,
+    create,
     describe,
     ensure_can_update,
     ensure_new,
@@ -28,7 +29,7 @@ from personalize_fake._api.common import (
 from personalize_fake._api.dataset_groups import DatasetGroup
 from personalize_fake._api.datasets import dataset_arn
 from personalize_fake._api.registry import operation
-from personalize_fake._api.tagging import apply_tags, check_tags
+from personalize_fake._api.tagging import check_tags
 from personalize_fake._domain.recipes import (
     PERSONALIZED_ACTIONS,
     USER_PERSONALIZATION,
@@ -294,9 +295,7 @@ def create_solution(
         event_type=event_type,
         solution_config=solution_config or None,
     )
-    lifecycle.begin_create(state, solution)
-    state.add(solution)
-    apply_tags(state, solution, tags)
+    create(state, solution, tags)
     return {"solutionArn": arn}
 
 

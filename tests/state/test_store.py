@@ -242,15 +242,17 @@ class TestDeleteRules:
         assert "must be ACTIVE or CREATE FAILED" in refused(state, parent)
 
     def test_nothing_new_may_block_a_resource_being_deleted(self, state: RegionState) -> None:
-        """A resource added (or a reference re-pointed) that would block a target whose
+        """A resource created (or a reference re-pointed) that would block a target whose
         deletion is under way is ResourceInUse, and nothing changes; one that would not
-        block it (a finished version) may still be added."""
+        block it (a finished version) may still be created. Adding is a fact (a state
+        file's load restores what was), never refused."""
         parent = make(state, Parent, "p")
         done = make(state, Version, "v1", parent_arn=parent.arn)
         user = make(state, User, "u", version_arn=done.arn)
         deleting = make(state, Parent, "q", status="DELETE PENDING")
+        child = Child(arn=state.arn(Child.KIND, "c"), name="c", parent_arn=deleting.arn)
         with pytest.raises(ResourceInUse, match=r"parent .*/q is being deleted"):
-            make(state, Child, "c", parent_arn=deleting.arn)
+            lifecycle.begin_create(state, child)
         with pytest.raises(ResourceInUse):
             lifecycle.begin_create(state, Version(arn="v", name="v", parent_arn=deleting.arn))
         make(state, Version, "v2", parent_arn=deleting.arn)  # ACTIVE: it does not block
@@ -260,6 +262,8 @@ class TestDeleteRules:
         assert user.version_arn == done.arn
         assert state.arn(Child.KIND, "c") not in state.resources
         index_facts(state)
+        state.add(child)  # as a load does: the fact is restored
+        assert state.resources[child.arn] is child
 
 
 class TestLimits:
