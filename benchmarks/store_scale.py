@@ -7,11 +7,12 @@ Usage::
 
 Method
 ------
-One ``mock_personalize(lifecycle="instant")`` holds two regions of what a user makes:
-dataset groups, each with its two schemas, an Interactions and an Items dataset and an
-event tracker (6 resources a group): 2 groups (12 resources) in us-west-2, 1,667 groups
-(10,002 resources) in us-east-1. The big region is built by calling the handlers directly under
-the store's lock (the same code a boto3 call reaches, without botocore's ~0.1 ms a call).
+One ``mock_personalize(lifecycle="instant")`` (its dataset group quota raised) holds two
+regions of what a user makes: dataset groups, each with its two schemas, an Interactions
+and an Items dataset and an event tracker (6 resources a group): 2 groups (12 resources)
+in us-west-2, 1,667 groups (10,002 resources) in us-east-1. The big region is built by
+calling the handlers directly under the store's lock (the same code a boto3 call reaches,
+without botocore's ~0.1 ms a call).
 A boto3 client per region then makes each call in rounds of ``ROUND_SECONDS`` / 2,
 alternating between the regions so both see the same machine; a figure is the median
 time per call over rounds, and the ratio the median of per-round ratios.
@@ -97,7 +98,7 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 when a target fails")
     args = parser.parse_args()
 
-    with mock_personalize(lifecycle="instant") as fake:
+    with mock_personalize(lifecycle="instant", dataset_groups_per_region=10_000) as fake:
         started = time.perf_counter()
         populate(fake, SMALL, 2)
         populate(fake, BIG, 1667)

@@ -196,6 +196,10 @@ class Settings:
     )
     """Code of a second CreateMetricAttribution on one dataset group (no source names it)."""
 
+    # -- dataset groups --
+    dataset_groups_per_region: int = attrs.field(default=5, validator=_whole(0, None))
+    """Dataset groups an account may hold in a region, not counting failed or deleting ones
+    (the developer guide's adjustable quota)."""
     # -- training and deployment --
     minimum_training_data: bool = attrs.field(default=True, validator=_bool)
     """Training needs the data AWS asks for: CreateSolution a group whose interactions were

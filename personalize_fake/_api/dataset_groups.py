@@ -18,6 +18,7 @@ from personalize_fake._api.registry import operation
 from personalize_fake._api.tagging import check_tags
 from personalize_fake._errors import InvalidInput
 from personalize_fake._state import lifecycle
+from personalize_fake._state.limits import LIVE, Limit
 from personalize_fake._state.resource import DELETE, DELETE_PENDING, Resource
 from personalize_fake._state.store import RegionState
 from personalize_fake._state.transitions import GONE, Transitions
@@ -27,6 +28,7 @@ from personalize_fake._state.transitions import GONE, Transitions
 class DatasetGroup(Resource):
     KIND: ClassVar[str] = "dataset-group"
     LABEL: ClassVar[str] = "dataset group"
+    LIMITS: ClassVar[tuple[Limit, ...]] = (Limit("dataset_groups_per_region", LIVE),)
     TRANSITIONS: ClassVar[Transitions] = Resource.TRANSITIONS.replacing(
         attrs.evolve(DELETE, statuses=(DELETE_PENDING, GONE))  # no DELETE IN_PROGRESS
     )

@@ -58,6 +58,40 @@ class TestCreate:
         assert (group["roleArn"], group["kmsKeyArn"]) == (role, key)
 
 
+GROUPS = "arn:aws:personalize:us-east-1:123456789012:dataset-group/"
+
+
+class TestLimit:
+    @pytest.mark.personalize_fake(lifecycle="instant")
+    def test_five_live_groups_a_region(
+        self, personalize: Any, personalize_fake: PersonalizeFake
+    ) -> None:
+        """AWS's default quota: a sixth live group is LimitExceeded in AWS's words; a failed
+        one and one being deleted do not count."""
+        for n in range(5):
+            personalize.create_dataset_group(name=f"g{n}")
+        with pytest.raises(ClientError) as refused:
+            personalize.create_dataset_group(name="g5")
+        assert refused.value.response["Error"] == {
+            "Code": "LimitExceededException",
+            "Message": "Cannot create a dataset group. More than 5 resources in ACTIVE state. "
+            "Please delete some and try again.",
+        }
+        personalize.delete_dataset_group(datasetGroupArn=f"{GROUPS}g0")
+        personalize_fake.fail_next("dataset-group")
+        failed = personalize.create_dataset_group(name="failed")["datasetGroupArn"]
+        assert personalize_fake.status(failed) == "CREATE FAILED"
+        personalize.create_dataset_group(name="g5")
+
+    @pytest.mark.personalize_fake(lifecycle="instant", dataset_groups_per_region=7)
+    def test_a_setting(self, personalize: Any) -> None:
+        """``dataset_groups_per_region`` sets the quota."""
+        for n in range(7):
+            personalize.create_dataset_group(name=f"g{n}")
+        with pytest.raises(personalize.exceptions.LimitExceededException, match="More than 7"):
+            personalize.create_dataset_group(name="g7")
+
+
 class TestDescribe:
     def test_polling_sees_the_documented_sequence(self, personalize: Any) -> None:
         """Stepwise: each Describe answers, then moves one step: PENDING, IN_PROGRESS, ACTIVE."""

@@ -15,7 +15,7 @@ from support import INTERACTIONS_SCHEMA, USER_PERSONALIZATION, trained_setup
 from personalize_fake._api.registry import load_handlers
 from personalize_fake._model.catalog import catalog
 
-pytestmark = pytest.mark.personalize_fake(lifecycle="instant")
+pytestmark = pytest.mark.personalize_fake(lifecycle="instant", dataset_groups_per_region=100)
 
 
 @pytest.fixture

@@ -31,7 +31,10 @@ from personalize_fake._wire.dispatch import forget_bindings
 from personalize_fake.server import PersonalizeServer
 
 CHECKED = pytest.mark.personalize_fake(
-    lifecycle="instant", check_responses=True, recommender_min_interactions=0
+    lifecycle="instant",
+    check_responses=True,
+    recommender_min_interactions=0,
+    dataset_groups_per_region=100,  # a World holds one of everything, in many groups
 )
 NOW = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
 

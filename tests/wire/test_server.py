@@ -76,7 +76,7 @@ def raw_exchange(url: str, data: bytes, *, half_close: bool = True) -> bytes:
 
 @pytest.fixture
 def server() -> Iterator[tuple[str, PersonalizeFake]]:
-    with serving(lifecycle="instant") as served:
+    with serving(lifecycle="instant", dataset_groups_per_region=1000) as served:
         yield served
 
 
