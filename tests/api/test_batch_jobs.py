@@ -504,7 +504,7 @@ def test_a_job_in_flight_blocks_its_solution_and_filter(world: Setup, kind: str)
 def test_hook_is_called_with_the_input(monkeypatch: pytest.MonkeyPatch) -> None:
     """write_output, the engine's hook, gets the job and its input objects; a reason it
     returns ends the job CREATE FAILED."""
-    from personalize_fake._api import batch_jobs
+    from personalize_fake._api import batch_resources
 
     seen: list[Any] = []
 
@@ -512,7 +512,7 @@ def test_hook_is_called_with_the_input(monkeypatch: pytest.MonkeyPatch) -> None:
         seen.append((job.arn, inputs))
         return "engine says no"
 
-    monkeypatch.setattr(batch_jobs, "write_output", hook)
+    monkeypatch.setattr(batch_resources, "write_output", hook)
     with mock_personalize(lifecycle="manual", minimum_training_data=False) as fake:
         world = Setup(
             boto3.client("personalize", region_name="us-east-1"),
