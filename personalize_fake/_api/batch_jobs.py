@@ -37,7 +37,6 @@ from personalize_fake._api.datasets import Dataset, schema_fields
 from personalize_fake._api.filters import Filter
 from personalize_fake._api.registry import operation
 from personalize_fake._api.solution_versions import SolutionVersion
-from personalize_fake._api.tagging import check_tags
 from personalize_fake._errors import InvalidInput
 from personalize_fake._settings import Settings
 from personalize_fake._state import lifecycle, objects
@@ -121,7 +120,6 @@ def _prepare(
 def _begin(state: RegionState, job: J, tags: list[dict[str, Any]] | None) -> J:
     """What both Creates end with: tags, then the job starts (its class's ``LIMITS``, jobs
     in flight per region, checked as it begins)."""
-    check_tags(state, None, tags or [])
     create(state, job, tags)
     return job
 

@@ -32,7 +32,6 @@ from personalize_fake._api.common import (
 from personalize_fake._api.registry import operation
 from personalize_fake._api.solution_versions import TRAINED, SolutionVersion
 from personalize_fake._api.solutions import Solution, versions_of
-from personalize_fake._api.tagging import check_tags
 from personalize_fake._errors import InvalidInput, ResourceInUse
 from personalize_fake._state import lifecycle
 from personalize_fake._state.limits import LIVE, Limit
@@ -195,7 +194,6 @@ def create_campaign(
     ensure_new(state, arn)
     _check_sync(solution_version_arn, campaign_config)
     version = _deployable(state, solution_version_arn)
-    check_tags(state, None, tags or [])
     campaign = Campaign(
         arn=arn,
         name=name,

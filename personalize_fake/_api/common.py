@@ -106,11 +106,13 @@ def list_under(
 
 
 def create(state: RegionState, resource: R, tags: list[dict[str, Any]] | None) -> R:
-    """What every Create does once the request passed its checks: the resource begins its
-    create chain (refused if it refers to one being deleted or would pass a limit), is
-    stored, and takes the tags given."""
-    from personalize_fake._api.tagging import apply_tags  # tagging answers about any kind
+    """What every Create does once the request passed its own checks: the tags given are
+    checked (TooManyTags, a reserved key), the resource begins its create chain (refused if
+    it refers to one being deleted or would pass a limit), is stored, and takes the tags.
+    Nothing is stored when any of these refuses."""
+    from personalize_fake._api.tagging import apply_tags, check_tags  # about any kind
 
+    check_tags(state, None, tags or [])
     lifecycle.begin_create(state, resource)
     state.add(resource)
     apply_tags(state, resource, tags)

@@ -27,7 +27,6 @@ from personalize_fake._api.data_jobs import location_of
 from personalize_fake._api.dataset_groups import DatasetGroup
 from personalize_fake._api.datasets import Dataset
 from personalize_fake._api.registry import operation
-from personalize_fake._api.tagging import check_tags
 from personalize_fake._domain.csv_import import CsvError, read_csv
 from personalize_fake._domain.fields import Field
 from personalize_fake._state import lifecycle, limits, objects
@@ -133,7 +132,6 @@ def create_data_deletion_job(
     lifecycle.require_active(group)
     arn = state.arn(DataDeletionJob.KIND, job_name)
     ensure_new(state, arn)
-    check_tags(state, None, tags or [])
     job = DataDeletionJob(
         arn=arn,
         name=job_name,

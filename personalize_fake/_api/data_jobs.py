@@ -30,7 +30,6 @@ from personalize_fake._api.common import (
 from personalize_fake._api.datasets import Dataset, schema_fields
 from personalize_fake._api.metric_attributions import MetricAttribution
 from personalize_fake._api.registry import operation
-from personalize_fake._api.tagging import check_tags
 from personalize_fake._domain.csv_import import CsvError, header_of, read_csv, write_csv
 from personalize_fake._errors import InvalidInput, ServiceError
 from personalize_fake._state import lifecycle, objects
@@ -237,7 +236,6 @@ def create_dataset_import_job(
         )
     if publish_attribution_metrics_to_s3:
         _check_publishing(state, dataset)
-    check_tags(state, None, tags or [])
     job = DatasetImportJob(
         arn=arn,
         name=job_name,
@@ -324,7 +322,6 @@ def create_dataset_export_job(
     lifecycle.require_active(dataset)
     arn = state.arn(DatasetExportJob.KIND, job_name)
     ensure_new(state, arn)
-    check_tags(state, None, tags or [])
     job = DatasetExportJob(
         arn=arn,
         name=job_name,

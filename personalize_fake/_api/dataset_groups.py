@@ -15,7 +15,6 @@ from personalize_fake._api.common import (
     timestamps,
 )
 from personalize_fake._api.registry import operation
-from personalize_fake._api.tagging import check_tags
 from personalize_fake._errors import InvalidInput
 from personalize_fake._state import lifecycle
 from personalize_fake._state.limits import LIVE, Limit
@@ -73,7 +72,6 @@ def create_dataset_group(
     ensure_new(state, arn)
     if role_arn and not kms_key_arn:
         raise InvalidInput("A roleArn is only valid when a kmsKeyArn is also given.")
-    check_tags(state, None, tags or [])
     group = DatasetGroup(
         arn=arn, name=name, role_arn=role_arn, kms_key_arn=kms_key_arn, domain=domain
     )

@@ -24,7 +24,6 @@ from personalize_fake._api.common import (
 from personalize_fake._api.dataset_groups import DatasetGroup
 from personalize_fake._api.registry import operation
 from personalize_fake._api.schemas import Schema
-from personalize_fake._api.tagging import check_tags
 from personalize_fake._domain.avro import REQUIRED_FIELDS, check_fits
 from personalize_fake._domain.fields import Field, typed_fields
 from personalize_fake._errors import InvalidInput
@@ -150,7 +149,6 @@ def create_dataset(
             f"{group.arn} (domain {group.domain or 'none'})."
         )
     check_fits(schema.arn, schema.fields, kind)
-    check_tags(state, None, tags or [])
     dataset = Dataset(
         arn=arn,
         name=name,
@@ -159,8 +157,8 @@ def create_dataset(
         schema_arn=schema.arn,
         tracking_id=str(uuid.uuid4()) if kind == "ACTION_INTERACTIONS" else None,
     )
-    state.store.clear_records(arn)  # a dataset made again at the same ARN starts empty
     create(state, dataset, tags)
+    state.store.clear_records(arn)  # a dataset made again at the same ARN starts empty
     return {"datasetArn": arn}
 
 

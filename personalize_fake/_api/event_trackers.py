@@ -15,7 +15,6 @@ import attrs
 from personalize_fake._api.common import create, describe, list_under, status_fields, timestamps
 from personalize_fake._api.dataset_groups import DatasetGroup
 from personalize_fake._api.registry import operation
-from personalize_fake._api.tagging import check_tags
 from personalize_fake._errors import ResourceAlreadyExists, ServiceError
 from personalize_fake._state import lifecycle
 from personalize_fake._state.references import Reference
@@ -73,7 +72,6 @@ def create_event_tracker(
             code=state.settings.duplicate_event_tracker_error,
         )
     lifecycle.require_active(group)
-    check_tags(state, None, tags or [])
     arn = state.arn(EventTracker.KIND, secrets.token_hex(4))
     while arn in state.resources:  # 1 in 4 billion, but never two trackers at one ARN
         arn = state.arn(EventTracker.KIND, secrets.token_hex(4))

@@ -27,7 +27,6 @@ from personalize_fake._api.dataset_groups import DatasetGroup
 from personalize_fake._api.datasets import Dataset
 from personalize_fake._api.registry import operation
 from personalize_fake._api.schemas import Schema
-from personalize_fake._api.tagging import check_tags
 from personalize_fake._domain.fields import Field, typed_fields
 from personalize_fake._domain.filter_parser import parse_filter
 from personalize_fake._domain.filters import DISPLAY, FilterTree, Rules, schema_problem
@@ -141,7 +140,6 @@ def create_filter(
     problem = schema_problem(tree, _schemas(state, group, tree), group.arn)
     if problem is not None and state.settings.filter_schema_errors == "raise":
         raise InvalidInput(problem)
-    check_tags(state, None, tags or [])
     item = Filter(
         arn=arn,
         name=name,

@@ -29,7 +29,6 @@ from personalize_fake._api.common import (
 from personalize_fake._api.dataset_groups import DatasetGroup
 from personalize_fake._api.datasets import Dataset, dataset_arn
 from personalize_fake._api.registry import operation
-from personalize_fake._api.tagging import check_tags
 from personalize_fake._domain.recipes import recipe as catalogue_recipe
 from personalize_fake._errors import InvalidInput, ResourceNotFound
 from personalize_fake._state import lifecycle
@@ -178,7 +177,6 @@ def create_recommender(
             f"dataset group: a recommender needs one of its {group.domain} use cases."
         )
     lifecycle.require_active(group)
-    check_tags(state, None, tags or [])
     recommender = Recommender(
         arn=arn,
         name=name,

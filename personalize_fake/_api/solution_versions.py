@@ -33,7 +33,6 @@ from personalize_fake._api.solutions import (
     training_dataset_type,
     version_summary,
 )
-from personalize_fake._api.tagging import check_tags
 from personalize_fake._domain.recipes import recipe
 from personalize_fake._errors import InvalidInput, ResourceNotFound
 from personalize_fake._state import lifecycle
@@ -251,7 +250,6 @@ def create_solution_version(
         raise ResourceNotFound.for_arn(str(solution.recipe_arn))
     mode = training_mode or "FULL"
     _check_mode(state, solution, found.arn, mode)
-    check_tags(state, None, tags or [])
     group = state.get(DatasetGroup, solution.dataset_group_arn)
     suffix = secrets.token_hex(4)
     arn = state.arn(Solution.KIND, f"{solution.name}/{suffix}")

@@ -29,7 +29,6 @@ from personalize_fake._api.common import (
 from personalize_fake._api.dataset_groups import DatasetGroup
 from personalize_fake._api.datasets import dataset_arn
 from personalize_fake._api.registry import operation
-from personalize_fake._api.tagging import check_tags
 from personalize_fake._domain.recipes import (
     PERSONALIZED_ACTIONS,
     USER_PERSONALIZATION,
@@ -282,7 +281,6 @@ def create_solution(
     check_auto_training(solution_config)
     _check_threshold(solution_config)
     check_training_datasets(state, group, found)
-    check_tags(state, None, tags or [])
     solution = Solution(
         arn=arn,
         name=name,
