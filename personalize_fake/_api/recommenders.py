@@ -9,7 +9,6 @@ stays ACTIVE on its old configuration, which the new one replaces once the updat
 
 from __future__ import annotations
 
-import itertools
 from typing import Any, ClassVar
 
 import attrs
@@ -20,6 +19,7 @@ from personalize_fake._api.common import (
     describe,
     ensure_can_update,
     ensure_new,
+    interactions_below,
     list_under,
     status_fields,
     timestamps,
@@ -62,19 +62,9 @@ def _training(state: RegionState, recommender: Recommender) -> str | None:
         rows = state.store.rows.get(dataset_arn(state, group, "INTERACTIONS"))
     recipe = catalogue_recipe(recommender.recipe_arn)
     event_type = recipe.event_type if recipe is not None else None
-    if rows is None:
-        found = 0
-    elif event_type is None:
-        found = len(rows)
-    else:  # counted only as far as the minimum: a million events cost no more than 1,000
-        found = sum(1 for _ in itertools.islice(rows.where("EVENT_TYPE", event_type), minimum))
-    if found >= minimum:
-        return None
-    if event_type is None:
-        return f"Dataset has fewer than {minimum} interactions."
-    return (
-        f"Dataset has fewer than {minimum} interactions after filtering by event type: {event_type}"
-    )
+    short = interactions_below(rows, minimum, event_type)
+    # the developer guide's text ends with a full stop only without an event type
+    return f"{short}." if short is not None and event_type is None else short
 
 
 def _update_done(state: RegionState, recommender: Recommender) -> None:

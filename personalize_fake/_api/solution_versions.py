@@ -14,15 +14,21 @@ they keep from being deleted while in flight.
 from __future__ import annotations
 
 import collections
-import itertools
-import operator
 import secrets
 from collections.abc import Callable
 from typing import Any, ClassVar
 
 import attrs
 
-from personalize_fake._api.common import create, describe, list_under, status_fields, timestamps
+from personalize_fake._api.common import (
+    create,
+    describe,
+    interactions_below,
+    list_under,
+    status_fields,
+    timestamps,
+    training_users,
+)
 from personalize_fake._api.dataset_groups import DatasetGroup
 from personalize_fake._api.datasets import Dataset, dataset_arn
 from personalize_fake._api.registry import operation
@@ -54,8 +60,10 @@ CREATE_STOPPED = "CREATE STOPPED"
 
 MINIMUM_INTERACTIONS = 1000
 MINIMUM_USERS = 25
-"""AWS's minimum training data: interactions (after the event type and value filters), and
-users with at least 2 of them."""
+"""AWS's minimum training data for a solution version: interactions (after the event type
+and value filters), and users with at least 2 of them. Fixed, not settings: tests with tiny
+data turn the whole check off (``minimum_training_data=False``), and a recommender's
+minimum, which AWS words differently, is its own setting (``recommender_min_interactions``)."""
 
 UPDATABLE = frozenset(
     {
@@ -70,34 +78,13 @@ TRAINED: list[Callable[[RegionState, SolutionVersion], None]] = []
 
 
 def too_little_data(state: RegionState, version: SolutionVersion) -> str | None:
-    """AWS's failure reason when the version's interactions are below the minimum, else None.
-
-    Counts columns, not dicts: a million interactions take a fraction of a second.
-    """
+    """AWS's failure reason when the version's training data is below the minimum, else None."""
     rows = state.store.rows.get(version.interactions_dataset_arn or "")
-    users: list[Any] = [] if rows is None else rows.column("USER_ID")
-    keep: list[bool] | None = None
-    if rows is not None and version.event_type:
-        wanted = version.event_type
-        keep = [kind == wanted for kind in rows.column("EVENT_TYPE")]
     threshold = (version.solution_config or {}).get("eventValueThreshold")
-    if rows is not None and threshold is not None:
-        try:
-            low = float(threshold)
-        except ValueError:
-            low = float("-inf")
-        high_enough = [
-            isinstance(value, int | float) and value >= low for value in rows.column("EVENT_VALUE")
-        ]
-        keep = high_enough if keep is None else list(map(operator.and_, keep, high_enough))
-    if keep is not None:
-        users = list(itertools.compress(users, keep))
-    if len(users) < MINIMUM_INTERACTIONS:
-        after = (
-            f" after filtering by event type: {version.event_type}" if version.event_type else ""
-        )
-        return f"Create failed. Dataset has fewer than {MINIMUM_INTERACTIONS} interactions{after}."
-    counts = collections.Counter(users)
+    short = interactions_below(rows, MINIMUM_INTERACTIONS, version.event_type, threshold)
+    if short is not None:
+        return f"Create failed. {short}."
+    counts = collections.Counter(training_users(rows, version.event_type, threshold))
     if sum(1 for count in counts.values() if count >= 2) < MINIMUM_USERS:
         return (
             f"Create failed. Dataset has fewer than {MINIMUM_USERS} users with at least 2 "
