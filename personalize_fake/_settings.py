@@ -164,9 +164,12 @@ class Settings:
     """Distinct dataset fields one filter's chained expressions may name (quota)."""
     filter_fields_per_dataset_group: int = attrs.field(default=20, validator=_whole(1, None))
     """Distinct dataset fields all the filters of one dataset group may name (quota)."""
-    filter_placeholders_per_filter: int = attrs.field(default=25, validator=_whole(1, None))
-    """Distinct ``$PLACEHOLDER`` names one filter may have (no source gives one: the most
-    ``filterValues`` entries a request can give)."""
+    filter_placeholders_per_filter: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_whole(1, None))
+    )
+    """Distinct ``$PLACEHOLDER`` names one filter may have; None: the most ``filterValues``
+    entries a request can give, as personalize-runtime's model states it (25; no source
+    gives a limit of its own)."""
     filter_singular_dataset_names: bool = attrs.field(default=True, validator=_bool)
     """Take ``Interaction.X``, ``Action.X``... for ``Interactions.X``, ``Actions.X``, as
     expressions printed in AWS's docs write them."""

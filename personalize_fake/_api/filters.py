@@ -11,9 +11,11 @@ IN_PROGRESS > ACTIVE``: real clients poll for ACTIVE or CREATE FAILED) and delet
 
 from __future__ import annotations
 
+import functools
 from typing import Any, ClassVar
 
 import attrs
+from botocore.model import MapShape
 
 from personalize_fake._api.common import (
     create,
@@ -31,6 +33,7 @@ from personalize_fake._domain.fields import Field, typed_fields
 from personalize_fake._domain.filter_parser import parse_filter
 from personalize_fake._domain.filters import DISPLAY, FilterTree, Rules, schema_problem
 from personalize_fake._errors import InvalidInput, LimitExceeded, ServiceError
+from personalize_fake._model.catalog import catalog
 from personalize_fake._settings import Settings
 from personalize_fake._state import lifecycle
 from personalize_fake._state.limits import LIVE, Limit
@@ -72,11 +75,25 @@ def _full(item: Filter) -> dict[str, Any]:
     return {"filter": {**_summary(item), "filterExpression": item.filter_expression}}
 
 
+@functools.cache
+def filter_values_bounds() -> tuple[int, int]:
+    """The most entries personalize-runtime's ``filterValues`` holds, and its keys' longest
+    length, as the runtime model states them (25 and 50): a filter cannot use more
+    placeholders, or longer names, than a request could give values for."""
+    shape = catalog().services["personalize-runtime"].shape_for("FilterValues")
+    assert isinstance(shape, MapShape)
+    return int(shape.metadata["max"]), int(shape.key.metadata["max"])
+
+
 def rules(settings: Settings) -> Rules:
-    """The limits CreateFilter parses with, from the mock's settings."""
+    """The limits CreateFilter parses with, from the fake's settings and the runtime model
+    (the expression's length the dispatcher has checked against the model already)."""
+    entries, name_length = filter_values_bounds()
+    placeholders = settings.filter_placeholders_per_filter
     return Rules(
         max_fields=settings.filter_fields_per_filter,
-        max_placeholders=settings.filter_placeholders_per_filter,
+        max_placeholders=entries if placeholders is None else placeholders,
+        max_placeholder_name=name_length,
         singular_names=settings.filter_singular_dataset_names,
     )
 

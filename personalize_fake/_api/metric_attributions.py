@@ -10,6 +10,7 @@ them): ListMetricAttributionMetrics lists them. It carries no tags (the model ta
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any, ClassVar
@@ -30,6 +31,7 @@ from personalize_fake._api.datasets import Dataset, dataset_arn
 from personalize_fake._api.registry import operation
 from personalize_fake._api.schemas import Schema
 from personalize_fake._errors import InvalidInput, ResourceAlreadyExists
+from personalize_fake._model.catalog import catalog
 from personalize_fake._state import lifecycle
 from personalize_fake._state.limits import LIVE, Limit
 from personalize_fake._state.pagination import page
@@ -38,7 +40,6 @@ from personalize_fake._state.resource import Resource
 from personalize_fake._state.store import RegionState
 from personalize_fake._state.transitions import Transitions
 
-MAX_METRICS = 10
 NUMERIC = frozenset({"int", "long", "float", "double"})
 SUM = re.compile(r"\s*SUM\(\s*([A-Za-z_]+)\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)\s*", re.I)
 SAMPLECOUNT = re.compile(r"\s*SAMPLECOUNT\(\s*\)\s*", re.I)
@@ -153,14 +154,8 @@ def _check_metrics(
     kept: list[dict[str, str]],
     added: list[dict[str, str]],
 ) -> None:
-    """The metrics an attribution would have: at most 10, names unique, each new expression
-    valid against the group's schemas."""
-    total = len(kept) + len(added)
-    if total > MAX_METRICS:
-        raise InvalidInput(
-            f"A metric attribution can have at most {MAX_METRICS} metrics; this one would "
-            f"have {total}."
-        )
+    """The metrics an attribution would have: names unique, each new expression valid
+    against the group's schemas."""
     seen = {m["metricName"] for m in kept}
     for metric in added:
         name = metric["metricName"]
@@ -168,6 +163,15 @@ def _check_metrics(
             raise InvalidInput(f"Metric name {name!r} is given twice; metric names are unique.")
         seen.add(name)
         _check_expression(state, group, metric)
+
+
+@functools.cache
+def max_metrics() -> int:
+    """The most metrics an attribution has: the model's bound on ``MetricAttributes`` (10).
+    The dispatcher holds CreateMetricAttribution's list to it; an update's kept and added
+    metrics together only the handler can count."""
+    shape = catalog().services["personalize"].shape_for("MetricAttributes")
+    return int(shape.metadata["max"])
 
 
 def _check_interactions(state: RegionState, group: DatasetGroup) -> None:
@@ -285,6 +289,11 @@ def update_metric_attribution(
                 f"Metric attribution {attribution.arn} already has a metric named "
                 f"{metric['metricName']!r}."
             )
+    total, limit = len(kept) + len(added), max_metrics()
+    if total > limit:
+        raise InvalidInput(
+            f"A metric attribution can have at most {limit} metrics; this one would have {total}."
+        )
     _check_metrics(state, group, kept, added)
     attribution.update_metrics = kept + added
     attribution.update_output_config = metrics_output_config

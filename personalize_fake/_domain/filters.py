@@ -71,16 +71,21 @@ NUMERIC = frozenset({"int", "long", "float", "double"})
 
 @attrs.frozen
 class Rules:
-    """The limits a parse enforces (None: no limit), and which spellings it takes."""
+    """The limits a parse enforces (None: no limit), and which spellings it takes.
 
-    max_length: int | None = 2500
-    """Characters in an expression (the model's bound on ``filterExpression``)."""
+    The bounds botocore's models state are not copied here: the API layer reads them from
+    the models and passes them in (and leaves the expression's length to the dispatcher,
+    which refuses a longer one with the model's own message)."""
+
+    max_length: int | None = None
+    """Characters in an expression, for a parse outside the API (the model bounds
+    ``filterExpression``; a request never reaches the parser past it)."""
     max_fields: int | None = 10
     """Distinct dataset fields across the chained expressions (developer guide quota)."""
-    max_placeholders: int | None = 25
-    """Distinct placeholders: the most ``filterValues`` entries a request can give."""
-    max_placeholder_name: int | None = 50
-    """Characters in a placeholder's name: the longest ``filterValues`` key."""
+    max_placeholders: int | None = None
+    """Distinct placeholders: at most the ``filterValues`` entries a request can give."""
+    max_placeholder_name: int | None = None
+    """Characters in a placeholder's name: at most a ``filterValues`` key's."""
     singular_names: bool = True
     """Take ``Interaction``, ``Item``, ``User``, ``Action`` for the plural dataset names."""
 

@@ -335,6 +335,22 @@ class TestQuotas:
         assert code == "InvalidInputException"
         assert "Items.GENRE. A filter can use at most 1 distinct dataset fields." in message
 
+    @pytest.mark.personalize_fake(lifecycle="instant")
+    def test_placeholders_a_request_can_fill(self, personalize: Any) -> None:
+        """By default a filter has at most as many placeholders (25), with names as long
+        (50 characters), as a request's filterValues can give values for."""
+        group = group_with(personalize, "Items")
+        many = " AND ".join(f"Items.PRICE < $P{n}" for n in range(25))
+        code, message = refused(personalize, f"INCLUDE ItemID WHERE {many} AND Items.PRICE > $Q")
+        assert code == "InvalidInputException"
+        assert "$Q. A filter can have at most 25 distinct placeholders." in message
+        code, message = refused(personalize, f"INCLUDE ItemID WHERE Items.PRICE < ${'A' * 51}")
+        assert code == "InvalidInputException"
+        assert "at most 50 characters" in message
+        expression = f"INCLUDE ItemID WHERE {many} AND Items.PRICE > ${'A' * 50}"
+        expression = expression.replace("$P24", "$P0")
+        personalize.create_filter(name="f", datasetGroupArn=group, filterExpression=expression)
+
     @pytest.mark.personalize_fake(lifecycle="instant", filter_placeholders_per_filter=1)
     def test_placeholders_per_filter(self, personalize: Any) -> None:
         """One filter has at most filter_placeholders_per_filter (25) placeholders."""

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 from support import client
 
 from personalize_fake import PersonalizeFake
@@ -306,6 +307,16 @@ class TestUpdate:
             metricAttributionArn=arn, addMetrics=numbered(2, 9), removeMetrics=["m0"]
         )
         assert len(metrics(personalize, arn)) == 10
+
+    def test_create_at_most_ten(self, personalize: Any) -> None:
+        """More than 10 metrics at creation is refused (the model's bound); none is made."""
+        group = group_with(personalize)
+        with pytest.raises(ClientError) as exc:
+            create(personalize, group, numbered(11))
+        code, message = exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
+        assert code == "InvalidInputException"
+        assert "at 'metrics' failed to satisfy constraint: Member must have length less" in message
+        assert personalize.list_metric_attributions()["metricAttributions"] == []
 
     def test_name_clash_and_unknown_removal(self, personalize: Any) -> None:
         """Adding a name it has is ResourceAlreadyExists; removing one it lacks, InvalidInput."""

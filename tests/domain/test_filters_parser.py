@@ -6,13 +6,13 @@ from __future__ import annotations
 import contextlib
 import re
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from personalize_fake._domain.filter_parser import parse_filter
 from personalize_fake._domain.filters import (
-    PERMISSIVE,
     And,
     AnyEventType,
     Column,
@@ -29,7 +29,8 @@ from personalize_fake._domain.filters import (
 )
 from personalize_fake._errors import InvalidInput
 
-DEFAULT = Rules()
+DEFAULT = Rules(max_placeholders=25, max_placeholder_name=50)
+"""The limits the API passes in: filterValues' bounds, from personalize-runtime's model."""
 
 REAL = {
     "01": "EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ($EVENT_TYPE)",
@@ -342,13 +343,15 @@ def test_a_long_symbol_is_shortened_in_the_message() -> None:
 
 class TestLimits:
     def test_length(self) -> None:
-        """Over 2,500 characters is refused with the length; exactly 2,500 is taken."""
+        """A length given is enforced with the length; none is by default (the API leaves it
+        to the model's bound on filterExpression, which the dispatcher checks)."""
+        bounded = Rules(max_length=2500)
         base = 'INCLUDE ItemID WHERE Items.A IN ("'
         fits = base + "x" * (2500 - len(base) - 2) + '")'
-        assert len(parse_filter(fits, DEFAULT).expressions) == 1
-        message = refusal(fits[:-2] + 'x")')
+        assert len(parse_filter(fits, bounded).expressions) == 1
+        message = refusal(fits[:-2] + 'x")', bounded)
         assert "2501 characters long; it can be at most 2500" in message
-        assert len(parse_filter(fits[:-2] + 'x")', PERMISSIVE).expressions) == 1
+        assert len(parse_filter(fits[:-2] + 'x")', DEFAULT).expressions) == 1
 
     def test_distinct_fields(self) -> None:
         """At most 10 distinct dataset fields across the chain; the 11th is named, with its
@@ -370,8 +373,9 @@ class TestLimits:
     def test_distinct_placeholders(self) -> None:
         """At most 25 distinct placeholders; a name used twice counts once; case matters."""
         many = " AND ".join(f"Items.N < $P{n}" for n in range(25))
-        parse_filter(f"INCLUDE ItemID WHERE {many} AND Items.N > $P0", Rules(max_fields=None))
-        message = refusal(f"INCLUDE ItemID WHERE {many} AND Items.N > $p0", Rules(max_fields=None))
+        unbounded = attrs.evolve(DEFAULT, max_fields=None)
+        parse_filter(f"INCLUDE ItemID WHERE {many} AND Items.N > $P0", unbounded)
+        message = refusal(f"INCLUDE ItemID WHERE {many} AND Items.N > $p0", unbounded)
         assert "Invalid input symbol: $p0." in message
         assert "at most 25 distinct placeholders" in message
 
