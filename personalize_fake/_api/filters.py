@@ -36,9 +36,9 @@ from personalize_fake._errors import InvalidInput, LimitExceeded, ServiceError
 from personalize_fake._model.catalog import catalog
 from personalize_fake._settings import Settings
 from personalize_fake._state import lifecycle
-from personalize_fake._state.limits import LIVE, Limit
+from personalize_fake._state.limits import LIVE, Limit, live
 from personalize_fake._state.references import Reference
-from personalize_fake._state.resource import ACTIVE, CREATE_FAILED, Resource
+from personalize_fake._state.resource import ACTIVE, Resource
 from personalize_fake._state.store import RegionState
 
 
@@ -124,10 +124,11 @@ def _schemas(
 
 
 def _check_fields(state: RegionState, group: DatasetGroup, tree: FilterTree) -> None:
-    """The group's filters, with this one, name at most ``filter_fields_per_dataset_group``
-    distinct fields (how many filters it may hold is one of ``Filter.LIMITS``)."""
+    """The group's live filters, with this one, name at most
+    ``filter_fields_per_dataset_group`` distinct fields (how many filters it may hold is one
+    of ``Filter.LIMITS``, which counts the same live ones)."""
     filters = state.referrers(group.arn, Filter, "dataset_group_arn")
-    used = {field for f in filters if f.status != CREATE_FAILED for field in f.tree.fields()}
+    used = {field for f in filters if live(f) for field in f.tree.fields()}
     added = [field for field in tree.fields() if field not in used]
     limit = state.settings.filter_fields_per_dataset_group
     if added and len(used) + len(added) > limit:

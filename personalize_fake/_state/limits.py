@@ -65,6 +65,14 @@ def _statuses(counted: Counted, transitions: Transitions) -> tuple[frozenset[str
     return frozenset(gone), True
 
 
+def live(resource: Resource) -> bool:
+    """Whether ``resource`` counts as live (:attr:`Counted.LIVE`): not a failed creation and
+    not being deleted, by its class's ``TRANSITIONS`` (what a rule over the live ones of a
+    kind asks of each, as a limit counts them)."""
+    gone, _ = _statuses(Counted.LIVE, resource.TRANSITIONS)
+    return resource.status not in gone
+
+
 LIVE = Counted.LIVE
 IN_FLIGHT = Counted.IN_FLIGHT
 PENDING = Counted.PENDING

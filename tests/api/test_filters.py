@@ -325,6 +325,29 @@ class TestQuotas:
         assert code == "LimitExceededException"
         assert "would use 3 distinct dataset fields (Interactions.EVENT_TYPE added)" in message
 
+    @pytest.mark.personalize_fake(lifecycle="manual", filter_fields_per_dataset_group=2)
+    def test_fields_of_a_filter_being_deleted_do_not_count(
+        self, personalize: Any, personalize_fake: PersonalizeFake
+    ) -> None:
+        """A filter being deleted no longer counts toward filter_fields_per_dataset_group,
+        as it no longer counts toward filters_per_dataset_group."""
+        group = group_with(personalize, "Items", "Interactions", fake=personalize_fake)
+        personalize.create_filter(
+            name="f",
+            datasetGroupArn=group,
+            filterExpression='INCLUDE ItemID WHERE Items.PRICE > 2 AND Items.GENRE IN ("x")',
+        )
+        personalize_fake.settle(FILTER)
+        personalize.delete_filter(filterArn=FILTER)
+        assert personalize.describe_filter(filterArn=FILTER)["filter"]["status"] == (
+            "DELETE PENDING"
+        )
+        personalize.create_filter(
+            name="g",
+            datasetGroupArn=group,
+            filterExpression='EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("x")',
+        )
+
     @pytest.mark.personalize_fake(lifecycle="instant", filter_fields_per_filter=1)
     def test_fields_per_filter(self, personalize: Any) -> None:
         """One filter names at most filter_fields_per_filter (10) fields: InvalidInput."""
