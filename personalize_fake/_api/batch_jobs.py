@@ -37,13 +37,12 @@ from personalize_fake._api.datasets import Dataset, schema_fields
 from personalize_fake._api.filters import Filter
 from personalize_fake._api.registry import operation
 from personalize_fake._api.solution_versions import SolutionVersion
+from personalize_fake._domain.recipes import catalogue, recipe
 from personalize_fake._errors import InvalidInput
 from personalize_fake._settings import Settings
 from personalize_fake._state import lifecycle, objects
 from personalize_fake._state.store import RegionState
 
-USER_PERSONALIZATION_RECIPE = "arn:aws:personalize:::recipe/aws-user-personalization"
-SIMILAR_ITEMS_RECIPE = "arn:aws:personalize:::recipe/aws-similar-items"
 EXPLORATION_KEYS = ("explorationWeight", "explorationItemAgeCutOff")
 
 
@@ -130,7 +129,8 @@ def _check_exploration(version: SolutionVersion, config: dict[str, Any] | None) 
     exploration = (config or {}).get("itemExplorationConfig")
     if not exploration:
         return
-    if version.recipe_arn != USER_PERSONALIZATION_RECIPE:
+    found = recipe(version.recipe_arn)
+    if found is None or not found.explores:
         raise InvalidInput(
             "itemExplorationConfig is for solution versions of the User-Personalization "
             f"recipe; {version.arn} was trained with {version.recipe_arn}."
@@ -162,10 +162,12 @@ def _check_themes(
                 "THEME_GENERATION."
             )
         return
-    if version.recipe_arn != SIMILAR_ITEMS_RECIPE:
+    found = recipe(version.recipe_arn)
+    if found is None or not found.themes:
+        themed = catalogue().arns(lambda r: r.themes)
         raise InvalidInput(
             "batchInferenceJobMode THEME_GENERATION needs a solution version of the "
-            f"Similar-Items recipe ({SIMILAR_ITEMS_RECIPE}); {version.arn} was trained with "
+            f"Similar-Items recipe ({themed}); {version.arn} was trained with "
             f"{version.recipe_arn}."
         )
     if config is None:

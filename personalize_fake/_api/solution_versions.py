@@ -65,14 +65,6 @@ and value filters), and users with at least 2 of them. Fixed, not settings: test
 data turn the whole check off (``minimum_training_data=False``), and a recommender's
 minimum, which AWS words differently, is its own setting (``recommender_min_interactions``)."""
 
-UPDATABLE = frozenset(
-    {
-        "arn:aws:personalize:::recipe/aws-user-personalization",
-        "arn:aws:personalize:::recipe/aws-hrnn-coldstart",
-    }
-)
-"""Recipes whose versions may be trained with ``trainingMode`` UPDATE."""
-
 TRAINED: list[Callable[[RegionState, SolutionVersion], None]] = []
 """Called when a version becomes ACTIVE (campaigns synced with the latest version move on)."""
 
@@ -197,7 +189,8 @@ def _full(version: SolutionVersion) -> dict[str, Any]:
 
 def _check_mode(state: RegionState, solution: Solution, recipe_arn: str, mode: str) -> None:
     if mode == "UPDATE":
-        if recipe_arn not in UPDATABLE:
+        found = recipe(recipe_arn)
+        if found is None or not found.updatable:
             raise InvalidInput(
                 "trainingMode UPDATE is only for solutions of the User-Personalization (or "
                 f"legacy HRNN-Coldstart) recipe, not {recipe_arn}."

@@ -30,6 +30,7 @@ from personalize_fake._api.dataset_groups import DatasetGroup
 from personalize_fake._api.datasets import dataset_arn
 from personalize_fake._api.registry import operation
 from personalize_fake._domain.recipes import (
+    AUTO_ML_DEFAULT,
     PERSONALIZED_ACTIONS,
     USER_PERSONALIZATION,
     Recipe,
@@ -48,8 +49,6 @@ from personalize_fake._state.transitions import Transitions
 
 VERSION_KIND = "solution-version"
 """``SolutionVersion.KIND``: a solution reads its versions through the index by this kind."""
-
-SEMANTIC_SIMILARITY = "arn:aws:personalize:::recipe/aws-semantic-similarity"
 
 
 def _apply_update(state: RegionState, solution: Solution) -> None:
@@ -181,6 +180,12 @@ def _check_recipe(arn: str) -> Recipe:
     return found
 
 
+def _incremental(recipe_arn: str | None) -> bool:
+    """Whether the recipe takes ``performIncrementalUpdate``."""
+    found = recipe(recipe_arn or "")
+    return found is not None and found.incremental
+
+
 def auto_ml_recipe(config: dict[str, Any] | None) -> Recipe:
     """The recipe AutoML will settle on: the first of ``recipeList``, each of which must be
     a USER_PERSONALIZATION recipe (the default list is aws-user-personalization alone)."""
@@ -191,9 +196,7 @@ def auto_ml_recipe(config: dict[str, Any] | None) -> Recipe:
             raise InvalidInput(
                 f"AutoML searches USER_PERSONALIZATION recipes only; {arn} is {found.recipe_type}."
             )
-    chosen = recipe(
-        listed[0] if listed else "arn:aws:personalize:::recipe/aws-user-personalization"
-    )
+    chosen = recipe(listed[0] if listed else AUTO_ML_DEFAULT)
     assert chosen is not None
     return chosen
 
@@ -273,7 +276,7 @@ def create_solution(
         raise InvalidInput("recipeArn is required when performAutoML is false.")
     else:
         found = _check_recipe(recipe_arn)
-    if perform_incremental_update and found.arn != SEMANTIC_SIMILARITY:
+    if perform_incremental_update and not found.incremental:
         raise InvalidInput(
             "performIncrementalUpdate is supported only for solutions that use the "
             f"aws-semantic-similarity recipe, not {found.arn}."
@@ -333,7 +336,7 @@ def update_solution(
     solution_update_config: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     solution = state.get(Solution, solution_arn)
-    if perform_incremental_update and solution.recipe_arn != SEMANTIC_SIMILARITY:
+    if perform_incremental_update and not _incremental(solution.recipe_arn):
         raise InvalidInput(
             "performIncrementalUpdate is supported only for solutions that use the "
             f"aws-semantic-similarity recipe, not {solution.recipe_arn}."

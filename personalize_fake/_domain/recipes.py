@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -77,6 +77,17 @@ class Recipe:
     """The event type a domain use case trains on (``View``, ``Purchase``, ``Watch``)."""
     auto_filter: str | None = None
     """The event type whose items a domain use case drops for the user (purchased, watched)."""
+    updatable: bool = False
+    """Whether a version may train with ``trainingMode`` UPDATE on its solution's last FULL
+    one (User-Personalization, and the legacy HRNN-Coldstart)."""
+    explores: bool = False
+    """Whether a batch inference job takes ``itemExplorationConfig`` for its versions (the
+    exploration of new items User-Personalization alone does)."""
+    themes: bool = False
+    """Whether a batch inference job may run in THEME_GENERATION mode on its versions
+    (Similar-Items alone)."""
+    incremental: bool = False
+    """Whether its solutions take ``performIncrementalUpdate`` (Semantic-Similarity alone)."""
 
     @property
     def arn(self) -> str:
@@ -117,6 +128,11 @@ class Algorithm:
     def docker_uri(self) -> str:
         """The algorithm image's ``dockerURI``: the fake's, plainly not a real registry's."""
         return f"personalize-fake/algorithm/{self.name}:latest"
+
+
+AUTO_ML_DEFAULT = f"{PREFIX}recipe/aws-user-personalization"
+"""The recipe AutoML settles on when ``autoMLConfig`` gives no ``recipeList`` (its default
+list is aws-user-personalization alone)."""
 
 
 @attrs.frozen
@@ -172,6 +188,8 @@ _CUSTOM = (
         "Predicts the items a user will interact with, exploring new items.",
         "aws-user-personalization",
         hyperparameters=_USER_PERSONALIZATION_HP,
+        updatable=True,
+        explores=True,
     ),
     Recipe(
         "aws-user-personalization-v2",
@@ -239,6 +257,7 @@ _CUSTOM = (
         hyperparameters=_SIMILAR_ITEMS_HP,
         user_id="optional",
         item_id="required",
+        themes=True,
     ),
     Recipe(
         "aws-semantic-similarity",
@@ -249,6 +268,7 @@ _CUSTOM = (
         "aws-semantic-similarity",
         user_id="optional",
         item_id="required",
+        incremental=True,
     ),
     Recipe(
         "aws-next-best-action",
@@ -307,6 +327,7 @@ _CUSTOM = (
         "featurize_coldstart",
         listed=False,
         hyperparameters=_HRNN_HP,
+        updatable=True,
     ),
 )
 
@@ -451,6 +472,10 @@ class Catalogue:
         if domain is not None:
             found = (r for r in found if r.domain == domain)
         return sorted(found, key=lambda r: r.name)
+
+    def arns(self, predicate: Callable[[Recipe], bool]) -> str:
+        """The ARNs of the recipes ``predicate`` picks, for a message naming them."""
+        return ", ".join(arn for arn, r in self.recipes.items() if predicate(r))
 
 
 @functools.cache
