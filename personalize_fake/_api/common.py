@@ -92,6 +92,8 @@ def list_under(
     key: str,
     max_results: int | None,
     next_token: str | None,
+    *,
+    newest_first: bool = False,
 ) -> dict[str, Any]:
     """A List whose optional parent filter (``datasetGroupArn``, ``solutionArn``,
     ``datasetArn``...) narrows it to the resources whose reference ``field`` names that
@@ -99,8 +101,12 @@ def list_under(
     an ARN they refer to through another field lists nothing).
 
     An unknown parent lists nothing (only ListSolutionVersions declares NotFound).
+    ``newest_first`` pages the resources in that order (:class:`NewestFirst`).
     """
+    found: Collection[R]
     found = state.all(cls) if parent_arn is None else state.referrers(parent_arn, cls, field)
+    if newest_first:
+        found = NewestFirst(found)
     scope = f"{operation}:{parent_arn}"
     return list_page(state, scope, found, view, key, max_results, next_token)
 
