@@ -30,8 +30,8 @@ from personalize_fake._api.common import (
     update_summary,
 )
 from personalize_fake._api.registry import operation
-from personalize_fake._api.solution_versions import TRAINED, SolutionVersion
-from personalize_fake._api.solutions import Solution, versions_of
+from personalize_fake._api.solution_versions import TRAINED, SolutionVersion, newest_versions
+from personalize_fake._api.solutions import Solution
 from personalize_fake._errors import InvalidInput, ResourceInUse
 from personalize_fake._state import lifecycle
 from personalize_fake._state.limits import LIVE, Limit
@@ -102,9 +102,8 @@ class Campaign(Resource):
 
 
 def _newest_active(state: RegionState, solution_arn: str) -> SolutionVersion | None:
-    for version in reversed(versions_of(state, solution_arn)):  # newest first, no copy
+    for version in newest_versions(state, solution_arn):
         if version.status == ACTIVE:
-            assert isinstance(version, SolutionVersion)
             return version
     return None
 
