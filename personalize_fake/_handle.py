@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from personalize_fake._api.registry import load_handlers
+from personalize_fake._domain.csv_import import whole
 from personalize_fake._domain.members import as_record, as_sent
 from personalize_fake._settings import Settings
 from personalize_fake._state import lifecycle
@@ -29,8 +30,8 @@ def _resource_kinds() -> set[str]:
 def _columns(row: dict[str, Any]) -> dict[str, Any]:
     """A row as an export writes it: a whole ``TIMESTAMP`` as an int."""
     stamp = row.get("TIMESTAMP")
-    if isinstance(stamp, float) and stamp.is_integer():
-        row["TIMESTAMP"] = int(stamp)
+    if isinstance(stamp, float):
+        row["TIMESTAMP"] = whole(stamp)
     return row
 
 
