@@ -57,7 +57,7 @@ def _apply_update(state: RegionState, campaign: Campaign) -> str | None:
     except ResourceInUse as exc:  # its solution's deletion began meanwhile
         return exc.message
     campaign.requested_version_arn = requested
-    campaign.min_provisioned_tps = campaign.update_tps or campaign.min_provisioned_tps
+    campaign.min_provisioned_tps = campaign.update_tps
     campaign.campaign_config = campaign.update_config
     return None
 
@@ -93,7 +93,8 @@ class Campaign(Resource):
     update_updated: float | None = None
     update_version_arn: str | None = None
     update_deployed_arn: str | None = None
-    update_tps: int | None = None
+    update_tps: int = 1
+    """What the update deploys with: its own minProvisionedTPS, else the campaign's."""
     update_config: dict[str, Any] | None = None
 
     @property

@@ -253,6 +253,11 @@ class Rows:
         if len(pending) >= BATCH:
             self._flush()
 
+    def flush(self) -> None:
+        """Add the rows waiting as dicts to the columns now, rather than at the next read or
+        ``BATCH`` rows (an import frees each chunk's dicts this way)."""
+        self._flush()
+
     def _flush(self) -> None:
         """Add the pending rows to the columns, one pass per column."""
         batch = self._pending
