@@ -136,8 +136,9 @@ def ensure_new(state: RegionState, arn: str) -> None:
 # Every update applies what it asked for when it ends, never before: until then the resource
 # keeps serving (and Describe shows) what it had. Solutions, campaigns and recommenders run
 # theirs on a summary of its own (``latestSolutionUpdate``...: :func:`update_chains`) while
-# the resource keeps its status; metric attributions and datasets, whose shapes have no
-# such summary, move ``status`` itself (:func:`status_update_chain`).
+# the resource keeps its status; metric attributions and datasets move ``status`` itself
+# (:func:`status_update_chain`): a metric attribution's shape has no update summary, and a
+# dataset's ``latestDatasetUpdate`` shows the dataset's own status while its update runs.
 
 UPDATE_CHAINS = ("update", "update-create")
 """The names of a summary's update chain as ``update_summary_verb`` spells it: UPDATE or
@@ -214,10 +215,11 @@ def update_summary(resource: Any) -> dict[str, Any]:
 
 
 def status_update_chain(apply: Effect) -> Chain:
-    """The update chain of a kind whose shape has no update summary (UpdateMetricAttribution,
-    UpdateDataset): ``status`` moves UPDATE PENDING > UPDATE IN_PROGRESS > ACTIVE, from ACTIVE
-    only; entering ACTIVE runs ``apply``, which makes the requested values its own. It cannot
-    fail (no source shows such an update failing, nor the status it would end in)."""
+    """The update chain of a kind whose ``status`` itself updates (UpdateMetricAttribution;
+    UpdateDataset, whose ``latestDatasetUpdate`` follows it): ``status`` moves UPDATE PENDING >
+    UPDATE IN_PROGRESS > ACTIVE, from ACTIVE only; entering ACTIVE runs ``apply``, which makes
+    the requested values its own. It cannot fail (no source shows such an update failing,
+    nor the status it would end in)."""
     return Chain(
         "update",
         (UPDATE_PENDING, UPDATE_IN_PROGRESS, ACTIVE),
