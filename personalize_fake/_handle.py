@@ -10,9 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from personalize_fake._api.registry import load_handlers
+from personalize_fake._domain.csv_import import whole
 from personalize_fake._domain.members import as_record, as_sent
 from personalize_fake._settings import Settings
 from personalize_fake._state import lifecycle
+from personalize_fake._state.objects import split as split_location
 from personalize_fake._state.resource import KINDS, Resource
 from personalize_fake._state.rows import PUT
 from personalize_fake._state.store import RegionState, Store
@@ -28,8 +30,8 @@ def _resource_kinds() -> set[str]:
 def _columns(row: dict[str, Any]) -> dict[str, Any]:
     """A row as an export writes it: a whole ``TIMESTAMP`` as an int."""
     stamp = row.get("TIMESTAMP")
-    if isinstance(stamp, float) and stamp.is_integer():
-        row["TIMESTAMP"] = int(stamp)
+    if isinstance(stamp, float):
+        row["TIMESTAMP"] = whole(stamp)
     return row
 
 
@@ -105,9 +107,13 @@ class PersonalizeFake:
     # -- objects jobs read and write ---------------------------------------------
 
     def put_object(self, location: str, data: bytes | str) -> None:
-        """Hand the fake the object at ``location`` (``s3://bucket/key``) that an import or
-        deletion job reads, when no S3 fake (moto) holds it. Text is stored as UTF-8."""
-        if not location.startswith("s3://") or "/" not in location[5:] or location.endswith("/"):
+        """Hand the fake the object at ``location`` (``s3://bucket/key``) that an import,
+        deletion or batch job reads, when no S3 fake (moto) holds it. Text is stored as UTF-8."""
+        try:
+            key = split_location(location)[1]
+        except ValueError:
+            key = ""
+        if not key or key.endswith("/"):
             raise ValueError(f"an object's location is s3://bucket/key, not {location!r}")
         body = data.encode() if isinstance(data, str) else bytes(data)
         with self.store.lock:

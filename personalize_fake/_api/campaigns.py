@@ -30,8 +30,8 @@ from personalize_fake._api.common import (
     update_summary,
 )
 from personalize_fake._api.registry import operation
-from personalize_fake._api.solution_versions import TRAINED, SolutionVersion
-from personalize_fake._api.solutions import Solution, versions_of
+from personalize_fake._api.solution_versions import TRAINED, SolutionVersion, newest_versions
+from personalize_fake._api.solutions import Solution
 from personalize_fake._errors import InvalidInput, ResourceInUse
 from personalize_fake._state import lifecycle
 from personalize_fake._state.limits import LIVE, Limit
@@ -57,7 +57,7 @@ def _apply_update(state: RegionState, campaign: Campaign) -> str | None:
     except ResourceInUse as exc:  # its solution's deletion began meanwhile
         return exc.message
     campaign.requested_version_arn = requested
-    campaign.min_provisioned_tps = campaign.update_tps or campaign.min_provisioned_tps
+    campaign.min_provisioned_tps = campaign.update_tps
     campaign.campaign_config = campaign.update_config
     return None
 
@@ -93,7 +93,8 @@ class Campaign(Resource):
     update_updated: float | None = None
     update_version_arn: str | None = None
     update_deployed_arn: str | None = None
-    update_tps: int | None = None
+    update_tps: int = 1
+    """What the update deploys with: its own minProvisionedTPS, else the campaign's."""
     update_config: dict[str, Any] | None = None
 
     @property
@@ -102,9 +103,8 @@ class Campaign(Resource):
 
 
 def _newest_active(state: RegionState, solution_arn: str) -> SolutionVersion | None:
-    for version in reversed(versions_of(state, solution_arn)):  # newest first, no copy
+    for version in newest_versions(state, solution_arn):
         if version.status == ACTIVE:
-            assert isinstance(version, SolutionVersion)
             return version
     return None
 

@@ -95,6 +95,8 @@ def list_under(
     key: str,
     max_results: int | None,
     next_token: str | None,
+    *,
+    newest_first: bool = False,
 ) -> dict[str, Any]:
     """A List whose optional parent filter (``datasetGroupArn``, ``solutionArn``,
     ``datasetArn``...) narrows it to the resources whose reference ``field`` names that
@@ -102,8 +104,12 @@ def list_under(
     an ARN they refer to through another field lists nothing).
 
     An unknown parent lists nothing (only ListSolutionVersions declares NotFound).
+    ``newest_first`` pages the resources in that order (:class:`NewestFirst`).
     """
+    found: Collection[R]
     found = state.all(cls) if parent_arn is None else state.referrers(parent_arn, cls, field)
+    if newest_first:
+        found = NewestFirst(found)
     scope = f"{operation}:{parent_arn}"
     return list_page(state, scope, found, view, key, max_results, next_token)
 
@@ -133,8 +139,9 @@ def ensure_new(state: RegionState, arn: str) -> None:
 # Every update applies what it asked for when it ends, never before: until then the resource
 # keeps serving (and Describe shows) what it had. Solutions, campaigns and recommenders run
 # theirs on a summary of its own (``latestSolutionUpdate``...: :func:`update_chains`) while
-# the resource keeps its status; metric attributions and datasets, whose shapes have no
-# such summary, move ``status`` itself (:func:`status_update_chain`).
+# the resource keeps its status; metric attributions and datasets move ``status`` itself
+# (:func:`status_update_chain`): a metric attribution's shape has no update summary, and a
+# dataset's ``latestDatasetUpdate`` shows the dataset's own status while its update runs.
 
 UPDATE_CHAINS = ("update", "update-create")
 """The names of a summary's update chain as ``update_summary_verb`` spells it: UPDATE or
@@ -211,10 +218,11 @@ def update_summary(resource: Any) -> dict[str, Any]:
 
 
 def status_update_chain(apply: Effect) -> Chain:
-    """The update chain of a kind whose shape has no update summary (UpdateMetricAttribution,
-    UpdateDataset): ``status`` moves UPDATE PENDING > UPDATE IN_PROGRESS > ACTIVE, from ACTIVE
-    only; entering ACTIVE runs ``apply``, which makes the requested values its own. It cannot
-    fail (no source shows such an update failing, nor the status it would end in)."""
+    """The update chain of a kind whose ``status`` itself updates (UpdateMetricAttribution;
+    UpdateDataset, whose ``latestDatasetUpdate`` follows it): ``status`` moves UPDATE PENDING >
+    UPDATE IN_PROGRESS > ACTIVE, from ACTIVE only; entering ACTIVE runs ``apply``, which makes
+    the requested values its own. It cannot fail (no source shows such an update failing,
+    nor the status it would end in)."""
     return Chain(
         "update",
         (UPDATE_PENDING, UPDATE_IN_PROGRESS, ACTIVE),

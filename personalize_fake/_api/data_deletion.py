@@ -15,11 +15,10 @@ from typing import Any, ClassVar
 import attrs
 
 from personalize_fake._api.common import (
-    NewestFirst,
     create,
     describe,
     ensure_new,
-    list_page,
+    list_under,
     status_fields,
     timestamps,
 )
@@ -157,13 +156,15 @@ def list_data_deletion_jobs(
     max_results: int | None = None,
 ) -> dict[str, Any]:
     """Newest first, as the API reference documents (the only List that says its order)."""
-    found = (
-        state.all(DataDeletionJob)
-        if dataset_group_arn is None
-        else state.referrers(dataset_group_arn, DataDeletionJob, "dataset_group_arn")
-    )
-    newest_first = NewestFirst(found)
-    scope = f"ListDataDeletionJobs:{dataset_group_arn}"
-    return list_page(
-        state, scope, newest_first, _deletion_summary, "dataDeletionJobs", max_results, next_token
+    return list_under(
+        state,
+        DataDeletionJob,
+        "ListDataDeletionJobs",
+        "dataset_group_arn",
+        dataset_group_arn,
+        _deletion_summary,
+        "dataDeletionJobs",
+        max_results,
+        next_token,
+        newest_first=True,
     )

@@ -91,7 +91,7 @@ def _import(state: RegionState, job: DatasetImportJob) -> str | None:
                     name, data, fields, absent=MISSING, floats=floats, header=header
                 ):
                     staged.extend(chunk, BULK)
-                    len(staged)  # into the columns now: the chunk's dicts are freed
+                    staged.flush()  # the chunk's dicts are freed
     except CsvError as exc:
         return failed + str(exc)
     least = state.settings.import_min_interactions

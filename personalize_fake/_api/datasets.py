@@ -125,6 +125,15 @@ def dataset_type_of(value: str) -> str:
     return canonical
 
 
+def _check_domain(schema: Schema, group: DatasetGroup) -> None:
+    """InvalidInput unless the schema is of the dataset group's domain (or both of none)."""
+    if schema.domain != group.domain:
+        raise InvalidInput(
+            f"Schema {schema.arn} (domain {schema.domain or 'none'}) does not match dataset group "
+            f"{group.arn} (domain {group.domain or 'none'})."
+        )
+
+
 @operation
 def create_dataset(
     state: RegionState,
@@ -143,11 +152,7 @@ def create_dataset(
     ensure_new(state, arn)
     if group.domain and kind in CUSTOM_ONLY:
         raise InvalidInput(f"A {group.domain} domain dataset group cannot have a {kind} dataset.")
-    if schema.domain != group.domain:
-        raise InvalidInput(
-            f"Schema {schema.arn} (domain {schema.domain or 'none'}) does not match dataset group "
-            f"{group.arn} (domain {group.domain or 'none'})."
-        )
+    _check_domain(schema, group)
     check_fits(schema.arn, schema.fields, kind)
     dataset = Dataset(
         arn=arn,
@@ -222,11 +227,7 @@ def update_dataset(state: RegionState, *, dataset_arn: str, schema_arn: str) -> 
         )
     lifecycle.ensure_can_begin(dataset, dataset.TRANSITIONS.chain("update"))
     group = state.get(DatasetGroup, dataset.dataset_group_arn)
-    if schema.domain != group.domain:
-        raise InvalidInput(
-            f"Schema {schema.arn} (domain {schema.domain or 'none'}) does not match dataset group "
-            f"{group.arn} (domain {group.domain or 'none'})."
-        )
+    _check_domain(schema, group)
     check_fits(schema.arn, schema.fields, dataset.dataset_type)
     _check_replacement(dataset, schema_fields(state, dataset), schema)
     state.refer(dataset, "update_schema_arn", schema.arn)

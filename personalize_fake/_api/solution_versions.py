@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import collections
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
 import attrs
 
 from personalize_fake._api.common import (
+    NewestFirst,
     create,
     describe,
     interactions_below,
@@ -32,13 +33,7 @@ from personalize_fake._api.common import (
 from personalize_fake._api.dataset_groups import DatasetGroup
 from personalize_fake._api.datasets import Dataset, dataset_arn
 from personalize_fake._api.registry import operation
-from personalize_fake._api.solutions import (
-    VERSION_KIND,
-    Solution,
-    auto_ml_recipe,
-    training_dataset_type,
-    version_summary,
-)
+from personalize_fake._api.solutions import Solution, auto_ml_recipe, training_dataset_type
 from personalize_fake._domain.recipes import recipe
 from personalize_fake._errors import InvalidInput, ResourceNotFound
 from personalize_fake._state import lifecycle
@@ -110,7 +105,7 @@ def _trained(state: RegionState, version: SolutionVersion) -> str | None:
 
 @attrs.define(eq=False, kw_only=True)
 class SolutionVersion(Resource):
-    KIND: ClassVar[str] = VERSION_KIND
+    KIND: ClassVar[str] = "solution-version"
     LABEL: ClassVar[str] = "solution version"
     REFERENCES: ClassVar[tuple[Reference, ...]] = (  # while training or stopping, they stay
         Reference("solution_arn", CASCADE, blocks_while_creating=True),
@@ -161,20 +156,32 @@ class SolutionVersion(Resource):
     tuned_hpo_params: dict[str, str] | None = None
 
 
+def version_summary(version: SolutionVersion) -> dict[str, Any]:
+    """A SolutionVersionSummary (ListSolutionVersions, ``latestSolutionVersion``)."""
+    return {
+        "solutionVersionArn": version.arn,
+        **status_fields(version, with_failure=True),
+        "trainingMode": version.training_mode,
+        "trainingType": version.training_type,
+        **timestamps(version),
+    }
+
+
+def newest_versions(state: RegionState, solution_arn: str) -> Iterator[SolutionVersion]:
+    """The solution's versions, newest first (walking the index backwards, no copy)."""
+    return iter(NewestFirst(state.referrers(solution_arn, SolutionVersion, "solution_arn")))
+
+
 def _full(version: SolutionVersion) -> dict[str, Any]:
     out: dict[str, Any] = {
+        **version_summary(version),
         "name": version.name,
-        "solutionVersionArn": version.arn,
         "solutionArn": version.solution_arn,
         "performHPO": version.perform_hpo,
         "performAutoML": version.perform_auto_ml,
         "performIncrementalUpdate": version.perform_incremental_update,
         "recipeArn": version.recipe_arn,
         "datasetGroupArn": version.dataset_group_arn,
-        "trainingMode": version.training_mode,
-        "trainingType": version.training_type,
-        **status_fields(version, with_failure=True),
-        **timestamps(version),
     }
     if version.event_type:
         out["eventType"] = version.event_type

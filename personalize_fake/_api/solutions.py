@@ -21,7 +21,6 @@ from personalize_fake._api.common import (
     ensure_can_update,
     ensure_new,
     list_under,
-    status_fields,
     timestamps,
     update_chains,
     update_summary,
@@ -46,9 +45,6 @@ from personalize_fake._state.resource import (
 )
 from personalize_fake._state.store import RegionState
 from personalize_fake._state.transitions import Transitions
-
-VERSION_KIND = "solution-version"
-"""``SolutionVersion.KIND``: a solution reads its versions through the index by this kind."""
 
 
 def _apply_update(state: RegionState, solution: Solution) -> None:
@@ -92,23 +88,6 @@ class Solution(Resource):
     update_incremental: bool = False
 
 
-def version_summary(version: Any) -> dict[str, Any]:
-    """A SolutionVersionSummary (ListSolutionVersions, ``latestSolutionVersion``)."""
-    out = {
-        "solutionVersionArn": version.arn,
-        **status_fields(version, with_failure=True),
-        "trainingMode": version.training_mode,
-        "trainingType": version.training_type,
-        **timestamps(version),
-    }
-    return out
-
-
-def versions_of(state: RegionState, solution_arn: str) -> Any:
-    """The solution's versions, oldest first (a live view)."""
-    return state.references.referrers(solution_arn, VERSION_KIND)
-
-
 def _summary(solution: Solution) -> dict[str, Any]:
     out = {
         "name": solution.name,
@@ -122,6 +101,9 @@ def _summary(solution: Solution) -> dict[str, Any]:
 
 
 def _full(state: RegionState) -> Any:
+    # The versions' module imports this one (a version is of a solution): imported here.
+    from personalize_fake._api.solution_versions import newest_versions, version_summary
+
     def view(solution: Solution) -> dict[str, Any]:
         out: dict[str, Any] = {
             **_summary(solution),
@@ -137,9 +119,9 @@ def _full(state: RegionState) -> Any:
             out["solutionConfig"] = solution.solution_config
         if solution.best_recipe_arn:
             out["autoMLResult"] = {"bestRecipeArn": solution.best_recipe_arn}
-        versions = versions_of(state, solution.arn)
-        if versions:
-            out["latestSolutionVersion"] = version_summary(next(reversed(versions)))
+        latest = next(newest_versions(state, solution.arn), None)
+        if latest is not None:
+            out["latestSolutionVersion"] = version_summary(latest)
         if solution.update_status is not None:
             update: dict[str, Any] = {
                 **update_summary(solution),

@@ -333,8 +333,14 @@ def _cell(value: Any, field: Field) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and (field.kind in ("long", "int") or field.name == "TIMESTAMP"):
-        return str(int(value)) if value.is_integer() else repr(value)
+        return str(whole(value))
     return str(value)
+
+
+def whole(value: float) -> int | float:
+    """A float as an export writes a TIMESTAMP or integer field: a whole one as an int
+    (``1704067200``, not ``1704067200.0``)."""
+    return int(value) if value.is_integer() else value
 
 
 def _properties(row: Mapping[str, Any]) -> dict[str, Any]:

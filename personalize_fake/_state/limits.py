@@ -101,15 +101,10 @@ class Limit:
         return found
 
 
-def scopes(cls: type[Resource]) -> tuple[str | None, ...]:
-    """The scope fields a class's limits count under (None: the region), once each."""
-    found = _SCOPES.get(cls)
-    if found is None:
-        found = _SCOPES[cls] = tuple(dict.fromkeys(limit.scope for limit in cls.LIMITS))
-    return found
-
-
-_SCOPES: dict[type, tuple[str | None, ...]] = {}
+@functools.cache
+def scopes(limits: tuple[Limit, ...]) -> tuple[str | None, ...]:
+    """The scope fields a class's ``LIMITS`` count under (None: the region), once each."""
+    return tuple(dict.fromkeys(limit.scope for limit in limits))
 
 
 @attrs.define(eq=False)
@@ -120,7 +115,7 @@ class Tally:
 
     def _keys(self, resource: Resource) -> list[tuple[str, str]]:
         keys = []
-        for scope in scopes(type(resource)):
+        for scope in scopes(resource.LIMITS):
             key = REGION if scope is None else getattr(resource, scope)
             if key is not None:
                 keys.append((key, resource.KIND))

@@ -12,7 +12,7 @@ in this order:
 
 Outputs (export jobs) go to S3 when S3 is faked that way, else into the store, where
 ``fake.objects(prefix)`` reads them. Import, deletion and batch jobs share this module:
-:func:`read` (the objects at a location), :func:`exists`, :func:`write`, and
+:func:`read` (the objects at a location), :func:`write`, and :func:`split` /
 :func:`check_location` for a location's syntax.
 """
 
@@ -38,19 +38,24 @@ class ObjectError(Exception):
 
 
 def split(location: str) -> tuple[str, str]:
-    """``s3://bucket/key`` -> ``(bucket, key)``; the key may be empty or a prefix."""
-    bucket, _, key = location[len("s3://") :].partition("/")
+    """``s3://bucket/key`` -> ``(bucket, key)``; the key may be empty or a prefix.
+
+    Raises:
+        ValueError: not ``s3://`` and a bucket.
+    """
+    bucket, _, key = location.removeprefix("s3://").partition("/")
+    if not bucket or not location.startswith("s3://"):
+        raise ValueError(f"not an s3://bucket/... location: {location!r}")
     return bucket, key
 
 
 def check_location(location: str) -> str:
     """The location itself when it is ``s3://<bucket>/...``; InvalidInput
     ``Invalid Data location.`` otherwise (the service's text)."""
-    if not location.startswith("s3://"):
-        raise InvalidInput("Invalid Data location.")
-    bucket, _, _ = location[len("s3://") :].partition("/")
-    if not bucket:
-        raise InvalidInput("Invalid Data location.")
+    try:
+        split(location)
+    except ValueError:
+        raise InvalidInput("Invalid Data location.") from None
     return location
 
 
@@ -129,24 +134,6 @@ def read(store: Store, location: str, region: str) -> list[tuple[str, bytes]]:
     if not found:
         raise ObjectError(f"No object was found under {location} in S3")
     return found
-
-
-def exists(store: Store, location: str, region: str) -> bool:
-    """Whether :func:`read` would find something at ``location`` (without reading it whole)."""
-    if _held(store, location):
-        return True
-    client = _s3(store, region)
-    if client is None:
-        return False
-    bucket, key = split(location)
-    try:
-        if not is_prefix(location):
-            client.head_object(Bucket=bucket, Key=key)
-            return True
-        listed = client.list_objects_v2(Bucket=bucket, Prefix=key)
-    except Exception:
-        return False
-    return any(not entry["Key"].endswith("/") for entry in listed.get("Contents", ()))
 
 
 def write(store: Store, location: str, data: bytes, region: str) -> None:

@@ -14,7 +14,7 @@ dead (dropped by a FULL import or a data deletion job; dead rows are removed onc
 they are most of the container). A Users, Items or Actions dataset keeps every
 record too, a repeated id included (a BULK or PUT export writes them all); its
 newest record of each id, whichever the source, is :meth:`Rows.newest`, found
-through an index of each source's last row of each id.
+through an index of each id's last live row.
 """
 
 from __future__ import annotations
@@ -210,7 +210,7 @@ class Rows:
         self._columns: dict[str, _Column] = {}
         self._sources = bytearray()
         self._live = 0
-        self._ids: dict[int, dict[Any, int]] = {}  # with a key: per source, each id's last row
+        self._ids: dict[Any, int] = {}  # with a key: each id's last live row
         self._pending: list[Mapping[str, Any]] = []
         self._pending_sources = bytearray()
         self._pending_names: Mapping[str, str] = _NO_RENAMES
@@ -253,6 +253,11 @@ class Rows:
         if len(pending) >= BATCH:
             self._flush()
 
+    def flush(self) -> None:
+        """Add the rows waiting as dicts to the columns now, rather than at the next read or
+        ``BATCH`` rows (an import frees each chunk's dicts this way)."""
+        self._flush()
+
     def _flush(self) -> None:
         """Add the pending rows to the columns, one pass per column."""
         batch = self._pending
@@ -286,16 +291,10 @@ class Rows:
             self._index(list(map(operator.itemgetter(self.key), batch)), size)
 
     def _index(self, ids: list[Any], start: int) -> None:
-        """Note the rows from ``start`` on (of ``ids``) as the last of their ids per source."""
-        sources = self._sources
-        found = set(sources[start : start + len(ids)])
-        if len(found) == 1 and _DEAD not in found:  # one source (an import, a Put): in C
-            rows = range(start, start + len(ids))
-            self._ids.setdefault(found.pop(), {}).update(zip(ids, rows, strict=True))
-            return
-        for at, id_ in enumerate(ids, start):
-            if sources[at]:
-                self._ids.setdefault(sources[at], {})[id_] = at
+        """Note the live rows from ``start`` on (of ``ids``) as the last of their ids."""
+        pairs = zip(ids, range(start, start + len(ids)), strict=True)
+        live = self._sources[start:]
+        self._ids.update(itertools.compress(pairs, live) if _DEAD in live else pairs)
 
     def newest(self) -> list[int]:
         """With a key, the rows that are the newest live record of their id, whichever the
@@ -304,15 +303,7 @@ class Rows:
         self._flush()
         if self.key is None:
             return list(itertools.compress(range(len(self._sources)), self._sources))
-        indexes = list(self._ids.values())
-        if len(indexes) == 1:
-            return sorted(indexes[0].values())
-        merged: dict[Any, int] = {}
-        for ids in indexes:
-            for id_, at in ids.items():
-                if merged.get(id_, -1) < at:
-                    merged[id_] = at
-        return sorted(merged.values())
+        return sorted(self._ids.values())
 
     def _dropped(self) -> None:
         """After rows died: remove the dead once they are most of the container (one pass a

@@ -151,7 +151,7 @@ class RegionState:
             setattr(resource, field, value)
             return
         refuse_dangling(self.resources, resource, {field: value})
-        counted = resource.LIMITS and field in scopes(type(resource))
+        counted = resource.LIMITS and field in scopes(resource.LIMITS)
         if counted:
             self.tally.add(resource, resource.status, -1)
         self.references.move(resource, field, value)

@@ -179,8 +179,8 @@ class Admin:
         return {"objects": found}
 
     def _put_object(self, arguments: dict[str, Any]) -> dict[str, Any]:
-        """Hand the fake an object for import and deletion jobs: ``body`` (text, stored as
-        UTF-8) or ``base64``."""
+        """Hand the fake an object for import, deletion and batch jobs: ``body`` (text,
+        stored as UTF-8) or ``base64``."""
         location = self._required(arguments, "location")
         body, encoded = arguments.get("body"), arguments.get("base64")
         if isinstance(body, str) and encoded is None:

@@ -71,8 +71,6 @@ def test_objects_handed_to_the_fake_come_first() -> None:
         ("s3://b/in/1.csv", b"1"),
         ("s3://b/in/2.csv", b"2"),
     ]
-    assert objects.exists(store, "s3://b/in/", "us-east-1")
-    assert not objects.exists(store, "s3://b/y", "us-east-1")
 
 
 def test_without_an_s3_fake_nothing_is_read_and_outputs_stay_in_the_store() -> None:
@@ -96,8 +94,6 @@ def test_moto_is_used_while_it_is_active() -> None:
         s3.put_object(Bucket="bucket", Key="a/1.csv", Body=b"1")
         s3.put_object(Bucket="bucket", Key="a/", Body=b"")  # a folder marker: left out
         assert objects.read(store, "s3://bucket/a/", "us-east-1") == [("s3://bucket/a/1.csv", b"1")]
-        assert objects.exists(store, "s3://bucket/a/1.csv", "us-east-1")
-        assert not objects.exists(store, "s3://bucket/b.csv", "us-east-1")
         objects.write(store, "s3://bucket/out.csv", b"out", "us-east-1")
         assert s3.get_object(Bucket="bucket", Key="out.csv")["Body"].read() == b"out"
         with pytest.raises(ObjectError, match="NoSuchBucket"):
