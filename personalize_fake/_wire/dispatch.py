@@ -198,6 +198,11 @@ class Dispatcher:
     """Answers wire requests from one :class:`Store`."""
 
     def __init__(self, store: Store) -> None:
+        # The handler modules load when the first mock starts, not inside its first call:
+        # measured, a process that imported them in the middle of a botocore call answers
+        # every later call ~2 µs slower (create_schema + describe_schema 1.53x the Stubber,
+        # against 1.46x). Once imported, this costs a few µs a mock.
+        load_handlers()
         self.store = store
         self._catalog: Catalog = catalog()
         self._request_id = request_ids()
