@@ -25,7 +25,6 @@ from personalize_fake._api.batch_resources import (
     BatchInferenceJob,
     BatchJob,
     BatchSegmentJob,
-    J,
 )
 from personalize_fake._api.common import (
     create,
@@ -102,9 +101,11 @@ def _prepare(
     num_results: int | None,
     job_input: dict[str, Any],
     job_output: dict[str, Any],
-) -> tuple[str, SolutionVersion, int]:
+    role_arn: str,
+) -> tuple[SolutionVersion, dict[str, Any]]:
     """What both Creates check first: a new name, the paths' form, the version (exists, is
-    ACTIVE, has a recipe this kind takes), the filter and ``numResults``."""
+    ACTIVE, has a recipe this kind takes), the filter and ``numResults``; returns the version
+    and the fields every batch job has."""
     arn = state.arn(cls.KIND, job_name)
     ensure_new(state, arn)
     _check_path(job_input["s3DataSource"]["path"], "input")
@@ -113,14 +114,17 @@ def _prepare(
     lifecycle.require_active(version)
     cls.check_recipe(version)
     _check_filter(state, cls, version, filter_arn)
-    return arn, version, _results(cls, state.settings, num_results)
-
-
-def _begin(state: RegionState, job: J, tags: list[dict[str, Any]] | None) -> J:
-    """What both Creates end with: tags, then the job starts (its class's ``LIMITS``, jobs
-    in flight per region, checked as it begins)."""
-    create(state, job, tags)
-    return job
+    fields = {
+        "arn": arn,
+        "name": job_name,
+        "solution_version_arn": version.arn,
+        "job_input": job_input,
+        "job_output": job_output,
+        "role_arn": role_arn,
+        "num_results": _results(cls, state.settings, num_results),
+        "filter_arn": filter_arn,
+    }
+    return version, fields
 
 
 def _check_exploration(version: SolutionVersion, config: dict[str, Any] | None) -> None:
@@ -221,28 +225,28 @@ def create_batch_inference_job(
     batch_inference_job_mode: str | None = None,
     theme_generation_config: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    cls = BatchInferenceJob
-    arn, version, results = _prepare(
-        state, cls, job_name, solution_version_arn, filter_arn, num_results, job_input, job_output
+    version, fields = _prepare(
+        state,
+        BatchInferenceJob,
+        job_name,
+        solution_version_arn,
+        filter_arn,
+        num_results,
+        job_input,
+        job_output,
+        role_arn,
     )
     mode = batch_inference_job_mode or "BATCH_INFERENCE"
     _check_exploration(version, batch_inference_job_config)
     _check_themes(state, version, mode, theme_generation_config)
     job = BatchInferenceJob(
-        arn=arn,
-        name=job_name,
-        solution_version_arn=version.arn,
-        job_input=job_input,
-        job_output=job_output,
-        role_arn=role_arn,
-        num_results=results,
-        filter_arn=filter_arn,
+        **fields,
         batch_inference_job_config=batch_inference_job_config,
         batch_inference_job_mode=mode,
         theme_generation_config=theme_generation_config,
     )
-    _begin(state, job, tags)
-    return {"batchInferenceJobArn": arn}
+    create(state, job, tags)
+    return {"batchInferenceJobArn": job.arn}
 
 
 @operation
@@ -294,22 +298,20 @@ def create_batch_segment_job(
     num_results: int | None = None,
     tags: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    cls = BatchSegmentJob
-    arn, version, results = _prepare(
-        state, cls, job_name, solution_version_arn, filter_arn, num_results, job_input, job_output
+    _, fields = _prepare(
+        state,
+        BatchSegmentJob,
+        job_name,
+        solution_version_arn,
+        filter_arn,
+        num_results,
+        job_input,
+        job_output,
+        role_arn,
     )
-    job = BatchSegmentJob(
-        arn=arn,
-        name=job_name,
-        solution_version_arn=version.arn,
-        job_input=job_input,
-        job_output=job_output,
-        role_arn=role_arn,
-        num_results=results,
-        filter_arn=filter_arn,
-    )
-    _begin(state, job, tags)
-    return {"batchSegmentJobArn": arn}
+    job = BatchSegmentJob(**fields)
+    create(state, job, tags)
+    return {"batchSegmentJobArn": job.arn}
 
 
 @operation

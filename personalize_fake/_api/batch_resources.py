@@ -5,7 +5,7 @@ that writes its output (:func:`write_output`). The six operations are ``batch_jo
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
 import attrs
 
@@ -234,9 +234,6 @@ class BatchSegmentJob(BatchJob):
                 "recipe (aws-item-affinity or aws-item-attribute-affinity); use "
                 "CreateBatchInferenceJob for recommendations."
             )
-
-
-J = TypeVar("J", bound=BatchJob)
 
 
 def _records(data: bytes) -> int:
