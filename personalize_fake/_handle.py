@@ -7,6 +7,8 @@ change the fake's state by accident.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from personalize_fake._api.registry import load_handlers
@@ -25,6 +27,25 @@ def _resource_kinds() -> set[str]:
     """Kinds whose creation can fail (not schemas, which are usable at once)."""
     load_handlers()  # imports every resource module, so every kind is known
     return {kind for kind, cls in KINDS.items() if cls.TRANSITIONS.chain("create").failed}
+
+
+def _declared_entry(entry: Any) -> tuple[str, float | None]:
+    """One entry of a declared ranking as (id, score or None)."""
+    if isinstance(entry, str):
+        return entry, None
+    if isinstance(entry, Mapping):
+        identity = entry.get("itemId", entry.get("actionId"))
+        score = entry.get("score")
+    elif isinstance(entry, tuple | list) and len(entry) == 2:
+        identity, score = entry
+    else:
+        raise ValueError(f"a declared answer holds ids, (id, score) pairs or dicts, not {entry!r}")
+    number = isinstance(score, int | float) and not isinstance(score, bool)
+    if not isinstance(identity, str) or not identity or not (score is None or number):
+        raise ValueError(f"a declared answer's entry is an id and a score, not {entry!r}")
+    if score is not None and not math.isfinite(score):
+        raise ValueError(f"a declared score is a finite number, not {score!r}")
+    return identity, None if score is None else float(score)
 
 
 def _columns(row: dict[str, Any]) -> dict[str, Any]:
@@ -185,6 +206,54 @@ class PersonalizeFake:
             raise ValueError(f"unknown resource kind {kind!r}; known: {', '.join(sorted(kinds))}")
         with self.store.lock:
             self.store.inject_failures(kind, reason, times)
+
+    # -- declared answers ------------------------------------------------------
+
+    def declare(
+        self,
+        arn: str,
+        answer: Iterable[str | tuple[str, float | None] | Mapping[str, Any]],
+        *,
+        user: str | None = None,
+        item: str | None = None,
+    ) -> None:
+        """Declare what the campaign or recommender at ``arn`` answers: for ``user``, for
+        ``item``, or (neither given) by default; a user's declaration wins over an item's,
+        both over the default, and any declaration over the trained model.
+
+        ``answer`` is the ranking, best first: item (or action) ids, ``(id, score)`` pairs,
+        or ``{"itemId": ..., "score": ...}`` dicts. Declared answers still pass through the
+        request's filter, promotions and ``numResults``; a ranking campaign orders its
+        ``inputList`` by it, the inputs it does not name last and unscored.
+
+        Raises:
+            KeyError: no campaign or recommender at ``arn`` in this fake.
+            ValueError: both ``user`` and ``item`` given, or an entry that is not an id.
+        """
+        if user is not None and item is not None:
+            raise ValueError("declare for a user or for an item, not both")
+        ranking = tuple(_declared_entry(entry) for entry in answer)
+        with self.store.lock:
+            found = self.store.find(arn)
+            kinds = ("campaign", "recommender")
+            if found is None or found[1].KIND not in kinds:
+                raise KeyError(f"no campaign or recommender {arn} in this fake")
+            key = (
+                ("user", user)
+                if user is not None
+                else ("item", item)
+                if item
+                else ("default", None)
+            )
+            self.store.declared.setdefault(arn, {})[key] = ranking
+
+    def forget_declared(self, arn: str | None = None) -> None:
+        """Forget what was declared for ``arn`` (or for every ARN): the model answers again."""
+        with self.store.lock:
+            if arn is None:
+                self.store.declared.clear()
+            else:
+                self.store.declared.pop(arn, None)
 
     # -- raw access --------------------------------------------------------------
 

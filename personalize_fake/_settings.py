@@ -262,6 +262,14 @@ class Settings:
     """Input lines (items) one file of an Item-Affinity batch segment job may hold."""
     segment_attribute_queries_per_file: int = attrs.field(default=10, validator=_whole(1, None))
     """Input lines (queries) one file of an Item-Attribute-Affinity batch segment job may hold."""
+    # -- runtime --
+    runtime_not_active_error: str = attrs.field(
+        default="InvalidInputException",
+        validator=attrs.validators.in_(("InvalidInputException", "ResourceNotFoundException")),
+    )
+    """The error of a runtime call to a campaign that is not ACTIVE or a recommender that is
+    not (stopped, still being created, failed): AWS does not document it; both declared
+    codes of the runtime operations are offered."""
 
     @classmethod
     def from_options(cls, options: dict[str, Any]) -> Settings:

@@ -44,17 +44,11 @@ NOT_BATCH = {
 
 
 def write_output(state: RegionState, job: BatchJob, inputs: list[tuple[str, bytes]]) -> str | None:
-    """THE RECOMMENDATION ENGINE'S HOOK (next issue): write the job's output; until then, nothing.
+    """Write the job's output (``batch_output``: each input line answered by the engine that
+    answers the runtime); a failure reason ends the job CREATE FAILED."""
+    from personalize_fake._api.batch_output import write  # it needs the runtime's modules
 
-    Called where the job becomes ACTIVE, once its input was read and checked: ``inputs`` are
-    ``(s3 location, bytes)`` of each input object in key order. The engine should write, for
-    each, ``<jobOutput path>/<input file name>.out`` through ``objects.write`` (one JSON line
-    per input line: ``{"input": ..., "output": {...}, "error": null}``, the real forms in
-    docs/batch.md), using the version's training rows (``SolutionVersion.trained_rows``),
-    ``job.num_results``, ``job.filter_arn`` and the inference job's config and mode. Return a
-    failure reason to end the job CREATE FAILED, or None.
-    """
-    return None
+    return write(state, job, inputs)
 
 
 def _run(state: RegionState, job: BatchJob) -> str | None:

@@ -40,6 +40,7 @@ from personalize_fake._state.resource import (
     CREATE_FAILED,
     DELETE,
     Resource,
+    now,
 )
 from personalize_fake._state.store import RegionState
 from personalize_fake._state.transitions import Chain, Transitions
@@ -53,6 +54,10 @@ def _training(state: RegionState, recommender: Recommender) -> str | None:
     """Entering ACTIVE: the training AWS does, which fails on too few interactions (the
     developer guide's text), as ``recommender_min_interactions`` says; like a solution
     version's, the check is off with ``minimum_training_data=False``."""
+    recommender.training_ended = now()
+    recommender.trained_rows = {
+        arn: len(rows) for arn in recommender.dataset_arns if (rows := state.store.rows.get(arn))
+    }
     minimum = state.settings.recommender_min_interactions
     if minimum == 0 or not state.settings.minimum_training_data:
         return None
@@ -113,6 +118,10 @@ class Recommender(Resource):
     update_failure_reason: str | None = None
     update_created: float | None = None
     update_updated: float | None = None
+    training_ended: float | None = None
+    """When it became ACTIVE: its model trains on the rows its datasets held then."""
+    trained_rows: dict[str, int] | None = None
+    """Live rows of each dataset when training ended, by dataset ARN."""
 
 
 def _config(given: dict[str, Any] | None) -> dict[str, Any]:

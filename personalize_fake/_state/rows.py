@@ -214,6 +214,9 @@ class Rows:
         self._pending: list[Mapping[str, Any]] = []
         self._pending_sources = bytearray()
         self._pending_names: Mapping[str, str] = _NO_RENAMES
+        self.generation = 0
+        """Counts the drops (FULL imports, deletion jobs): an index of rows by position,
+        such as the runtime's, is stale once it moves."""
 
     def __len__(self) -> int:
         self._flush()
@@ -308,6 +311,7 @@ class Rows:
     def _dropped(self) -> None:
         """After rows died: remove the dead once they are most of the container (one pass a
         column, in C), and index the ids again."""
+        self.generation += 1
         sources = self._sources
         if len(sources) > COMPACT and self._live * 2 < len(sources):
             for name, column in self._columns.items():
@@ -366,6 +370,35 @@ class Rows:
         if self._live != len(sources):
             values = list(itertools.compress(values, sources))
         return values
+
+    def encoded(
+        self, name: str, start: int = 0, stop: int | None = None
+    ) -> tuple[array[int], list[Any]]:
+        """Column ``name`` of the live rows ``start``..``stop`` (counted among live rows) as
+        codes into a table of its distinct values (code 0: :data:`MISSING`): what the
+        recommendation engine trains from, without a string a row."""
+        self._flush()
+        column = self._columns.get(name)
+        sources = self._sources
+        if isinstance(column, _Category):
+            codes = column.codes
+            table = column.values
+        else:
+            values = [MISSING] * len(sources) if column is None else self.column_raw(name)
+            index: dict[Any, int] = {MISSING: 0}
+            codes = array("I", [index.setdefault(v, len(index)) for v in values])
+            table = list(index)
+        if self._live != len(sources):
+            codes = array("I", itertools.compress(codes, sources))
+        return codes[start:stop], table
+
+    def column_raw(self, name: str) -> list[Any]:
+        """Column ``name`` of every row, dead ones included (:data:`MISSING` where absent)."""
+        self._flush()
+        column = self._columns.get(name)
+        if column is None:
+            return [MISSING] * len(self._sources)
+        return list(map(column.get, range(len(self._sources))))
 
     def drop(self, source: int) -> int:
         """Mark every live row from ``source`` dead (a FULL import replaces the BULK rows and

@@ -262,6 +262,14 @@ class Store:
     objects: dict[str, bytes] = attrs.Factory(dict)
     """Objects by ``s3://`` location: those a test handed the fake, and job outputs written
     while no S3 is faked (``objects``)."""
+    engine: dict[str, Any] = attrs.Factory(dict)
+    """Trained models by the ARN that serves them, and the runtime's indexes of rows
+    (``_api.answers``): built again from the rows when needed, never saved."""
+    declared: dict[str, dict[tuple[str, str | None], tuple[tuple[str, float | None], ...]]] = (
+        attrs.Factory(dict)
+    )
+    """Answers a test declared, by campaign or recommender ARN, then by ("user", id),
+    ("item", id) or ("default", None) (``PersonalizeFake.declare``)."""
     injected_failures: dict[str, list[tuple[str, int]]] = attrs.Factory(dict)
     """Failures waiting for the next creations of a resource kind (``fail_next``), as runs of
     (reason, how many): a count, so ``times=10**7`` costs no more than ``times=1``."""

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 ADMIN_PREFIX = "/_fake/"
 MAX_TIMES = 1000
 """The most creations one ``fail-next`` call may doom: a request must not cost unbounded state."""
+MAX_DECLARED = 10_000
+"""The longest answer one ``declare`` call may declare."""
 MAX_REASON = 1000
 """The longest failure reason ``fail`` and ``fail-next`` take, in characters."""
 
@@ -60,7 +62,7 @@ class Admin:
         "interactions",
         "objects",
     )
-    WRITES = ("reset", "advance", "settle", "fail", "fail-next", "put-object")
+    WRITES = ("reset", "advance", "settle", "fail", "fail-next", "put-object", "declare")
 
     def __init__(self, server: PersonalizeServer) -> None:
         self.server = server
@@ -240,6 +242,22 @@ class Admin:
         except ValueError as exc:
             raise AdminError(400, "BadRequest", str(exc)) from None
         return {}
+
+    def _declare(self, arguments: dict[str, Any]) -> dict[str, Any]:
+        arn = self._required(arguments, "arn")
+        answer = arguments.get("answer")
+        if not isinstance(answer, list) or len(answer) > MAX_DECLARED:
+            message = f"Parameter 'answer' must be a list of at most {MAX_DECLARED} entries."
+            raise AdminError(400, "BadRequest", message)
+        user, item = arguments.get("userId"), arguments.get("itemId")
+        for name, value in (("userId", user), ("itemId", item)):
+            if value is not None and not isinstance(value, str):
+                raise AdminError(400, "BadRequest", f"Parameter {name!r} must be a string.")
+        try:
+            self.fake.declare(arn, answer, user=user, item=item)
+        except ValueError as exc:
+            raise AdminError(400, "BadRequest", str(exc)) from None
+        return {"arn": arn, "declared": len(answer)}
 
     def _current(self, arn: str) -> str:
         try:

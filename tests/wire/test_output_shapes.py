@@ -34,6 +34,7 @@ CHECKED = pytest.mark.personalize_fake(
     lifecycle="instant",
     check_responses=True,
     recommender_min_interactions=0,
+    minimum_training_data=False,  # a Next-Best-Action version with no action interactions
     dataset_groups_per_region=100,  # a World holds one of everything, in many groups
 )
 NOW = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
@@ -161,6 +162,7 @@ class World:
             "DeleteFilter": lambda: c.delete_filter(filterArn=made["filterArn"]),
             **self.training_calls(),
             **self.batch_calls(),
+            **self.runtime_calls(),
             "PutEvents": lambda: e.put_events(
                 trackingId=tracker["trackingId"],
                 sessionId="s",
@@ -237,6 +239,70 @@ class World:
                 campaignArn=campaign(), minProvisionedTPS=3
             ),
             "DeleteCampaign": lambda: c.delete_campaign(campaignArn=campaign()),
+        }
+
+    def runtime_calls(self) -> dict[str, Callable[[], Any]]:
+        """The runtime and GetSolutionMetrics, on campaigns of a trained group of their own,
+        with every member that changes the answer's shape (scores, metadata, promotions)."""
+        c = self.c
+        runtime = boto3.client("personalize-runtime", region_name="us-east-1")
+
+        def campaign(recipe: str, **config: Any) -> tuple[str, str]:
+            group, _, _ = trained_setup(c, self.e, "served")
+            solution = c.create_solution(
+                name=recipe, datasetGroupArn=group, recipeArn=f"{AWS}recipe/{recipe}"
+            )["solutionArn"]
+            version = c.create_solution_version(solutionArn=solution)["solutionVersionArn"]
+            extra = {"campaignConfig": config} if config else {}
+            made = c.create_campaign(name=recipe, solutionVersionArn=version, **extra)
+            return group, made["campaignArn"]
+
+        def recommendations() -> Any:
+            group, arn = campaign(
+                "aws-user-personalization", enableMetadataWithRecommendations=True
+            )
+            make_dataset(c, group, "Items", ["ITEM_ID", "A"])
+            made = c.create_filter(
+                name="p",
+                datasetGroupArn=group,
+                filterExpression='INCLUDE ItemID WHERE Items.A IN ("x")',
+            )
+            promotion = {"name": "p", "percentPromotedItems": 50, "filterArn": made["filterArn"]}
+            return runtime.get_recommendations(
+                campaignArn=arn,
+                userId="u1",
+                numResults=5,
+                context={"DEVICE": "phone"},
+                promotions=[promotion],
+                metadataColumns={"ITEMS": ["A"]},
+            )
+
+        def actions() -> Any:
+            group, _, _ = trained_setup(c, self.e, "acted")
+            make_dataset(c, group, "Actions", ["ACTION_ID", "A"])
+            make_dataset(
+                c, group, "Action_Interactions", ["USER_ID", "ACTION_ID", "TIMESTAMP", "EVENT_TYPE"]
+            )
+            solution = c.create_solution(
+                name="nba", datasetGroupArn=group, recipeArn=f"{AWS}recipe/aws-next-best-action"
+            )["solutionArn"]
+            version = c.create_solution_version(solutionArn=solution)["solutionVersionArn"]
+            arn = c.create_campaign(name="nba", solutionVersionArn=version)["campaignArn"]
+            assert self.fake is not None
+            self.fake.declare(arn, [("a1", 0.5), ("a2", 0.25)])
+            return runtime.get_action_recommendations(campaignArn=arn, userId="u1")
+
+        return {
+            "GetRecommendations": recommendations,
+            "GetPersonalizedRanking": lambda: runtime.get_personalized_ranking(
+                campaignArn=campaign("aws-personalized-ranking")[1],
+                userId="u1",
+                inputList=["i1", "i2", "unknown"],
+            ),
+            "GetActionRecommendations": actions,
+            "GetSolutionMetrics": lambda: c.get_solution_metrics(
+                solutionVersionArn=trained_setup(c, self.e, "measured")[2]
+            ),
         }
 
     def batch_calls(self) -> dict[str, Callable[[], Any]]:
