@@ -38,7 +38,7 @@ from personalize_fake._domain.members import property_key
 from personalize_fake._state.rows import MISSING, Rows
 from personalize_fake._state.store import RegionState
 
-FILTER_HISTORY = 100
+FILTER_HISTORY = {"INTERACTIONS": 100, "ACTION_INTERACTIONS": 300}
 """Interactions per user and event type a filter considers, the newest (developer guide)."""
 
 _KEYS = {"ITEMS": "ITEM_ID", "USERS": "USER_ID", "ACTIONS": "ACTION_ID"}
@@ -271,12 +271,13 @@ class GroupData:
         arn = self.datasets.get(dataset)
         if arn is None:
             return ()
-        events = user_events(self.state, arn, 0, dataset == "ACTION_INTERACTIONS").of(user)
+        index = user_events(self.state, arn, 0, dataset == "ACTION_INTERACTIONS")
         kept: dict[str, int] = {}
         out = []
-        for item, kind in reversed(events):  # newest first, at most 100 a type
+        most = FILTER_HISTORY[dataset]
+        for item, kind in reversed(index.of(user)):  # newest first, at most 100 a type
             seen = kept.get(kind.lower(), 0)
-            if seen < FILTER_HISTORY:
+            if seen < most:
                 kept[kind.lower()] = seen + 1
                 out.append((item, kind))
         return out

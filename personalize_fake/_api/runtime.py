@@ -100,12 +100,16 @@ def _filter(
         )
     if found.status != ACTIVE:
         raise InvalidInput(f"Filter {filter_arn} is not ACTIVE (its status is {found.status}).")
-    from personalize_fake._domain.filter_eval import FilterValueError, compile_filter
+    tree = found.tree
+    wanted = "ActionID" if served.recipe.recipe_type == PERSONALIZED_ACTIONS else "ItemID"
+    if tree.target != wanted:
+        raise InvalidInput(
+            f"Filter {filter_arn} filters {tree.target}; {served.arn} returns {wanted}s."
+        )
+    from personalize_fake._domain.filter_eval import compile_filter  # a FilterValueError is
+    # an InvalidInput
 
-    try:
-        return compile_filter(found.tree, values or {}, data, user=user, item=item, action=None)
-    except FilterValueError as exc:
-        raise InvalidInput(str(exc)) from None
+    return compile_filter(tree, values or {}, data, user=user, item=item, action=None)
 
 
 def _auto_filter(served: Served, user: str | None, data: GroupData) -> Predicate | None:
