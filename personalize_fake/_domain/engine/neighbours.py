@@ -21,7 +21,7 @@ from personalize_fake._domain.engine.prepare import Floats, Ints, Prepared
 
 NEIGHBOURS = 100
 """The neighbours kept per item (SIMS answers beyond them with popular items)."""
-BLOCK_ENTRIES = 4_000_000
+BLOCK_ENTRIES = 1_000_000
 """About how many pair entries one block of the product may hold."""
 
 

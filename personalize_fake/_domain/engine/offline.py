@@ -65,8 +65,8 @@ class ArraySplit:
 def split(data: TrainingData, keep: npt.NDArray[np.bool_]) -> ArraySplit:
     """The held-out split of the interactions ``keep`` marks (see the module docstring)."""
     inter = data.interactions
-    users = np.asarray(inter.users, dtype=np.int64)
-    items = np.asarray(inter.items, dtype=np.int64)
+    users = np.asarray(inter.users, dtype=np.int32)
+    items = np.asarray(inter.items, dtype=np.int32)
     times = np.asarray(inter.times, dtype=np.float64)
     rows = np.flatnonzero(keep)
     counts = np.bincount(users[rows], minlength=len(inter.user_ids))
@@ -109,10 +109,10 @@ def _subset(data: TrainingData, rows: Ints) -> TrainingData:
     return attrs.evolve(
         data,
         interactions=Interactions(
-            users=cast("Sequence[int]", take(inter.users, np.int64)),
-            items=cast("Sequence[int]", take(inter.items, np.int64)),
+            users=cast("Sequence[int]", take(inter.users, np.int32)),
+            items=cast("Sequence[int]", take(inter.items, np.int32)),
             times=take(inter.times, np.float64),
-            event_types=cast("Sequence[int]", take(inter.event_types, np.int64)),
+            event_types=cast("Sequence[int]", take(inter.event_types, np.int32)),
             values=take(inter.values, np.float64),
             user_ids=inter.user_ids,
             item_ids=inter.item_ids,

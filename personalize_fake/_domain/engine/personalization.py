@@ -64,7 +64,7 @@ class Affinity:
     """What the three families share: histories, neighbours, priors, and the cache."""
 
     def __init__(self, prepared: Prepared, neighbours: Neighbours, event_type: str | None) -> None:
-        self.prepared = prepared
+        self.prepared = prepared.slim()
         self.neighbours = neighbours
         self.event_type = event_type
         counts = prepared.counts

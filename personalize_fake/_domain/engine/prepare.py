@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
 
 import attrs
 import numpy as np
@@ -18,10 +19,14 @@ import numpy.typing as npt
 
 from personalize_fake._domain.engine.data import Config, TrainingData
 
+_T = TypeVar("_T", bound=np.generic)
+
 HISTORY = 50
 """The newest distinct items of a user's history that training and requests use."""
 
 Ints = npt.NDArray[np.int64]
+Index = npt.NDArray[np.int32]
+"""Per-interaction indexes: 4 bytes each, as a million interactions are many."""
 Floats = npt.NDArray[np.float64]
 
 
@@ -34,9 +39,9 @@ class Prepared:
     user_ids: list[str]
     item_index: dict[str, int]
     user_index: dict[str, int]
-    users: Ints
+    users: Index
     """Per kept interaction, the user's index (as are ``items`` and ``times``)."""
-    items: Ints
+    items: Index
     times: Floats
     history_ptr: Ints
     """User ``u``'s history is ``history_items[history_ptr[u]:history_ptr[u + 1]]``."""
@@ -47,6 +52,11 @@ class Prepared:
     def counts(self) -> Floats:
         """Interactions per item (repeats count), in catalogue order."""
         return np.bincount(self.items, minlength=len(self.item_ids)).astype(np.float64)
+
+    def slim(self) -> Prepared:
+        """The same without the per-interaction columns: what a trained model keeps."""
+        none = np.zeros(0, dtype=np.int32)
+        return attrs.evolve(self, users=none, items=none, times=np.zeros(0))
 
     def history(self, user: int) -> Ints:
         return self.history_items[self.history_ptr[user] : self.history_ptr[user + 1]]
@@ -81,9 +91,10 @@ def prepare(
 ) -> Prepared:
     """Renumber the kept interactions by id order and build each user's capped history."""
     inter = data.interactions
-    raw_users = np.asarray(inter.users, dtype=np.int64)[keep]
-    raw_items = np.asarray(inter.items, dtype=np.int64)[keep]
-    times = np.asarray(inter.times, dtype=np.float64)[keep]
+    everything = bool(keep.all())
+    raw_users = _column(inter.users, np.int32, keep, everything)
+    raw_items = _column(inter.items, np.int32, keep, everything)
+    times = _column(inter.times, np.float64, keep, everything)
     item_ids, item_table = _renumber(raw_items, inter.item_ids, extra_items)
     user_ids, user_table = _renumber(raw_users, inter.user_ids, ())
     item_index = {k: n for n, k in enumerate(item_ids)}
@@ -93,36 +104,44 @@ def prepare(
     return Prepared(item_ids, user_ids, item_index, user_index, users, items, times, ptr, hist)
 
 
-def _renumber(raw: Ints, names: Sequence[str], extra: Iterable[str]) -> tuple[list[str], Ints]:
+def _column(
+    values: Sequence[Any], dtype: type[_T], keep: npt.NDArray[np.bool_], everything: bool
+) -> npt.NDArray[_T]:
+    column = np.asarray(values, dtype=dtype)
+    return column if everything else column[keep]
+
+
+def _renumber(raw: Index, names: Sequence[str], extra: Iterable[str]) -> tuple[list[str], Index]:
     """The ids ``raw`` uses (plus ``extra``) in id order, and a table from the raw index to
     the new one (-1 for ids not kept)."""
     used = np.unique(raw)
     ids = {names[k] for k in used.tolist()}
     ids.update(extra)
     ordered, position = _sorted_table(list(ids))
-    table = np.full(max(len(names), 1), -1, dtype=np.int64)
+    table = np.full(max(len(names), 1), -1, dtype=np.int32)
     table[used] = [position[names[k]] for k in used.tolist()]
     return ordered, table
 
 
 def _histories(
-    users: Ints, items: Ints, times: Floats, n_users: int, n_items: int, cap: int
+    users: Index, items: Index, times: Floats, n_users: int, n_items: int, cap: int
 ) -> tuple[Ints, Ints]:
     """Each user's distinct items, newest first (a later-recorded interaction is newer at
     equal times), capped at ``cap``: as (pointers, items)."""
     if not len(users) or cap <= 0:
         return np.zeros(n_users + 1, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    order = np.lexsort((-np.arange(len(users)), -times, users))
+    order = np.lexsort((-np.arange(len(users), dtype=np.int32), -times, users))
     u, it = users[order], items[order]
-    _, first = np.unique(u * max(n_items, 1) + it, return_index=True)
+    del order
+    _, first = np.unique(u.astype(np.int64) * max(n_items, 1) + it, return_index=True)
     first.sort()
-    u, it = u[first], it[first]
+    u, distinct = u[first], it[first].astype(np.int64)
     counts = np.bincount(u, minlength=n_users)
     start = np.concatenate(([0], np.cumsum(counts)))
     rank = np.arange(len(u)) - start[u]
     capped = rank < cap
     ptr = np.concatenate(([0], np.cumsum(np.minimum(counts, cap)))).astype(np.int64)
-    return ptr, it[capped]
+    return ptr, distinct[capped]
 
 
 def recency_weights(length: int) -> Floats:

@@ -30,7 +30,7 @@ class SegmentModel:
     scored = False
 
     def __init__(self, prepared: Prepared, neighbours: Neighbours) -> None:
-        self.prepared = prepared
+        self.prepared = prepared.slim()
         n_items = len(prepared.item_ids)
         self.similar = neighbours.matrix(n_items).T.tocsr()
         """``similar[i, h]``: how much history item ``h`` says about item ``i``."""
