@@ -9,7 +9,9 @@ an ``itemId`` unknown to training gets the popular items alone (what AWS does th
 public). The query item itself is never returned. Similar-items and "more like X" also
 count shared categorical metadata (each Items field value, ``|``-separated values apart,
 is a token two items may share); semantic-similarity counts shared words of the items'
-text fields. None scores, and none reads a request's recent events (SIMS needs a new
+text fields. SIMS's ``min_cointeraction_count`` is honoured when the solution sets it;
+left unset it is 1, not AWS's 3, which would hide every pair in the handful of
+interactions a test records. None scores, and none reads a request's recent events (SIMS needs a new
 version to learn from them).
 """
 
