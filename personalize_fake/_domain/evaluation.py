@@ -16,7 +16,8 @@ worked example gives 0.6241 for hits at positions 2 and 5 of 5),
 each averaged over the held-out users; and for USER_SEGMENTATION ``hits_at_1_percent`` and
 ``recall_at_1_percent`` (relevant users among the top 1% of users ranked for an item).
 
-The recommendation engine (next issue) trains on the split and asks these for the numbers.
+The recommendation engine (``engine.offline``) takes the same split over arrays, trains on
+it and asks these for the numbers.
 """
 
 from __future__ import annotations

@@ -62,6 +62,9 @@ class Config:
     event_value_threshold: float | None = None
     """``solutionConfig.eventValueThreshold``: drop interactions whose value is below it."""
     hyperparameters: Mapping[str, str] = {}
+    """The solution's algorithm hyperparameters and feature-transformation parameters, as
+    strings; the engine reads ``popularity_discount_factor`` and ``min_cointeraction_count``
+    (related items, personalization) and ``trend_discovery_frequency`` (trending)."""
 
 
 @attrs.frozen

@@ -1,0 +1,198 @@
+"""User personalization, personalized ranking and user segmentation: a user's affinity to
+each item, from what co-occurs with the items of their history.
+
+A user's history is their newest :data:`~.prepare.HISTORY` distinct items: what they did
+after training first (``Query.recent``, the real-time events User-Personalization,
+Personalized-Ranking, "Recommended for you" and "Top picks" use at once), then what
+training saw. Each history item, weighted by its recency, lends its
+:data:`AFFINITY_NEIGHBOURS` nearest items their similarity; an item's affinity is the sum.
+Every item also gets a popularity prior (:data:`PRIOR` times its count over the largest
+count), so a cold user gets popular items and every item's score is positive. The score is
+the item's share of the total over the catalogue (a softmax-like distribution, as
+User-Personalization's scores are: they sum to 1 over all items, so a response's sum to at
+most 1); ranking normalises over the input list instead, as Personalized-Ranking does.
+
+A user's candidates are computed once per (user, number of recent events) and kept in a
+bounded cache: a request then only walks a sorted array. The cache assumes a user's recent
+events only grow, which is how events recorded after training accumulate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Sequence
+
+import attrs
+import numpy as np
+
+from personalize_fake._domain.engine.data import Query, Scored
+from personalize_fake._domain.engine.neighbours import Neighbours
+from personalize_fake._domain.engine.popularity import order
+from personalize_fake._domain.engine.prepare import (
+    HISTORY,
+    Floats,
+    Ints,
+    Prepared,
+    recency_weights,
+    truncate,
+)
+
+PRIOR = 1e-3
+"""The popularity prior's weight next to co-occurrence similarities (which are at most 1)."""
+AFFINITY_NEIGHBOURS = 20
+"""How many of each history item's neighbours lend it affinity."""
+CACHE = 1024
+"""Users whose candidates are kept between requests."""
+_EMPTY = np.zeros(0, dtype=np.int64)
+_WEIGHTS = recency_weights(HISTORY + 1)
+
+
+@attrs.frozen(eq=False)
+class Profile:
+    """A user's candidates: the items near their history, ascending, with their affinity;
+    and the same ranked best first (ties by id) with their scores (affinity plus prior)."""
+
+    items: Ints
+    affinity: Floats
+    ranked: list[int]
+    scores: list[float]
+    members: frozenset[int]
+    total: float
+    """Affinity plus prior summed over the whole catalogue: the scores' denominator."""
+
+
+class Affinity:
+    """What the three families share: histories, neighbours, priors, and the cache."""
+
+    def __init__(self, prepared: Prepared, neighbours: Neighbours, event_type: str | None) -> None:
+        self.prepared = prepared.slim()
+        self.neighbours = neighbours
+        self.event_type = event_type
+        counts = prepared.counts
+        self.prior: Floats = PRIOR * counts / counts.max() if len(counts) else counts
+        self.prior_total = float(self.prior.sum())
+        self.popular: list[int] = order(self.prior).tolist()
+        self.prior_list: list[float] = self.prior.tolist()
+        self._cache: dict[tuple[str, int], Profile] = {}
+
+    def history(self, query: Query) -> Ints:
+        """The user's history as the module docstring says (newest first, each once)."""
+        prepared = self.prepared
+        user = prepared.user_index.get(query.user) if query.user is not None else None
+        trained = prepared.history(user) if user is not None else _EMPTY
+        if not query.recent:
+            return trained
+        index = prepared.item_index
+        wanted = self.event_type
+        recent = [
+            index[item]
+            for item, event in reversed(query.recent)
+            if item in index and (wanted is None or event == wanted)
+        ]
+        merged = list(dict.fromkeys([*recent, *trained.tolist()]))[:HISTORY]
+        return np.asarray(merged, dtype=np.int64)
+
+    def profile(self, query: Query) -> Profile:
+        """The user's candidates, cached by (user, number of recent events)."""
+        key = None if query.user is None else (query.user, len(query.recent))
+        found = self._cache.get(key) if key is not None else None
+        if found is not None:
+            return found
+        found = self._compute(self.history(query))
+        if key is not None:
+            if len(self._cache) >= CACHE:
+                self._cache.clear()
+            self._cache[key] = found
+        return found
+
+    def _compute(self, history: Ints) -> Profile:
+        nb = self.neighbours
+        starts = nb.ptr[history]
+        lengths = np.minimum(nb.ptr[history + 1] - starts, AFFINITY_NEIGHBOURS)
+        count = int(lengths.sum())
+        if not count:
+            return Profile(
+                _EMPTY, np.zeros(0, dtype=np.float64), [], [], frozenset(), self.prior_total
+            )
+        ends = np.cumsum(lengths)
+        at = np.repeat(starts - ends + lengths, lengths) + np.arange(count)
+        lent = np.repeat(_WEIGHTS[: len(history)], lengths) * nb.weights[at]
+        items, inverse = np.unique(nb.items[at], return_inverse=True)
+        affinity = np.asarray(np.bincount(inverse.ravel(), weights=lent), dtype=np.float64)
+        scores = affinity + self.prior[items]
+        best = np.argsort(-scores, kind="stable")
+        total = float(affinity.sum()) + self.prior_total
+        ranked = items[best].tolist()
+        return Profile(items, affinity, ranked, scores[best].tolist(), frozenset(ranked), total)
+
+    def ranked(self, query: Query) -> Iterator[tuple[int, float]]:
+        """Every item best first with its share of the total, lazily: the user's candidates
+        merged with the popular items that are not among them (scored by prior alone)."""
+        profile = self.profile(query)
+        total = profile.total
+        taken = profile.members
+        prior = self.prior_list
+        popular = (k for k in self.popular if k not in taken)
+        next_popular = next(popular, None)
+        for item, score in zip(profile.ranked, profile.scores, strict=True):
+            while next_popular is not None and (
+                prior[next_popular] > score
+                or (prior[next_popular] == score and next_popular < item)
+            ):
+                yield next_popular, prior[next_popular] / total
+                next_popular = next(popular, None)
+            yield item, score / total
+        while next_popular is not None:
+            yield next_popular, prior[next_popular] / total
+            next_popular = next(popular, None)
+
+    def ranking(self, query: Query, inputs: Sequence[str]) -> list[Scored]:
+        """``inputs`` (each once, at its first place) by the user's affinity, scored by their
+        share of the known inputs' total; items unknown to training last, unscored."""
+        index = self.prepared.item_index
+        distinct = list(dict.fromkeys(inputs))
+        known = np.asarray([index[i] for i in distinct if i in index], dtype=np.int64)
+        unknown: list[Scored] = [(i, None) for i in distinct if i not in index]
+        if not len(known):
+            return unknown
+        profile = self.profile(query)
+        scores = self.prior[known].copy()
+        at = np.searchsorted(profile.items, known)
+        hit = at < len(profile.items)
+        hit[hit] = profile.items[at[hit]] == known[hit]
+        scores[hit] += profile.affinity[at[hit]]
+        ids = self.prepared.item_ids
+        best = np.lexsort((known, -scores))
+        shares = (scores / scores.sum()).tolist()
+        return [(ids[known[k]], truncate(shares[k])) for k in best.tolist()] + unknown
+
+
+class PersonalizationModel:
+    """User-Personalization (v1, v2, HRNN), "Recommended for you", "Top picks for you"."""
+
+    def __init__(self, affinity: Affinity, scored: bool) -> None:
+        self.affinity = affinity
+        self.scored = scored
+
+    def recommend(self, query: Query) -> Iterator[Scored]:
+        ids = self.affinity.prepared.item_ids
+        if self.scored:
+            return ((ids[k], truncate(s)) for k, s in self.affinity.ranked(query))
+        return ((ids[k], None) for k, _ in self.affinity.ranked(query))
+
+    def segment(self, items: Collection[str]) -> list[str]:
+        raise ValueError("a user-personalization model does not segment users")
+
+
+class RankingModel:
+    """Personalized-Ranking (v1, v2): ``query.items`` reordered for the user."""
+
+    scored = True
+
+    def __init__(self, affinity: Affinity) -> None:
+        self.affinity = affinity
+
+    def recommend(self, query: Query) -> Iterator[Scored]:
+        return iter(self.affinity.ranking(query, query.items or ()))
+
+    def segment(self, items: Collection[str]) -> list[str]:
+        raise ValueError("a personalized-ranking model does not segment users")
