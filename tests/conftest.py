@@ -132,3 +132,20 @@ def personalize(personalize_fake: PersonalizeFake) -> Any:
 @pytest.fixture
 def events(personalize_fake: PersonalizeFake) -> Any:
     return boto3.client("personalize-events", region_name="us-east-1")
+
+
+@pytest.fixture
+def unanswered(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, str]]:
+    """A personalize operation that needs no arguments, unanswered for the test as one newer
+    than the fake would be (its handler out of the registry): (name, client method). The
+    fake answers every operation of its models, so a newer botocore's is the only way to
+    meet one."""
+    from personalize_fake._api.registry import HANDLERS, load_handlers
+    from personalize_fake._wire.dispatch import forget_bindings
+
+    load_handlers()
+    monkeypatch.delitem(HANDLERS, "list_recipes")
+    forget_bindings()  # mocks started from here on see the registry without it
+    yield "ListRecipes", "list_recipes"
+    monkeypatch.undo()
+    forget_bindings()

@@ -76,12 +76,15 @@ USERS = _schema(
 class Shop:
     """The shop's dataset group, datasets, tracker and data, in an instant-mode fake."""
 
-    def __init__(self, name: str = "shop", domain: str | None = None) -> None:
+    def __init__(self, name: str = "shop", domain: str | None = None, fake: Any = None) -> None:
+        """``fake``: the handle, to settle each resource in a mode that does not itself."""
+        self.settle = fake.settle if fake is not None else (lambda: None)
         self.personalize = boto3.client("personalize", region_name="us-east-1")
         self.events = boto3.client("personalize-events", region_name="us-east-1")
         self.runtime = boto3.client("personalize-runtime", region_name="us-east-1")
         extra = {"domain": domain} if domain else {}
         self.group = self.personalize.create_dataset_group(name=name, **extra)["datasetGroupArn"]
+        self.settle()
         self.datasets = {
             kind: self._dataset(name, kind, schema, extra)
             for kind, schema in (("Interactions", INTERACTIONS), ("Items", ITEMS), ("Users", USERS))
@@ -89,6 +92,7 @@ class Shop:
         self.tracking_id = self.personalize.create_event_tracker(
             name=name, datasetGroupArn=self.group
         )["trackingId"]
+        self.settle()
         self.clock = START
         for user, items in CLICKS.items():
             self.click(user, *items)
@@ -135,9 +139,11 @@ class Shop:
             recipeArn=RECIPE + recipe,
             **solution,
         )["solutionArn"]
+        self.settle()
         version: str = self.personalize.create_solution_version(solutionArn=arn)[
             "solutionVersionArn"
         ]
+        self.settle()
         return version
 
     def campaign(self, recipe: str, name: str | None = None, **config: Any) -> str:

@@ -261,23 +261,6 @@ def index_facts(state: Any) -> dict[str, Any]:
     return {"kinds": kinds, "references": rebuilt.snapshot(), "tracking": sorted(issued)}
 
 
-def unimplemented() -> tuple[str, str]:
-    """A personalize operation no handler answers yet and that needs no arguments, as (name,
-    client method); the calling test is skipped once every such operation is answered."""
-    import pytest
-
-    from personalize_fake._api.registry import load_handlers
-    from personalize_fake._model.catalog import catalog
-
-    handlers = load_handlers()
-    for op in catalog().operations():
-        shape = op.input_shape
-        needs_nothing = shape is None or not shape.required_members
-        if op.service == "personalize" and op.python_name not in handlers and needs_nothing:
-            return op.name, op.python_name
-    pytest.skip("every personalize operation without required members has a handler")
-
-
 # -- training ------------------------------------------------------------------------------
 
 USER_PERSONALIZATION = "arn:aws:personalize:::recipe/aws-user-personalization"

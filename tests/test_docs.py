@@ -15,12 +15,16 @@ from pathlib import Path
 
 import boto3
 import botocore
+
+# The engine's numpy and scipy are imported here, before any in-process pytester run: such a
+# run unloads the modules first imported inside it, and numpy cannot be loaded twice.
+import numpy  # noqa: F401
 import pytest
 import requests  # noqa: F401  (see below)
 import responses  # noqa: F401
+import scipy.sparse  # noqa: F401
 from botocore import xform_name
 from botocore.exceptions import ClientError
-from support import unimplemented
 
 import personalize_fake
 from personalize_fake import PersonalizeFake
@@ -133,13 +137,14 @@ class TestOperationsTable:
         assert result.stdout == coverage.render()
 
     def test_not_implemented_names_a_command_that_lists_it(
-        self, personalize_fake: PersonalizeFake
+        self, unanswered: tuple[str, str], personalize_fake: PersonalizeFake
     ) -> None:
-        """NotImplementedException names the version, the count, and a command listing the rest.
+        """NotImplementedException (for an operation newer than the fake) names the version,
+        the count, and a command listing the operations.
 
         The installed package carries no docs/, so the message points to nothing there.
         """
-        name, method = unimplemented()
+        name, method = unanswered
         client = boto3.client("personalize", region_name="us-east-1")
         with pytest.raises(ClientError) as exc:
             getattr(client, method)()
@@ -153,8 +158,6 @@ class TestOperationsTable:
             [sys.executable, "-m", command.group(1)], capture_output=True, text=True, check=True
         )
         assert f"| personalize | {name} | `{method}` |" in result.stdout
-        row = next(line for line in result.stdout.splitlines() if f"`{method}`" in line)
-        assert row.endswith("| no |  |")
 
     def test_write_option(self, tmp_path: Path) -> None:
         """`--write PATH` writes the table to PATH."""

@@ -75,7 +75,7 @@ def version_source(state: RegionState, version: SolutionVersion) -> Source:
         found.name if found is not None else version.recipe_arn.rsplit("/", 1)[-1],
         version.event_type,
         float(threshold) if threshold not in (None, "") else None,
-        dict(version.tuned_hpo_params or params),
+        dict(params),  # only what the solution set: the engine's defaults suit small data
     )
     datasets = group_datasets(state, version.dataset_group_arn)
     actions = found is not None and found.recipe_type == PERSONALIZED_ACTIONS

@@ -148,7 +148,8 @@ def test_num_results_defaults_to_25_and_bounds_the_answer(
 ) -> None:
     """25 items unless ``numResults`` says otherwise; above 500 is refused."""
     shop = Shop()
-    shop.click("many", *(f"extra{n:02}" for n in range(40)))
+    for start in range(0, 40, 10):
+        shop.click("many", *(f"extra{n:02}" for n in range(start, start + 10)))
     campaign = shop.campaign("aws-popularity-count")
     assert len(shop.recommend(campaign, userId="u1")) == 25
     assert len(shop.recommend(campaign, userId="u1", numResults=3)) == 3
@@ -196,8 +197,7 @@ def test_an_unknown_campaign_is_not_found(shop: Shop) -> None:
 @pytest.mark.personalize_fake(lifecycle="manual", minimum_training_data=False)
 def test_a_campaign_not_active_is_refused(personalize_fake: PersonalizeFake) -> None:
     """A campaign still being created is InvalidInput by default."""
-    shop = Shop()
-    personalize_fake.settle()
+    shop = Shop(fake=personalize_fake)
     version = shop.version("aws-popularity-count")
     personalize_fake.settle()
     campaign = shop.personalize.create_campaign(name="c", solutionVersionArn=version)
@@ -216,8 +216,7 @@ def test_the_error_for_a_campaign_not_active_is_a_setting(
     personalize_fake: PersonalizeFake,
 ) -> None:
     """``runtime_not_active_error`` picks the other declared code."""
-    shop = Shop()
-    personalize_fake.settle()
+    shop = Shop(fake=personalize_fake)
     version = shop.version("aws-popularity-count")
     personalize_fake.settle()
     campaign = shop.personalize.create_campaign(name="c", solutionVersionArn=version)

@@ -62,8 +62,7 @@ def test_most_viewed_counts_view_events_only(personalize_fake: PersonalizeFake) 
 )
 def test_a_stopped_recommender_answers_nothing(personalize_fake: PersonalizeFake) -> None:
     """After StopRecommender, requests are refused until it is started again."""
-    shop = Shop("store", domain="ECOMMERCE")
-    personalize_fake.settle()
+    shop = Shop("store", domain="ECOMMERCE", fake=personalize_fake)
     recommender = _recommender(shop, "aws-ecomm-popular-items-by-views")
     personalize_fake.settle(recommender)
     shop.personalize.stop_recommender(recommenderArn=recommender)
@@ -134,6 +133,7 @@ def _actions_campaign(shop: Shop) -> str:
                 {
                     "actionId": action,
                     "userId": f"u{n}",
+                    "sessionId": f"u{n}",
                     "eventType": "TAKEN" if n < count else "NOT_TAKEN",
                     "timestamp": 1_700_000_000 + n,
                 }
@@ -192,8 +192,7 @@ def test_solution_metrics_are_the_documented_ones_and_repeat(
 @pytest.mark.personalize_fake(lifecycle="manual", minimum_training_data=False)
 def test_solution_metrics_need_an_active_version(personalize_fake: PersonalizeFake) -> None:
     """A version still training has no metrics yet."""
-    shop = Shop()
-    personalize_fake.settle()
+    shop = Shop(fake=personalize_fake)
     solution = shop.personalize.create_solution(
         name="s", datasetGroupArn=shop.group, recipeArn=RECIPE + "aws-user-personalization"
     )["solutionArn"]
@@ -244,18 +243,18 @@ def test_batch_output_goes_to_moto_s3(personalize_fake: PersonalizeFake) -> None
     moto = pytest.importorskip("moto")
     with moto.mock_aws():
         s3 = boto3.client("s3", region_name="us-east-1")
-        s3.create_bucket(Bucket="b")
-        s3.put_object(Bucket="b", Key="in/users.json", Body=b'{"userId": "u6"}\n')
+        s3.create_bucket(Bucket="bench")
+        s3.put_object(Bucket="bench", Key="in/users.json", Body=b'{"userId": "u6"}\n')
         shop = Shop()
         version = shop.version("aws-user-personalization")
         shop.personalize.create_batch_inference_job(
             jobName="j",
             solutionVersionArn=version,
-            jobInput={"s3DataSource": {"path": "s3://b/in/users.json"}},
-            jobOutput={"s3DataDestination": {"path": "s3://b/out/"}},
+            jobInput={"s3DataSource": {"path": "s3://bench/in/users.json"}},
+            jobOutput={"s3DataDestination": {"path": "s3://bench/out/"}},
             roleArn=ROLE,
         )
-        body = s3.get_object(Bucket="b", Key="out/users.json.out")["Body"].read()
+        body = s3.get_object(Bucket="bench", Key="out/users.json.out")["Body"].read()
     line = json.loads(body)
     assert line["input"] == {"userId": "u6"}
     assert line["output"]["recommendedItems"][0] == "b"

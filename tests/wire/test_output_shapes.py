@@ -257,11 +257,23 @@ class World:
             made = c.create_campaign(name=recipe, solutionVersionArn=version, **extra)
             return group, made["campaignArn"]
 
+        def dataset(group: str, kind: str, fields: list[str]) -> None:
+            record = {
+                "type": "record",
+                "name": kind,
+                "fields": [
+                    {"name": f, "type": "long" if f == "TIMESTAMP" else "string"} for f in fields
+                ],
+            }
+            name = f"{group.rsplit('/', 1)[-1]}-{kind.lower()}"
+            schema = c.create_schema(name=name, schema=json.dumps(record))["schemaArn"]
+            c.create_dataset(name=name, schemaArn=schema, datasetGroupArn=group, datasetType=kind)
+
         def recommendations() -> Any:
             group, arn = campaign(
                 "aws-user-personalization", enableMetadataWithRecommendations=True
             )
-            make_dataset(c, group, "Items", ["ITEM_ID", "A"])
+            dataset(group, "Items", ["ITEM_ID", "A"])
             made = c.create_filter(
                 name="p",
                 datasetGroupArn=group,
@@ -279,9 +291,9 @@ class World:
 
         def actions() -> Any:
             group, _, _ = trained_setup(c, self.e, "acted")
-            make_dataset(c, group, "Actions", ["ACTION_ID", "A"])
-            make_dataset(
-                c, group, "Action_Interactions", ["USER_ID", "ACTION_ID", "TIMESTAMP", "EVENT_TYPE"]
+            dataset(group, "Actions", ["ACTION_ID", "A"])
+            dataset(
+                group, "Action_Interactions", ["USER_ID", "ACTION_ID", "TIMESTAMP", "EVENT_TYPE"]
             )
             solution = c.create_solution(
                 name="nba", datasetGroupArn=group, recipeArn=f"{AWS}recipe/aws-next-best-action"

@@ -45,7 +45,8 @@ def _send_restored() -> Any:
     assert requests.adapters.HTTPAdapter.send is ORIGINAL_SEND
 
 
-BOTOCORE_ERRORS = ("InvalidInputException", "NotImplementedException")
+BOTOCORE_ERRORS = ("InvalidInputException", "ResourceNotFoundException")
+"""What the fake answers the bodies below (no such tracker or campaign): it reached it."""
 
 
 class _Sent(Exception):
@@ -106,7 +107,7 @@ class TestAnswered:
                     sent = headers("CreateDatasetGroup", region)
                     created = requests.post(url, data=body, headers=sent).json()
                     assert f":{region}:" in created["datasetGroupArn"], url
-                else:  # refused by the fake (validation, not implemented): it reached it
+                else:  # refused by the fake (validation, no such resource)
                     sent = {"Authorization": SIGNED.format(region)}
                     answer = requests.post(url, data=body, headers=sent)
                     assert answer.headers["x-amzn-errortype"] in BOTOCORE_ERRORS, url

@@ -7,7 +7,6 @@ from typing import Any
 
 import boto3
 import pytest
-from support import unimplemented
 
 from personalize_fake import PersonalizeFake, WireRequest, mock_personalize
 from personalize_fake._api.registry import HANDLERS
@@ -114,9 +113,11 @@ class TestRestJson:
 
 
 class TestNotImplemented:
-    def test_names_the_operation(self, personalize_fake: PersonalizeFake) -> None:
+    def test_names_the_operation(
+        self, unanswered: tuple[str, str], personalize_fake: PersonalizeFake
+    ) -> None:
         """An operation the fake lacks answers a clear error naming it: never a silent success."""
-        name, method = unimplemented()
+        name, method = unanswered
         client = boto3.client("personalize", region_name="us-east-1")
         with pytest.raises(client.exceptions.ClientError) as exc:
             getattr(client, method)()
