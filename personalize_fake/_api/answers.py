@@ -172,6 +172,8 @@ def model(state: RegionState, key: str, source: Source) -> Model:
         return kept
     from personalize_fake._domain.engine import train  # numpy: only once a model is needed
 
+    for gone in [k for k in cache if state.store.find(k[k.find("arn:") :]) is None]:
+        del cache[gone]  # what a deleted resource left (model, metrics, index): freed now
     trained = train(source.config, training_data(state, source))
     cache[key] = (source, trained)
     return trained

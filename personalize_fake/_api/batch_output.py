@@ -128,11 +128,8 @@ def _segment(
     state: RegionState, served: Served, job: BatchJob, record: dict[str, Any]
 ) -> list[str]:
     """Users for an item (Item-Affinity) or for the items an attribute query picks."""
-    from personalize_fake._domain.filter_eval import (
-        FilterValueError,
-        compile_filter,
-        item_attributes,
-    )
+    from personalize_fake._domain.filter_eval import compile_filter, item_attributes
+    from personalize_fake._domain.filter_values import FilterValueError
 
     data = GroupData(state, served.source.datasets)
     values = _values(record) or {}

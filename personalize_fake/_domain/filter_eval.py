@@ -44,17 +44,21 @@ What AWS documents is followed; where it is silent the choice is the one below.
 
 from __future__ import annotations
 
-import functools
 import itertools
-import json
 import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, NoReturn, Protocol, TypeVar
 
-import attrs
-
 from personalize_fake._domain.filter_parser import parse_filter, tokenize
+from personalize_fake._domain.filter_values import (
+    FilterValueError,
+    Wanted,
+    given,
+    number,
+    numeric,
+    parse_values,
+)
 from personalize_fake._domain.filters import (
     EVENT_DATASETS,
     And,
@@ -99,74 +103,16 @@ class FilterData(Protocol):
         ...
 
 
-class FilterValueError(InvalidInput):
-    """A request's ``filterValues`` (or ``itemAttributes``) cannot be used: InvalidInput."""
-
-
 class _Skip(Exception):
     """An EXCLUDE expression's placeholder has no value: the expression is left out."""
 
 
-@attrs.frozen
-class _Wanted:
-    """Values an ``IN`` or ``=`` matches: as text, and as numbers for numeric fields."""
-
-    texts: frozenset[str]
-    numbers: frozenset[int | float]
-
-    @classmethod
-    def of(cls, texts: Sequence[str], numbers: Sequence[int | float] = ()) -> _Wanted:
-        found = {n for n in map(_number, texts) if n is not None}
-        return cls(frozenset(texts), frozenset((*found, *numbers)))
-
-    def match(self, value: Any) -> bool | None:
-        """Whether ``value`` (a record's field) holds a wanted value; None when it is empty."""
-        if value is None or value == "":
-            return None
-        if isinstance(value, str):
-            if "|" in value:
-                return not self.texts.isdisjoint(value.split("|"))
-            return value in self.texts
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return value in self.numbers
-        return str(value) in self.texts
-
-
-@functools.lru_cache(maxsize=1024)
-def _given(values: tuple[str | int | float, ...]) -> _Wanted:
-    """What a placeholder's values match (cached: requests repeat their values)."""
-    texts = [v if isinstance(v, str) else json.dumps(v) for v in values]
-    return _Wanted.of(texts, [v for v in values if not isinstance(v, str)])
-
-
-_NUMBER = re.compile(r"\s*-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?\s*")
 _COMPARE: dict[Op, Callable[[Any, Any], bool]] = {
     Op.LT: operator.lt,
     Op.LE: operator.le,
     Op.GT: operator.gt,
     Op.GE: operator.ge,
 }
-
-
-def _number(text: str) -> int | float | None:
-    """``text`` as a number when it reads as one, else None."""
-    match = _NUMBER.fullmatch(text)
-    if match is None:
-        return None
-    if match.group(1) is None and match.group(2) is None:
-        return int(text)
-    return float(text)
-
-
-def _numeric(value: Any) -> int | float | None:
-    """A record's value as a number, or None (a stored numeric string counts)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return value
-    if isinstance(value, str):
-        return _number(value)
-    return None
 
 
 _MISSING = object()
@@ -188,36 +134,6 @@ def _reader(name: str) -> Callable[[Record], Any]:
         return None
 
     return read
-
-
-# -- filterValues ------------------------------------------------------------------------
-
-EXAMPLE = '"\\"comedy\\",\\"drama\\""'
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(name)
-
-
-_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
-"""JSON without NaN and Infinity; one decoder, as ``json.loads`` builds one a call."""
-
-
-@functools.lru_cache(maxsize=1024)
-def parse_values(name: str, raw: str) -> tuple[str | int | float, ...]:
-    """The values of ``filterValues[name]``: JSON strings or numbers separated by commas."""
-    try:
-        parsed = _DECODER.decode(f"[{raw}]")
-    except ValueError:
-        parsed = None
-    if not parsed or not all(
-        isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in parsed
-    ):
-        raise FilterValueError(
-            f"filterValues {name!r} is {raw!r}: give one value or more, each a string in "
-            f"double quotes or a number, separated by commas, such as {EXAMPLE}."
-        )
-    return tuple(parsed)
 
 
 class _Context:
@@ -253,25 +169,25 @@ class _Context:
             )
         return parse_values(placeholder.name, raw)
 
-    def wanted(self, operand: Operand, op: Op) -> _Wanted | None:
+    def wanted(self, operand: Operand, op: Op) -> Wanted | None:
         """What ``IN`` / ``=`` match (None: nothing, as for a missing CurrentItem field)."""
         if isinstance(operand, Strings):
-            return _Wanted.of(operand.values)
+            return Wanted.of(operand.values)
         if isinstance(operand, Number):
-            return _Wanted.of((str(operand.value),), (operand.value,))
+            return Wanted.of((str(operand.value),), (operand.value,))
         if isinstance(operand, Placeholder):
             values = self.resolve(operand)
             if op in (Op.EQ, Op.NE) and len(values) != 1:
                 self.bad_comparison(operand, op, "one value")
-            return _given(values)
+            return given(values)
         if isinstance(operand, Current):
             value = self.current_value(operand)
             if value is None:
                 return None
             if isinstance(value, str):
-                return _Wanted.of(value.split("|"))
-            number = _numeric(value)
-            return _Wanted.of((str(value),), () if number is None else (number,))
+                return Wanted.of(value.split("|"))
+            number = numeric(value)
+            return Wanted.of((str(value),), () if number is None else (number,))
         raise AssertionError(operand)  # AnyEventType is only on EVENT_TYPE
 
     def bound(self, operand: Operand, op: Op) -> int | float | None:
@@ -280,14 +196,14 @@ class _Context:
             return operand.value
         if isinstance(operand, Placeholder):
             values = self.resolve(operand)
-            number = values[0] if len(values) == 1 else None
-            if isinstance(number, str):
-                number = _number(number)
-            if number is None:
+            found = values[0] if len(values) == 1 else None
+            if isinstance(found, str):
+                found = number(found)
+            if found is None:
                 self.bad_comparison(operand, op, "one number (quoted or not)")
-            return number
+            return found
         if isinstance(operand, Current):
-            return _numeric(self.current_value(operand))
+            return numeric(self.current_value(operand))
         raise AssertionError(operand)  # the parser puts no strings after a comparison
 
     def bad_comparison(self, placeholder: Placeholder, op: Op, what: str) -> NoReturn:
@@ -325,7 +241,7 @@ class _Context:
             compare = _COMPARE[op]
 
             def ranged(record: Record) -> bool:
-                value = _numeric(read(record))
+                value = numeric(read(record))
                 return value is not None and compare(value, bound)
 
             return ranged

@@ -9,12 +9,9 @@ from typing import Any
 import attrs
 import pytest
 
-from personalize_fake._domain.filter_eval import (
-    FilterValueError,
-    compile_filter,
-    item_attributes,
-)
+from personalize_fake._domain.filter_eval import compile_filter, item_attributes
 from personalize_fake._domain.filter_parser import parse_filter
+from personalize_fake._domain.filter_values import FilterValueError
 from personalize_fake._domain.filters import DatasetType
 from personalize_fake._errors import InvalidInput
 
