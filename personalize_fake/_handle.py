@@ -222,8 +222,9 @@ class PersonalizeFake:
         both over the default, and any declaration over the trained model.
 
         ``answer`` is the ranking, best first: item (or action) ids, ``(id, score)`` pairs,
-        or ``{"itemId": ..., "score": ...}`` dicts. Declared answers still pass through the
-        request's filter, promotions and ``numResults``; a ranking campaign orders its
+        or ``{"itemId": ..., "score": ...}`` dicts; an id named twice counts once, where it
+        came first. Declared answers still pass through the request's filter, promotions and
+        ``numResults``; a ranking campaign orders its
         ``inputList`` by it, the inputs it does not name last and unscored.
 
         Raises:
@@ -232,20 +233,25 @@ class PersonalizeFake:
         """
         if user is not None and item is not None:
             raise ValueError("declare for a user or for an item, not both")
-        ranking = tuple(_declared_entry(entry) for entry in answer)
+        first: dict[str, float | None] = {}
+        for identity, score in map(_declared_entry, answer):
+            first.setdefault(identity, score)  # an id named twice counts where it came first
+        ranking = tuple(first.items())
         with self.store.lock:
             found = self.store.find(arn)
             kinds = ("campaign", "recommender")
             if found is None or found[1].KIND not in kinds:
                 raise KeyError(f"no campaign or recommender {arn} in this fake")
-            key = (
-                ("user", user)
-                if user is not None
-                else ("item", item)
-                if item
-                else ("default", None)
-            )
-            self.store.declared.setdefault(arn, {})[key] = ranking
+            created = found[1].created
+            entry = self.store.declared.get(arn)
+            if entry is None or entry[0] != created:
+                entry = self.store.declared[arn] = (created, {})
+            if user is not None:
+                entry[1][("user", user)] = ranking
+            elif item is not None:
+                entry[1][("item", item)] = ranking
+            else:
+                entry[1][("default", None)] = ranking
 
     def forget_declared(self, arn: str | None = None) -> None:
         """Forget what was declared for ``arn`` (or for every ARN): the model answers again."""

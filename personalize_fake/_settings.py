@@ -270,6 +270,11 @@ class Settings:
     """The error of a runtime call to a campaign that is not ACTIVE or a recommender that is
     not (stopped, still being created, failed): AWS does not document it; both declared
     codes of the runtime operations are offered."""
+    promotion_rounding: str = attrs.field(
+        default="nearest", validator=attrs.validators.in_(("nearest", "down", "up"))
+    )
+    """How ``percentPromotedItems`` of ``numResults`` is rounded (AWS does not say; 60% of 5
+    gave 3): to the nearest (half up), down or up; at least one slot either way."""
 
     @classmethod
     def from_options(cls, options: dict[str, Any]) -> Settings:

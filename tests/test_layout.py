@@ -147,7 +147,16 @@ def test_handler_modules_are_the_api_package() -> None:
     """The handler modules ``load_handlers`` imports are every module of ``_api`` but those
     the handlers share (the registry, common shapes, the batch job resources)."""
     api = {name.removeprefix("_api.") for name in MODULES if name.startswith("_api.")}
-    shared = {"registry", "common", "batch_resources", "batch_output", "answers", "serving"}
+    shared = {
+        "registry",
+        "common",
+        "batch_resources",
+        "batch_output",
+        "answers",
+        "answer_items",
+        "group_data",
+        "serving",
+    }
     assert api - shared == HANDLER_MODULES
 
 

@@ -1,16 +1,15 @@
 """Where answers come from: the models trained for solution versions and recommenders, the
-data they and filters read, and the answers a test declared.
+rows they train on, and the answers a test declared.
 
-A version trains on the rows its datasets held when it became ACTIVE (the first
-``trained_rows`` live rows of each: rows are only appended, unless a FULL import or a
-deletion job drops some, after which the first that many stand for them). The model is
-built on first use, not at training's end: a test that never asks for recommendations never
-pays for one (nor imports numpy), and a restarted server builds it again from the same rows.
-Models are kept in ``store.engine`` by the ARN of what serves them.
-
-What happened after training (events recorded since, a user's newest interactions for a
-filter) is read through :class:`UserEvents`, an index of a dataset's interactions by user
-that grows with the rows and is rebuilt when rows are dropped.
+A version trains on the rows its datasets held when it became ACTIVE: it notes each
+dataset's ``Rows.appended`` then (``trained_rows``), and the rows added before that mark
+are its training data. The model is built on first use, not at training's end: a test that
+never asks for recommendations never pays for one (nor imports numpy). A FULL import or a
+deletion job drops rows; before it does, the training data of every version and recommender
+that reads the dataset and has no model yet is taken (:func:`freeze`), so what a version
+answers never depends on when it was first asked. A restarted server builds models again
+from the rows as replayed (after a drop, the rows left of those the version trained on).
+Models are kept in ``store.engine`` by the ARN of the version or recommender they serve.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ import json
 import math
 from array import array
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any
 
 import attrs
 
@@ -33,26 +32,24 @@ from personalize_fake._domain.engine.data import (
     TrainingData,
 )
 from personalize_fake._domain.fields import Field, typed_fields
-from personalize_fake._domain.filters import DatasetType
 from personalize_fake._domain.members import property_key
-from personalize_fake._state.rows import MISSING, Rows
+from personalize_fake._state.columns import MISSING
+from personalize_fake._state.rows import Rows
 from personalize_fake._state.store import RegionState
-
-FILTER_HISTORY = {"INTERACTIONS": 100, "ACTION_INTERACTIONS": 300}
-"""Interactions per user and event type a filter considers, the newest (developer guide)."""
 
 _KEYS = {"ITEMS": "ITEM_ID", "USERS": "USER_ID", "ACTIONS": "ACTION_ID"}
 
 
 @attrs.frozen
 class Source:
-    """What one model trains on: the datasets (type -> ARN), how many live rows of each
-    it may read, the time training ended, and the recipe and settings."""
+    """What one model trains on: the datasets (type -> ARN), where each one's rows stood
+    when training ended, when that was, and the recipe and settings."""
 
     config: Config
     datasets: Mapping[str, str]
-    rows: Mapping[str, int]
-    """Live rows of each dataset ARN when training ended (absent: every row)."""
+    marks: Mapping[str, int]
+    """Each dataset's ``Rows.appended`` when training ended, by ARN: the rows it trained on
+    came before the mark; the events recorded after it are "recent"."""
     ended: float
     training_type: str = "INTERACTIONS"
     """The dataset it learns from: INTERACTIONS, or ACTION_INTERACTIONS (Next-Best-Action)."""
@@ -62,28 +59,33 @@ class Source:
         return self.datasets.get(self.training_type)
 
     @property
-    def cutoff(self) -> int:
-        """How many live interactions training read: the later ones are "recent"."""
-        arn = self.interactions_arn
-        return self.rows.get(arn, 0) if arn is not None else 0
+    def mark(self) -> int:
+        """The training dataset's mark: interactions recorded from it on are recent."""
+        return self.marks.get(self.interactions_arn or "", 0)
 
 
-def group_datasets(state: RegionState, group_arn: str) -> dict[str, str]:
-    """The group's datasets: dataset type -> ARN."""
-    return {d.dataset_type: d.arn for d in state.referrers(group_arn, Dataset)}
+def datasets_of(arns: Sequence[str]) -> dict[str, str]:
+    """Dataset type -> ARN of the datasets ``arns`` names (``dataset/<group>/<TYPE>``)."""
+    return {arn.rsplit("/", 1)[-1]: arn for arn in arns}
+
+
+def marks(state: RegionState, arns: Sequence[str]) -> dict[str, int]:
+    """Where each dataset's rows stand now (``Rows.appended``; 0 without rows)."""
+    rows = state.store.rows
+    return {arn: found.appended if (found := rows.get(arn)) is not None else 0 for arn in arns}
 
 
 def _interactions(rows: Rows | None, stop: int | None, action: bool) -> Interactions:
     item_column = "ACTION_ID" if action else "ITEM_ID"
     if rows is None or len(rows) == 0:
         return Interactions(array("I"), array("I"), array("d"), array("I"), array("d"), [], [], [])
-    users, user_ids = rows.encoded("USER_ID", 0, stop)
-    items, item_ids = rows.encoded(item_column, 0, stop)
-    kinds, kind_names = rows.encoded("EVENT_TYPE", 0, stop)
-    times = [math.nan if t is MISSING else float(t) for t in rows.column("TIMESTAMP")[:stop]]
+    users, user_ids = rows.encoded("USER_ID", stop)
+    items, item_ids = rows.encoded(item_column, stop)
+    kinds, kind_names = rows.encoded("EVENT_TYPE", stop)
+    times = [math.nan if t is MISSING else float(t) for t in rows.live_column("TIMESTAMP", stop)]
     values = [
         math.nan if v is MISSING or not isinstance(v, int | float) else float(v)
-        for v in rows.column("EVENT_VALUE")[:stop]
+        for v in rows.live_column("EVENT_VALUE", stop)
     ]
     return Interactions(
         users,
@@ -108,7 +110,7 @@ def fields_of(state: RegionState, dataset_arn: str | None) -> tuple[Field, ...]:
     return typed_fields(schema.schema) if isinstance(schema, Schema) else ()
 
 
-def _record(row: dict[str, Any], fields: tuple[Field, ...]) -> dict[str, Any]:
+def normalised(row: dict[str, Any], fields: tuple[Field, ...]) -> dict[str, Any]:
     """A record by its schema's column names: a put record's ``properties`` (``numRatings``)
     opened and named as the schema names them (``NUM_RATINGS``)."""
     properties = row.pop("properties", None)
@@ -127,40 +129,72 @@ def _record(row: dict[str, Any], fields: tuple[Field, ...]) -> dict[str, Any]:
 def records(
     rows: Rows | None, key: str, stop: int | None = None, fields: tuple[Field, ...] = ()
 ) -> dict[str, dict[str, Any]]:
-    """The newest record of each id among a keyed dataset's rows (the first ``stop`` live),
-    fields by the schema's column names."""
+    """The newest record of each id among a keyed dataset's live rows before index
+    ``stop``, fields by the schema's column names."""
     if rows is None:
         return {}
-    newest = rows.newest()
-    if stop is not None and stop < len(rows):
+    if stop is None or stop >= len(rows.sources):
+        newest = rows.newest()
+    else:
         sources = rows.sources
-        live = [i for i in range(len(sources)) if sources[i]][:stop]
-        seen: dict[str, int] = {}
-        for i in live:
-            seen[str(rows.row(i).get(key))] = i
-        newest = sorted(seen.values())
+        last = {}
+        for i, value in enumerate(rows.column_raw(key, 0, stop)):
+            if sources[i]:
+                last[value] = i
+        newest = sorted(last.values())
     out: dict[str, dict[str, Any]] = {}
     for i in newest:
         row = rows.row(i)
         if key in row:
-            out[str(row[key])] = _record(row, fields)
+            out[str(row[key])] = normalised(row, fields)
     return out
 
 
 def training_data(state: RegionState, source: Source) -> TrainingData:
-    """The rows ``source`` trained on, as the engine reads them."""
+    """The rows ``source`` trained on, as the engine reads them: taken before a drop
+    (:func:`freeze`), else read now."""
+    frozen = state.store.engine.get(f"data:{_marks_key(source)}")
+    if isinstance(frozen, TrainingData):
+        return frozen
     rows = state.store.rows
     data: dict[str, Any] = {}
     for kind, key in _KEYS.items():
-        arn = source.datasets.get(kind)
-        found = rows.get(arn or "")
-        stop = source.rows.get(arn or "")
+        arn = source.datasets.get(kind, "")
+        found = rows.get(arn)
+        stop = found.position(source.marks.get(arn, 0)) if found is not None else None
         data[kind.lower()] = records(found, key, stop, fields_of(state, arn))
     arn = source.interactions_arn or ""
-    interactions = _interactions(
-        rows.get(arn), source.rows.get(arn), source.training_type == "ACTION_INTERACTIONS"
-    )
+    found = rows.get(arn)
+    stop = found.position(source.marks.get(arn, 0)) if found is not None else None
+    interactions = _interactions(found, stop, source.training_type == "ACTION_INTERACTIONS")
     return TrainingData(interactions, now=source.ended, **data)
+
+
+def _marks_key(source: Source) -> str:
+    """What two sources share training data by: the same datasets at the same marks."""
+    return json.dumps([source.training_type, sorted(source.marks.items())])
+
+
+def freeze(state: RegionState, sources: Sequence[tuple[str, Source]]) -> None:
+    """Take the training data of those ``(key, source)`` with no model yet, before rows
+    they trained on are dropped (versions trained on the same rows share it)."""
+    cache = state.store.engine
+    for key, source in sources:
+        built = cache.get(key)
+        if built is not None and built[0] == source:
+            continue
+        name = f"data:{_marks_key(source)}"
+        if name not in cache:
+            cache[name] = training_data(state, source)
+
+
+def _owner(key: str) -> str:
+    """The ARN a ``store.engine`` entry belongs to (``served:<arn>``, ``<arn>``...), or ""
+    for what no one resource owns (training data taken before a drop)."""
+    kind, _, rest = key.partition(":")
+    if kind in ("served", "events", "metrics"):
+        return rest
+    return key if kind == "arn" else ""
 
 
 def model(state: RegionState, key: str, source: Source) -> Model:
@@ -172,117 +206,11 @@ def model(state: RegionState, key: str, source: Source) -> Model:
         return kept
     from personalize_fake._domain.engine import train  # numpy: only once a model is needed
 
-    for gone in [k for k in cache if state.store.find(k[k.find("arn:") :]) is None]:
+    for gone in [k for k in cache if _owner(k) and state.store.find(_owner(k)) is None]:
         del cache[gone]  # what a deleted resource left (model, metrics, index): freed now
     trained = train(source.config, training_data(state, source))
     cache[key] = (source, trained)
     return trained
-
-
-# -- what happened since: interactions by user ------------------------------------------
-
-
-class UserEvents:
-    """A dataset's live interactions by user, from live row ``start`` on: (live row number,
-    item or action id, event type), oldest first. It reads only rows added since its last
-    use, and starts over when rows were dropped or an earlier start is asked for."""
-
-    def __init__(self, rows: Rows, id_column: str, start: int) -> None:
-        self.rows = rows
-        self.id_column = id_column
-        self.start = start
-        self.generation = rows.generation
-        self.read = 0  # raw rows read
-        self.live = 0  # live rows seen
-        self.by_user: dict[str, list[tuple[int, str, str]]] = {}
-
-    def fresh(self, start: int) -> bool:
-        return self.generation == self.rows.generation and self.start <= start
-
-    def update(self) -> None:
-        rows = self.rows
-        sources = rows.sources
-        end = len(sources)
-        if end == self.read:
-            return
-        users = rows.column_raw("USER_ID")[self.read :] if self.read else rows.column_raw("USER_ID")
-        ids = rows.column_raw(self.id_column)[self.read :]
-        kinds = rows.column_raw("EVENT_TYPE")[self.read :]
-        by_user, start, live = self.by_user, self.start, self.live
-        for offset in range(end - self.read):
-            if not sources[self.read + offset]:
-                continue
-            if live >= start:
-                user = users[offset]
-                if user is not MISSING:
-                    kind = kinds[offset]
-                    entry = (live, _text(ids[offset]), _text(kind))
-                    by_user.setdefault(str(user), []).append(entry)
-            live += 1
-        self.read, self.live = end, live
-
-    def of(self, user: str, since: int = 0) -> list[tuple[str, str]]:
-        """The user's (id, event type) from live row ``since`` on, oldest first."""
-        return [(i, kind) for n, i, kind in self.by_user.get(user, ()) if n >= since]
-
-
-def user_events(state: RegionState, dataset_arn: str, start: int, action: bool) -> UserEvents:
-    """The index of ``dataset_arn``'s interactions by user from live row ``start`` on."""
-    rows = state.store.rows.get(dataset_arn)
-    if rows is None:
-        rows = Rows()
-    key = f"events:{dataset_arn}"
-    cache = state.store.engine
-    found = cache.get(key)
-    if not isinstance(found, UserEvents) or found.rows is not rows or not found.fresh(start):
-        found = cache[key] = UserEvents(rows, "ACTION_ID" if action else "ITEM_ID", start)
-    found.update()
-    return found
-
-
-# -- what filters read ---------------------------------------------------------------------
-
-
-class GroupData:
-    """A dataset group's data as filters read it (``filter_eval.FilterData``): newest
-    records of items, users and actions, and each user's newest interactions."""
-
-    def __init__(self, state: RegionState, datasets: Mapping[str, str]) -> None:
-        self.state = state
-        self.datasets = datasets
-        self._records: dict[str, dict[str, dict[str, Any]]] = {}
-
-    def record(self, dataset: DatasetType, id: str) -> Mapping[str, Any] | None:
-        found = self._records.get(dataset)
-        if found is None:
-            key = _KEYS.get(dataset)
-            arn = self.datasets.get(dataset, "")
-            rows = self.state.store.rows.get(arn)
-            fields = fields_of(self.state, arn)
-            found = self._records[dataset] = records(rows, key, None, fields) if key else {}
-        return found.get(id)
-
-    def ids(self, dataset: DatasetType) -> set[str]:
-        """Every id of the Items, Users or Actions dataset."""
-        self.record(dataset, "")
-        return set(self._records.get(dataset, {}))
-
-    def interacted(
-        self, dataset: Literal["INTERACTIONS", "ACTION_INTERACTIONS"], user: str
-    ) -> Sequence[tuple[str, str]]:
-        arn = self.datasets.get(dataset)
-        if arn is None:
-            return ()
-        index = user_events(self.state, arn, 0, dataset == "ACTION_INTERACTIONS")
-        kept: dict[str, int] = {}
-        out = []
-        most = FILTER_HISTORY[dataset]
-        for item, kind in reversed(index.of(user)):  # newest first, at most 100 a type
-            seen = kept.get(kind.lower(), 0)
-            if seen < most:
-                kept[kind.lower()] = seen + 1
-                out.append((item, kind))
-        return out
 
 
 # -- answers a test declared ----------------------------------------------------------
@@ -292,9 +220,14 @@ def declared(
     state: RegionState, arn: str, user: str | None, item: str | None
 ) -> list[Scored] | None:
     """What a test declared ``arn`` answers for this user, or item, or by default."""
-    found = state.store.declared.get(arn)
-    if not found:
+    entry = state.store.declared.get(arn)
+    if entry is None:
         return None
+    resource = state.resources.get(arn)
+    if resource is None or entry[0] != resource.created:
+        del state.store.declared[arn]  # declared for a resource deleted since (ARNs repeat)
+        return None
+    found = entry[1]
     keys: list[tuple[str, str | None]] = [("default", None)]
     if item is not None:
         keys.insert(0, ("item", item))

@@ -13,9 +13,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from personalize_fake._api.answers import GroupData
 from personalize_fake._api.batch_resources import BatchInferenceJob, BatchJob
 from personalize_fake._api.filters import Filter
+from personalize_fake._api.group_data import GroupData
 from personalize_fake._api.runtime import answer, rank
 from personalize_fake._api.serving import Served, served_version
 from personalize_fake._api.solution_versions import SolutionVersion
@@ -107,13 +107,16 @@ def _answer(
             filter_values=_values(record),
         )
     else:
-        user = _text(record, "userId", served.recipe.user_id == "required")
-        item = _text(record, "itemId", served.recipe.item_id == "required")
+        recipe = served.recipe
+        user = _text(record, "userId", recipe.user_id == "required")
+        item = None  # an itemId the recipe does not use is ignored, whatever it holds
+        if recipe.item_id != "not used":
+            item = _text(record, "itemId", recipe.item_id == "required")
         found = answer(
             state,
             served,
             user_id=user,
-            item_id=item if served.recipe.item_id != "not used" else None,
+            item_id=item,
             num_results=job.num_results,
             filter_arn=job.filter_arn,
             filter_values=_values(record),

@@ -33,6 +33,7 @@ from personalize_fake._api.registry import operation
 from personalize_fake._domain.csv_import import CsvError, header_of, read_csv, write_csv
 from personalize_fake._errors import InvalidInput, ServiceError
 from personalize_fake._state import lifecycle, objects
+from personalize_fake._state.columns import MISSING
 from personalize_fake._state.limits import IN_FLIGHT, Limit
 from personalize_fake._state.objects import ObjectError
 from personalize_fake._state.references import CASCADE, Reference
@@ -41,7 +42,7 @@ from personalize_fake._state.resource import (
     CREATE,
     Resource,
 )
-from personalize_fake._state.rows import BULK, MISSING, PUT, Rows, layout_of
+from personalize_fake._state.rows import BULK, PUT, Rows, layout_of
 from personalize_fake._state.store import RegionState
 from personalize_fake._state.transitions import Transitions
 

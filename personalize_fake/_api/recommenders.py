@@ -56,7 +56,8 @@ def _training(state: RegionState, recommender: Recommender) -> str | None:
     version's, the check is off with ``minimum_training_data=False``."""
     recommender.training_ended = now()
     recommender.trained_rows = {
-        arn: len(rows) for arn in recommender.dataset_arns if (rows := state.store.rows.get(arn))
+        arn: rows.appended if (rows := state.store.rows.get(arn)) is not None else 0
+        for arn in recommender.dataset_arns
     }
     minimum = state.settings.recommender_min_interactions
     if minimum == 0 or not state.settings.minimum_training_data:
@@ -121,7 +122,7 @@ class Recommender(Resource):
     training_ended: float | None = None
     """When it became ACTIVE: its model trains on the rows its datasets held then."""
     trained_rows: dict[str, int] | None = None
-    """Live rows of each dataset when training ended, by dataset ARN."""
+    """Each dataset's ``Rows.appended`` when training ended, by dataset ARN."""
 
 
 def _config(given: dict[str, Any] | None) -> dict[str, Any]:

@@ -11,22 +11,23 @@ request needs follows the recipe (``Recipe.user_id``/``item_id``). See docs/runt
 
 from __future__ import annotations
 
-import math
-import random
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from personalize_fake._api.answers import GroupData, declared, user_events
+from personalize_fake._api.answer_items import item_of, place, promoted_count, wanted_columns
+from personalize_fake._api.answers import declared
 from personalize_fake._api.filters import Filter
+from personalize_fake._api.group_data import GroupData, user_events
 from personalize_fake._api.registry import operation
 from personalize_fake._api.serving import Served, target
 from personalize_fake._api.serving import campaign as served_campaign
 from personalize_fake._domain.engine.data import Query, Scored
-from personalize_fake._domain.filters import FilterTree
+from personalize_fake._domain.filters import reads_current_item, reads_current_user
 from personalize_fake._domain.recipes import (
     PERSONALIZED_ACTIONS,
     PERSONALIZED_RANKING,
+    RELATED_ITEMS,
     USER_SEGMENTATION,
 )
 from personalize_fake._errors import InvalidInput
@@ -35,8 +36,6 @@ from personalize_fake._state.store import RegionState
 
 DEFAULT_RESULTS = 25
 MAX_RESULTS = 500
-MAX_WITH_METADATA = 50
-MAX_METADATA_COLUMNS = 10
 DEFAULT_ACTIONS = 5
 MAX_ACTIONS = 100
 """The documented defaults and maxima (developer guide, quotas; API reference)."""
@@ -57,23 +56,14 @@ def recommendation_id(served: Served) -> str:
     return f"RID-{str(uuid.uuid4())[-25:]}-CID-{served.cid}"
 
 
-def _require_ids(served: Served, user_id: str | None, item_id: str | None, tree: Any) -> None:
-    """The ids the recipe or use case needs (a filter naming the current user needs one)."""
+def _require_ids(served: Served, user_id: str | None, item_id: str | None) -> None:
+    """The ids the recipe or use case needs."""
     recipe = served.recipe
     what = f"{'use case' if recipe.domain else 'recipe'} {recipe.name}"
     if recipe.item_id == "required" and item_id is None:
         raise InvalidInput(f"itemId is required for recommendations from the {what}.")
-    needs_user = recipe.user_id == "required" or (tree is not None and _names_current_user(tree))
-    if needs_user and user_id is None:
-        why = "" if recipe.user_id == "required" else " with a filter on the current user"
-        raise InvalidInput(f"userId is required for recommendations from the {what}{why}.")
-
-
-def _names_current_user(tree: FilterTree) -> bool:
-    for expression in tree.expressions:
-        if expression.when or expression.dataset in ("INTERACTIONS", "ACTION_INTERACTIONS"):
-            return True
-    return False
+    if recipe.user_id == "required" and user_id is None:
+        raise InvalidInput(f"userId is required for recommendations from the {what}.")
 
 
 def _filter(
@@ -106,6 +96,16 @@ def _filter(
         raise InvalidInput(
             f"Filter {filter_arn} filters {tree.target}; {served.arn} returns {wanted}s."
         )
+    if user is None and reads_current_user(tree):
+        raise InvalidInput(
+            f"userId is required with filter {filter_arn}: it reads the current user's "
+            "interactions or fields."
+        )
+    if reads_current_item(tree) and served.recipe.recipe_type != RELATED_ITEMS:
+        raise InvalidInput(
+            f"Filter {filter_arn} names CurrentItem, which only related-items recipes and use "
+            f"cases take; {served.recipe.name} is {served.recipe.recipe_type}."
+        )
     from personalize_fake._domain.filter_eval import compile_filter  # a FilterValueError is
     # an InvalidInput
 
@@ -123,13 +123,14 @@ def _auto_filter(served: Served, user: str | None, data: GroupData) -> Predicate
 
 
 def _recent(state: RegionState, served: Served, user: str | None) -> list[tuple[str, str]]:
-    """What the user did after training ended (real-time recipes use it at once)."""
+    """What the user did through personalize-events after training ended, for the recipes
+    that use it at once."""
     arn = served.source.interactions_arn
-    if user is None or arn is None or arn not in state.store.rows:
+    if user is None or arn is None or not served.real_time or arn not in state.store.rows:
         return []
-    cutoff = served.source.cutoff
+    mark = served.source.mark
     action = served.source.training_type == "ACTION_INTERACTIONS"
-    return user_events(state, arn, cutoff, action).of(user, cutoff)
+    return user_events(state, arn, mark, action).of(user, mark, put_only=True)
 
 
 def ranking(state: RegionState, served: Served, query: Query) -> tuple[Ranking, bool]:
@@ -154,75 +155,6 @@ def _take(candidates: Iterable[Scored], keep: Sequence[Predicate], count: int) -
     return out
 
 
-def _promoted_count(count: int, percent: int) -> int:
-    """``percentPromotedItems`` of ``count`` slots, rounded to the nearest (half up), at least
-    one (the rounding is not documented: 60% of 5 is 3, as a real response shows)."""
-    return max(1, min(count, math.floor(count * percent / 100 + 0.5)))
-
-
-def _place(
-    served: Served, key: str, rest: list[Scored], promoted: list[Scored], name: str
-) -> list[tuple[Scored, str | None]]:
-    """Promoted items at positions drawn from the request's own seed (so an answer repeats),
-    in their order; the others fill the rest in theirs."""
-    total = len(rest) + len(promoted)
-    slots = sorted(random.Random(f"{served.arn}|{key}|{total}").sample(range(total), len(promoted)))
-    out: list[tuple[Scored, str | None]] = []
-    others, lifted = iter(rest), iter(promoted)
-    chosen = set(slots)
-    for position in range(total):
-        out.append((next(lifted), name) if position in chosen else (next(others), None))
-    return out
-
-
-def _metadata_columns(
-    served: Served, columns: Mapping[str, Sequence[str]] | None, count: int, limit: str
-) -> list[str]:
-    if not columns:
-        return []
-    if not served.metadata:
-        raise InvalidInput(
-            f"metadataColumns need {served.arn} to have enableMetadataWithRecommendations in "
-            "its configuration."
-        )
-    unknown = sorted(set(columns) - {"ITEMS"})
-    if unknown:
-        raise InvalidInput(f"metadataColumns take only the ITEMS dataset, not {unknown[0]}.")
-    names = list(columns["ITEMS"])
-    if len(names) > MAX_METADATA_COLUMNS:
-        raise InvalidInput(
-            f"metadataColumns name {len(names)} columns; at most {MAX_METADATA_COLUMNS}."
-        )
-    if count > MAX_WITH_METADATA:
-        raise InvalidInput(f"{limit} must be at most {MAX_WITH_METADATA} with metadataColumns.")
-    return names
-
-
-def _metadata(data: GroupData, item: str, columns: Sequence[str]) -> dict[str, str]:
-    """The item's columns as real responses show them: names lower-cased, values as text."""
-    record = data.record("ITEMS", item) or {}
-    by_name = {name.upper(): value for name, value in record.items()}
-    out = {}
-    for column in columns:
-        value = by_name.get(column.upper())
-        if value is not None:
-            out[column.lower()] = str(value)
-    return out
-
-
-def _item(
-    scored: Scored, promotion: str | None, data: GroupData, columns: Sequence[str], scores: bool
-) -> dict[str, Any]:
-    out: dict[str, Any] = {"itemId": scored[0]}
-    if scores and scored[1] is not None:
-        out["score"] = scored[1]
-    if promotion is not None:
-        out["promotionName"] = promotion
-    if columns:
-        out["metadata"] = _metadata(data, scored[0], columns)
-    return out
-
-
 def answer(
     state: RegionState,
     served: Served,
@@ -244,7 +176,7 @@ def answer(
     checks = [c for c in (auto, keep) if c is not None]
     if not promotions:
         found = _take(candidates(), checks, num_results)
-        return [_item(s, None, data, columns, scores) for s in found]
+        return [item_of(s, None, data, columns, scores) for s in found]
     promotion = promotions[0]
     if promotion.get("filterArn") is None:
         raise InvalidInput("A promotion needs a filterArn: the filter that picks its items.")
@@ -259,14 +191,16 @@ def answer(
         member="promotions.filterArn",
     )
     assert lift is not None
-    wanted = _promoted_count(num_results, int(promotion.get("percentPromotedItems") or 0))
+    wanted = promoted_count(
+        num_results, int(promotion.get("percentPromotedItems") or 0), state.settings
+    )
     promoted = _take(candidates(), [c for c in (auto, lift) if c is not None], wanted)
     lifted = {s[0] for s in promoted}
     checks.append(lambda candidate: candidate not in lifted)
     rest = _take(candidates(), checks, num_results - len(promoted))
     name = str(promotion.get("name") or "")
-    placed = _place(served, f"{user_id}|{item_id}", rest, promoted, name)
-    return [_item(s, p, data, columns, scores) for s, p in placed]
+    placed = place(served, f"{user_id}|{item_id}", rest, promoted, name)
+    return [item_of(s, p, data, columns, scores) for s, p in placed]
 
 
 def rank(
@@ -298,7 +232,7 @@ def rank(
     else:
         found = served.model(state).recommend(query)
     taken = _take(found, [keep] if keep else [], len(input_list))
-    return [_item(s, None, data, columns, True) for s in taken]
+    return [item_of(s, None, data, columns, True) for s in taken]
 
 
 def _type_check(served: Served, operation_name: str) -> None:
@@ -331,11 +265,10 @@ def get_recommendations(
     count = DEFAULT_RESULTS if num_results is None else num_results
     if count > MAX_RESULTS:
         raise InvalidInput(f"numResults must be at most {MAX_RESULTS}, not {count}.")
-    columns = _metadata_columns(served, metadata_columns, count, "numResults")
+    columns = wanted_columns(state, served, metadata_columns, count, "numResults")
     if promotions and served.recipe.name == "aws-vod-trending-now":
         raise InvalidInput("The Trending now use case does not support promotions.")
-    tree = state.get(Filter, filter_arn).tree if filter_arn is not None else None
-    _require_ids(served, user_id, item_id, tree)
+    _require_ids(served, user_id, item_id)
     items = answer(
         state,
         served,
@@ -366,7 +299,7 @@ def get_personalized_ranking(
     _type_check(served, "GetPersonalizedRanking")
     if len(input_list) > MAX_RESULTS:
         raise InvalidInput(f"inputList holds {len(input_list)} items; at most {MAX_RESULTS}.")
-    columns = _metadata_columns(served, metadata_columns, len(input_list), "inputList's length")
+    columns = wanted_columns(state, served, metadata_columns, len(input_list), "inputList's length")
     ranked = rank(
         state,
         served,

@@ -23,7 +23,7 @@ from personalize_fake._state.store import RegionState
 def get_solution_metrics(state: RegionState, *, solution_version_arn: str) -> dict[str, Any]:
     version = state.get(SolutionVersion, solution_version_arn)
     lifecycle.require_active(version)
-    source = version_source(state, version)
+    source = version_source(version)
     key = f"metrics:{version.arn}"
     found = state.store.engine.get(key)
     if found is None or found[0] != source:

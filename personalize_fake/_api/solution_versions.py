@@ -87,8 +87,9 @@ def _trained(state: RegionState, version: SolutionVersion) -> str | None:
         if reason is not None:
             return reason
     version.training_ended = now()
-    version.trained_rows = {
-        arn: len(rows) for arn in version.dataset_arns if (rows := state.store.rows.get(arn))
+    version.trained_rows = {  # where each dataset's rows stood: the rows before it trained
+        arn: rows.appended if (rows := state.store.rows.get(arn)) is not None else 0
+        for arn in version.dataset_arns
     }
     version.training_hours = round((version.training_ended - version.created) / 3600, 3)
     found = recipe(version.recipe_arn)
@@ -149,9 +150,8 @@ class SolutionVersion(Resource):
     training_ended: float | None = None
     """When it became ACTIVE: the rows it may use are those its datasets held then."""
     trained_rows: dict[str, int] | None = None
-    """How many live rows each dataset held when training ended, by dataset ARN (none: 0).
-    Interactions are only appended (unless a FULL import replaces the bulk ones), so the
-    first that many are the ones it trained on."""
+    """Each dataset's ``Rows.appended`` when training ended, by dataset ARN: the rows added
+    before that mark are the ones it trained on (``_api.answers``)."""
     training_hours: float | None = None
     tuned_hpo_params: dict[str, str] | None = None
 

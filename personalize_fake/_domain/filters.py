@@ -249,6 +249,26 @@ class FilterTree:
         return tuple(seen)
 
 
+def reads_current_user(tree: FilterTree) -> bool:
+    """Whether evaluating ``tree`` needs the request's user: an IF clause, a
+    ``CurrentUser`` field, or the user's own interactions in an ItemID or ActionID filter."""
+    for expression in tree.expressions:
+        if expression.when or any(
+            isinstance(f, Current) and f.of == "USER" for f in expression.fields()
+        ):
+            return True
+        if expression.target != "UserID" and expression.dataset in EVENT_DATASETS:
+            return True
+    return False
+
+
+def reads_current_item(tree: FilterTree) -> bool:
+    """Whether ``tree`` names ``CurrentItem`` (for related-items recipes only)."""
+    return any(
+        isinstance(f, Current) and f.of == "ITEM" for e in tree.expressions for f in e.fields()
+    )
+
+
 # -- checks against the group's schemas -----------------------------------------------------
 
 UNFILTERABLE_ACTION_FIELDS = frozenset({"ACTION_EXPIRATION_TIMESTAMP", "REPEAT_FREQUENCY"})

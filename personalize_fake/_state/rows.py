@@ -19,9 +19,8 @@ through an index of each id's last live row.
 
 from __future__ import annotations
 
-import copy
+import bisect
 import itertools
-import math
 import operator
 from array import array
 from collections.abc import Collection, Iterable, Iterator, Mapping
@@ -29,15 +28,20 @@ from types import MappingProxyType
 from typing import Any
 
 from personalize_fake._domain.fields import Field
+from personalize_fake._state.columns import (
+    KINDS,
+    MISSING,
+    Category,
+    Column,
+    Objects,
+    compacted,
+)
 
 PUT = 1
 """A row that came from a personalize-events call."""
 BULK = 2
 """A row that came from an import job."""
 _DEAD = 0
-
-MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING"})()
-"""What a column holds for a row that lacks the field (the key is left out of its dict)."""
 
 DEFAULT_LAYOUT = {
     "trackingId": "category",
@@ -52,13 +56,6 @@ DEFAULT_LAYOUT = {
 """How the columns every dataset type may have are kept, whatever its schema says."""
 
 _NO_RENAMES: Mapping[str, str] = MappingProxyType({})
-_IMMUTABLE = (str, int, float, bool, type(None))
-_NO_INT = -(2**63)
-_MISSING_TYPE = type(MISSING)
-_STR = {str, _MISSING_TYPE}
-_FLOAT = {float, _MISSING_TYPE}
-_INT = {int, _MISSING_TYPE}
-
 BATCH = 65_536
 """Rows waiting as dicts before they are added to the columns all at once (or at the first
 read): a PutEvents call only appends its rows to a list. Converting costs about 1 µs an
@@ -81,120 +78,6 @@ def layout_of(fields: Iterable[Field]) -> dict[str, str]:
     return {**layout, **DEFAULT_LAYOUT}
 
 
-class _Objects:
-    """Any value, one reference a row."""
-
-    def __init__(self, size: int = 0) -> None:
-        self.values: list[Any] = [MISSING] * size
-
-    def __len__(self) -> int:
-        return len(self.values)
-
-    def extend(self, values: list[Any]) -> bool:
-        self.values.extend(values)
-        return True
-
-    def get(self, row: int) -> Any:
-        value = self.values[row]
-        if value is MISSING or isinstance(value, _IMMUTABLE):
-            return value
-        return copy.deepcopy(value)  # an impression list: the reader's own copy
-
-
-class _Category:
-    """Strings kept once each; a 4-byte code a row (0: missing)."""
-
-    def __init__(self, size: int = 0) -> None:
-        self.codes = array("I", bytes(4 * size))
-        self.values: list[Any] = [MISSING]
-        self.index: dict[Any, int] = {MISSING: 0}
-
-    def __len__(self) -> int:
-        return len(self.codes)
-
-    def extend(self, values: list[Any]) -> bool:
-        get = self.index.get
-        # Every value known: each is a string (or MISSING), as the index holds nothing else.
-        # A new value's code is None (or it is unhashable): TypeError, and the slow path.
-        try:
-            self.codes.extend(array("I", map(get, values)))  # type: ignore[arg-type]
-        except TypeError:  # new values: give each a code (a loop over the new ones only)
-            if not set(map(type, values)) <= _STR:
-                return False
-            index = self.index
-            for value in [v for v in dict.fromkeys(values) if v not in index]:  # first-seen order
-                index[value] = len(self.values)
-                self.values.append(value)
-            self.codes.extend(array("I", map(get, values)))  # type: ignore[arg-type]
-        return True
-
-    def get(self, row: int) -> Any:
-        return self.values[self.codes[row]]
-
-    def code(self, value: Any) -> int | None:
-        """The code of ``value``, None if no row holds it."""
-        return self.index.get(value) if type(value) is str else None
-
-
-class _Numbers:
-    """Floats (``time``: epoch seconds), 8 bytes a row; NaN marks a missing one."""
-
-    def __init__(self, size: int = 0) -> None:
-        self.values = array("d", [math.nan]) * size
-
-    def __len__(self) -> int:
-        return len(self.values)
-
-    def extend(self, values: list[Any]) -> bool:
-        if not set(map(type, values)) <= _FLOAT:
-            return False
-        floats = [math.nan if value is MISSING else value for value in values]
-        if sum(value != value for value in floats) != values.count(MISSING):
-            return False  # a NaN of its own would read back as missing
-        self.values.extend(array("d", floats))
-        return True
-
-    def get(self, row: int) -> Any:
-        value = self.values[row]
-        return MISSING if value != value else value
-
-
-class _Integers:
-    """Integers within 64 bits, 8 bytes a row."""
-
-    def __init__(self, size: int = 0) -> None:
-        self.values = array("q", [_NO_INT]) * size
-
-    def __len__(self) -> int:
-        return len(self.values)
-
-    def extend(self, values: list[Any]) -> bool:
-        if not set(map(type, values)) <= _INT:
-            return False
-        ints = [_NO_INT if value is MISSING else value for value in values]
-        if ints.count(_NO_INT) != values.count(MISSING):
-            return False
-        try:
-            self.values.extend(array("q", ints))
-        except OverflowError:
-            return False
-        return True
-
-    def get(self, row: int) -> Any:
-        value = self.values[row]
-        return MISSING if value == _NO_INT else value
-
-
-_Column = _Objects | _Category | _Numbers | _Integers
-_KINDS: dict[str, type[_Column]] = {
-    "object": _Objects,
-    "category": _Category,
-    "time": _Numbers,
-    "number": _Numbers,
-    "integer": _Integers,
-}
-
-
 class Rows:
     """The rows of one dataset, in the order they were added.
 
@@ -207,13 +90,16 @@ class Rows:
     def __init__(self, layout: Mapping[str, str] = DEFAULT_LAYOUT, key: str | None = None) -> None:
         self.layout = layout
         self.key = key
-        self._columns: dict[str, _Column] = {}
+        self._columns: dict[str, Column] = {}
         self._sources = bytearray()
         self._live = 0
         self._ids: dict[Any, int] = {}  # with a key: each id's last live row
         self._pending: list[Mapping[str, Any]] = []
         self._pending_sources = bytearray()
         self._pending_names: Mapping[str, str] = _NO_RENAMES
+        self._appended = 0
+        self._seq: array[int] | None = None
+        """Each row's sequence number, once compaction removed rows (until then, its index)."""
         self.generation = 0
         """Counts the drops (FULL imports, deletion jobs): an index of rows by position,
         such as the runtime's, is stale once it moves."""
@@ -221,6 +107,13 @@ class Rows:
     def __len__(self) -> int:
         self._flush()
         return self._live
+
+    @property
+    def appended(self) -> int:
+        """Rows ever added: a row's sequence number is how many came before it, so a reader
+        can mark a moment (training's end) and later tell the rows added since."""
+        self._flush()
+        return self._appended
 
     @property
     def sources(self) -> bytearray:
@@ -278,9 +171,9 @@ class Rows:
             name = renamed.get(key, key)
             column = columns.get(name)
             if column is None:
-                column = columns[name] = _KINDS[self.layout.get(name, "object")](size)
+                column = columns[name] = KINDS[self.layout.get(name, "object")](size)
             if not column.extend(values):  # a value it cannot hold: keep every value as it is
-                objects = columns[name] = _Objects()
+                objects = columns[name] = Objects()
                 objects.values = [column.get(i) for i in range(size)]
                 objects.extend(values)
         total = size + len(batch)
@@ -290,6 +183,9 @@ class Rows:
         self._sources.extend(self._pending_sources)
         self._pending_sources = bytearray()
         self._live += len(batch)
+        if self._seq is not None:
+            self._seq.extend(range(self._appended, self._appended + len(batch)))
+        self._appended += len(batch)
         if self.key is not None:
             self._index(list(map(operator.itemgetter(self.key), batch)), size)
 
@@ -315,7 +211,9 @@ class Rows:
         sources = self._sources
         if len(sources) > COMPACT and self._live * 2 < len(sources):
             for name, column in self._columns.items():
-                self._columns[name] = _compacted(column, sources)
+                self._columns[name] = compacted(column, sources)
+            numbers = self._seq if self._seq is not None else range(len(sources))
+            self._seq = array("Q", itertools.compress(numbers, sources))
             self._sources = sources = bytearray(itertools.compress(sources, sources))
         if self.key is not None:
             self._ids = {}
@@ -346,7 +244,7 @@ class Rows:
         sources = self._sources
         if column is None:
             return iter(())
-        if isinstance(column, _Category):
+        if isinstance(column, Category):
             code = column.code(value)
             if code is None:
                 return iter(())
@@ -363,7 +261,7 @@ class Rows:
         column = self._columns.get(name)
         if column is None:
             return [MISSING] * self._live
-        if isinstance(column, _Category):
+        if isinstance(column, Category):
             values = list(map(column.values.__getitem__, column.codes))
         else:
             values = list(map(column.get, range(len(sources))))
@@ -371,34 +269,73 @@ class Rows:
             values = list(itertools.compress(values, sources))
         return values
 
-    def encoded(
-        self, name: str, start: int = 0, stop: int | None = None
-    ) -> tuple[array[int], list[Any]]:
-        """Column ``name`` of the live rows ``start``..``stop`` (counted among live rows) as
-        codes into a table of its distinct values (code 0: :data:`MISSING`): what the
-        recommendation engine trains from, without a string a row."""
+    # -- reads by position, for the recommendation engine --------------------------------
+
+    def position(self, mark: int) -> int:
+        """The index of the first row added at or after ``mark`` (an earlier ``appended``):
+        the rows before it are those that were there then, less the dropped."""
+        self._flush()
+        if self._seq is None:
+            return min(mark, len(self._sources))
+        return bisect.bisect_left(self._seq, mark)
+
+    def sequence(self, index: int) -> int:
+        """Row ``index``'s sequence number (how many rows were added before it)."""
+        return index if self._seq is None else self._seq[index]
+
+    def encoded(self, name: str, stop: int | None = None) -> tuple[array[int], list[Any]]:
+        """Column ``name`` of the live rows before index ``stop`` as codes into a table of
+        its distinct values (code 0: :data:`MISSING`): what the recommendation engine trains
+        from, without a string a row."""
         self._flush()
         column = self._columns.get(name)
-        sources = self._sources
-        if isinstance(column, _Category):
-            codes = column.codes
+        sources = self._sources[:stop]
+        if isinstance(column, Category):
+            codes = column.codes[:stop]
             table = column.values
         else:
-            values = [MISSING] * len(sources) if column is None else self.column_raw(name)
             index: dict[Any, int] = {MISSING: 0}
+            values = self.column_raw(name, 0, stop)
             codes = array("I", [index.setdefault(v, len(index)) for v in values])
             table = list(index)
-        if self._live != len(sources):
+        if _DEAD in sources:
             codes = array("I", itertools.compress(codes, sources))
-        return codes[start:stop], table
+        return codes, table
 
-    def column_raw(self, name: str) -> list[Any]:
-        """Column ``name`` of every row, dead ones included (:data:`MISSING` where absent)."""
+    def live_column(self, name: str, stop: int | None = None) -> list[Any]:
+        """Column ``name`` of the live rows before index ``stop``."""
+        values = self.column_raw(name, 0, stop)
+        sources = self._sources[:stop]
+        return list(itertools.compress(values, sources)) if _DEAD in sources else values
+
+    def column_raw(self, name: str, start: int = 0, stop: int | None = None) -> list[Any]:
+        """Column ``name`` of rows ``start`` to ``stop``, dead ones included (:data:`MISSING`
+        where absent): only those rows are read."""
         self._flush()
+        end = len(self._sources) if stop is None else min(stop, len(self._sources))
         column = self._columns.get(name)
         if column is None:
-            return [MISSING] * len(self._sources)
-        return list(map(column.get, range(len(self._sources))))
+            return [MISSING] * max(0, end - start)
+        if isinstance(column, Category):
+            return list(map(column.values.__getitem__, column.codes[start:end]))
+        return list(map(column.get, range(start, end)))
+
+    def value(self, name: str, index: int) -> Any:
+        """Column ``name`` of row ``index`` (:data:`MISSING` where absent)."""
+        self._flush()
+        column = self._columns.get(name)
+        return MISSING if column is None else column.get(index)
+
+    def newest_row(self, key: Any) -> dict[str, Any] | None:
+        """With a key, the newest live record of the id ``key`` as a dict, None without one."""
+        self._flush()
+        index = self._ids.get(key)
+        return None if index is None else self.row(index)
+
+    def ids(self) -> list[Any]:
+        """With a key, every id that has a live record."""
+        self._flush()
+        return list(self._ids)
 
     def drop(self, source: int) -> int:
         """Mark every live row from ``source`` dead (a FULL import replaces the BULK rows and
@@ -420,7 +357,7 @@ class Rows:
         if column is None or not values:
             return 0
         sources, dropped = self._sources, 0
-        if isinstance(column, _Category):
+        if isinstance(column, Category):
             codes = {c for c in map(column.code, values) if c is not None}
             matches: Iterable[int] = (i for i, c in enumerate(column.codes) if c in codes)
         else:
@@ -434,18 +371,3 @@ class Rows:
         if dropped:
             self._dropped()
         return dropped
-
-
-def _compacted(column: _Column, sources: bytearray) -> _Column:
-    """``column`` without the rows whose source is dead."""
-    out = type(column)()
-    if isinstance(column, _Category):
-        assert isinstance(out, _Category)
-        out.values, out.index = column.values, column.index
-        out.codes = array("I", itertools.compress(column.codes, sources))
-    elif isinstance(column, _Objects):
-        assert isinstance(out, _Objects)
-        out.values = list(itertools.compress(column.values, sources))
-    else:
-        out.values = array(column.values.typecode, itertools.compress(column.values, sources))
-    return out

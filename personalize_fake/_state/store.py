@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 import secrets
 import threading
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import AbstractContextManager
 from typing import Any, Protocol, cast
 
@@ -239,6 +239,16 @@ class Changes(Protocol):
         """The whole store was reset."""
 
 
+BEFORE_DROP: list[Callable[[Store, str], None]] = []
+"""Called with a dataset's ARN before any of its rows are dropped (a FULL import, a deletion
+job, the dataset made again): the runtime takes what its versions trained on first."""
+
+
+def _before_drop(store: Store, dataset_arn: str) -> None:
+    for hook in BEFORE_DROP:
+        hook(store, dataset_arn)
+
+
 _TRANSIENT = {"transient": True}
 """Metadata of Store fields that are not state (options, lock, journal): never saved or reset."""
 
@@ -265,11 +275,12 @@ class Store:
     engine: dict[str, Any] = attrs.Factory(dict)
     """Trained models by the ARN that serves them, and the runtime's indexes of rows
     (``_api.answers``): built again from the rows when needed, never saved."""
-    declared: dict[str, dict[tuple[str, str | None], tuple[tuple[str, float | None], ...]]] = (
+    declared: dict[str, tuple[float, dict[tuple[str, str | None], tuple[Any, ...]]]] = (
         attrs.Factory(dict)
     )
-    """Answers a test declared, by campaign or recommender ARN, then by ("user", id),
-    ("item", id) or ("default", None) (``PersonalizeFake.declare``)."""
+    """Answers a test declared, by campaign or recommender ARN: the resource's creation time
+    (a resource made again at the ARN has none), and the rankings by ("user", id), ("item",
+    id) or ("default", None) (``PersonalizeFake.declare``)."""
     injected_failures: dict[str, list[tuple[str, int]]] = attrs.Factory(dict)
     """Failures waiting for the next creations of a resource kind (``fail_next``), as runs of
     (reason, how many): a count, so ``times=10**7`` costs no more than ``times=1``."""
@@ -350,6 +361,8 @@ class Store:
     def clear_records(self, dataset_arn: str) -> None:
         """Start a dataset's rows afresh (one made again at the same ARN starts empty); what
         tracking IDs recorded in the old rows stays readable through :meth:`recorded`."""
+        if dataset_arn in self.rows:
+            _before_drop(self, dataset_arn)
         if self.rows.pop(dataset_arn, None) is not None and self.journal is not None:
             self.journal.cleared_records(dataset_arn)
 
@@ -362,9 +375,10 @@ class Store:
         are not converted twice).
         """
         existing = self.rows.get(dataset_arn)
-        if existing is not None and replace:
+        if existing is not None and replace and len(existing):
+            _before_drop(self, dataset_arn)
             existing.drop(BULK)
-        if existing is None or len(existing) == 0:
+        if existing is None or existing.appended == 0:  # nothing was ever there to mark
             self.rows[dataset_arn] = staged
         else:
             rows = iter(staged)
@@ -377,6 +391,8 @@ class Store:
         """Drop a dataset's rows whose ``column`` holds one of ``values`` (a data deletion
         job's users); return how many."""
         rows = self.rows.get(dataset_arn)
+        if rows is not None and len(rows):
+            _before_drop(self, dataset_arn)
         if rows is None:
             return 0
         dropped = rows.drop_where(column, values)
