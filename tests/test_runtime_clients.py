@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 from shop import Shop
 from support import admin, aws, aws_json, make_dataset, start_server
 
@@ -29,6 +30,7 @@ pytestmark = pytest.mark.slow
 JS_SDK_VARIABLE = "PERSONALIZE_FAKE_JS_SDK"
 RECOMMENDATION_ID = re.compile(r"RID-[0-9a-f-]{25}-CID-[0-9a-f]{6}")
 GENRE = "INCLUDE ItemID WHERE Items.GENRE IN ($GENRE)"
+DECLARED = [["f", 0.75], ["café ☕", 2.5e-07]]  # an id beyond ASCII, a score JSON writes 2.5e-07
 
 
 @dataclass
@@ -45,19 +47,24 @@ class Served:
     actions: str  # aws-next-best-action
     genre: str  # a filter: INCLUDE ItemID WHERE Items.GENRE IN ($GENRE)
 
-    def cli(self, service: str, operation: str, **options: Any) -> Any:
-        """``aws <service> <operation> --option value ...``: lists as several values, dicts
-        and lists of dicts as JSON."""
-        arguments = [service, operation]
-        for name, value in options.items():
-            arguments.append("--" + name.replace("_", "-"))
-            if isinstance(value, list) and all(isinstance(v, str) for v in value):
-                arguments += value
-            elif isinstance(value, (dict, list)):
-                arguments.append(json.dumps(value))
-            else:
-                arguments.append(str(value))
-        return aws_json(self.url, self.tmp_path, *arguments)
+    def cli(self, service: str, operation: str, request: dict[str, Any]) -> Any:
+        """The AWS CLI's answer to ``request`` (members as in boto3)."""
+        return aws_json(self.url, self.tmp_path, *_arguments(service, operation, request))
+
+
+def _arguments(service: str, operation: str, request: dict[str, Any]) -> list[str]:
+    """``<service> <operation> --member-name value ...``: a list of strings as several values,
+    other lists and dicts as JSON."""
+    arguments = [service, operation]
+    for name, value in request.items():
+        arguments.append("--" + re.sub(r"([A-Z])", r"-\1", name).lower())
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            arguments += value
+        elif isinstance(value, (dict, list)):
+            arguments.append(json.dumps(value))
+        else:
+            arguments.append(str(value))
+    return arguments
 
 
 @pytest.fixture
@@ -180,8 +187,7 @@ def _boto3(served: Served, operation: str, request: dict[str, Any]) -> dict[str,
 
 
 def _cli(served: Served, operation: str, request: dict[str, Any]) -> dict[str, Any]:
-    options = {re.sub(r"([A-Z])", r"_\1", k).lower(): v for k, v in request.items()}
-    return _same(served.cli("personalize-runtime", _METHODS[operation][0], **options))
+    return _same(served.cli("personalize-runtime", _METHODS[operation][0], request))
 
 
 def test_the_cli_gets_the_answers_boto3_gets(served: Served) -> None:
@@ -204,38 +210,53 @@ def test_the_cli_gets_the_solution_metrics_boto3_gets(served: Served) -> None:
     """``personalize get-solution-metrics`` shows boto3's metrics, number for number."""
     version = served.shop.version("aws-user-personalization", "measured")
     expected = served.shop.personalize.get_solution_metrics(solutionVersionArn=version)
-    answer = served.cli("personalize", "get-solution-metrics", solution_version_arn=version)
+    answer = served.cli("personalize", "get-solution-metrics", {"solutionVersionArn": version})
     assert answer == _same(expected)
     assert any(value > 0 for value in answer["metrics"].values())
 
 
 def test_a_declared_answer_is_what_both_clients_get(served: Served) -> None:
     """``POST /_fake/declare`` decides what boto3 and the CLI get for that user."""
-    declared = {"arn": served.personal, "userId": "u2", "answer": [["f", 0.75], ["e", 0.25]]}
+    declared = {"arn": served.personal, "userId": "u2", "answer": DECLARED}
     assert admin(served.url, "POST", "declare", declared).status == 200
     request = {"campaignArn": served.personal, "userId": "u2"}
-    expected = {"itemList": [{"itemId": "f", "score": 0.75}, {"itemId": "e", "score": 0.25}]}
+    expected = {
+        "itemList": [{"itemId": "f", "score": 0.75}, {"itemId": "café ☕", "score": 2.5e-07}]
+    }
     assert _boto3(served, "GetRecommendations", request) == expected
     assert _cli(served, "GetRecommendations", request) == expected
 
 
-@pytest.mark.parametrize(
-    ("request_options", "code"),
-    [
-        ({"campaign_arn": "{personal}-gone", "user_id": "u1"}, "ResourceNotFoundException"),
-        ({"campaign_arn": "{personal}"}, "InvalidInputException"),
-    ],
-)
-def test_errors_reach_the_cli_as_their_code(
-    served: Served, request_options: dict[str, str], code: str
-) -> None:
-    """An unknown campaign and a missing userId reach the CLI as AWS's error codes."""
-    arguments = ["personalize-runtime", "get-recommendations"]
-    for name, value in request_options.items():
-        arguments += ["--" + name.replace("_", "-"), value.format(personal=served.personal)]
-    result = aws(served.url, served.tmp_path, *arguments)
-    assert result.returncode == 255  # AWS CLI v1's status for a service error
-    assert f"({code}) when calling the GetRecommendations operation" in result.stderr
+def _errors(served: Served) -> list[tuple[dict[str, Any], str, str, int]]:
+    """GetRecommendations requests AWS refuses: (request, code, message, HTTP status), as
+    boto3 sees them."""
+    refused = []
+    for request in (
+        {"campaignArn": served.personal + "-gone", "userId": "u1"},  # an unknown campaign
+        {"campaignArn": served.personal},  # no userId for user personalization
+    ):
+        with pytest.raises(ClientError) as error:
+            served.shop.runtime.get_recommendations(**request)
+        found = error.value.response
+        status = found["ResponseMetadata"]["HTTPStatusCode"]
+        refused.append((request, found["Error"]["Code"], found["Error"]["Message"], status))
+    return refused
+
+
+def test_errors_reach_the_cli_as_boto3_sees_them(served: Served) -> None:
+    """An unknown campaign (ResourceNotFoundException) and a missing userId
+    (InvalidInputException) reach the CLI with boto3's code and message."""
+    refusals = _errors(served)
+    assert [(code, status) for _, code, _, status in refusals] == [
+        ("ResourceNotFoundException", 404),
+        ("InvalidInputException", 400),
+    ]
+    for request, code, message, _ in refusals:
+        arguments = _arguments("personalize-runtime", "get-recommendations", request)
+        result = aws(served.url, served.tmp_path, *arguments)
+        assert result.returncode == 255  # AWS CLI v1's status for a service error
+        line = f"An error occurred ({code}) when calling the GetRecommendations operation: "
+        assert line + message in result.stderr
 
 
 # -- the JavaScript SDK v3 ----------------------------------------------------------------
@@ -268,7 +289,8 @@ const clients = {
       const { $metadata, ...output } = await client.send(new module[operation + "Command"](input));
       answers.push({ output });
     } catch (error) {
-      answers.push({ error: error.name, status: error.$metadata?.httpStatusCode });
+      const status = error.$metadata?.httpStatusCode;
+      answers.push({ error: error.name, message: error.message, status });
     }
   }
   console.log(JSON.stringify(answers));
@@ -322,7 +344,7 @@ def _node(
 def test_the_js_sdk_gets_the_answers_boto3_gets(node_modules: Path, served: Served) -> None:
     """The JavaScript SDK v3 gets boto3's answers (ids, scores, promotion names, metrics,
     a declared answer) and AWS's error codes for the same requests."""
-    declared = {"arn": served.personal, "userId": "u2", "answer": [["f", 0.75], ["e", 0.25]]}
+    declared = {"arn": served.personal, "userId": "u2", "answer": DECLARED}
     assert admin(served.url, "POST", "declare", declared).status == 200
     version = served.shop.version("aws-user-personalization", "measured")
     requests = [
@@ -335,14 +357,12 @@ def test_the_js_sdk_gets_the_answers_boto3_gets(node_modules: Path, served: Serv
     ]
     metrics = served.shop.personalize.get_solution_metrics(solutionVersionArn=version)
     expected.append({"output": _same(metrics)})
-    errors = [
-        ("GetRecommendations", {"campaignArn": served.personal + "-gone", "userId": "u1"}),
-        ("GetRecommendations", {"campaignArn": served.personal}),
-    ]
+    refusals = _errors(served)
+    errors = [("GetRecommendations", refusal[0]) for refusal in refusals]
     answers = _node(served, node_modules, requests + errors)
     outputs = [{"output": _same(a["output"])} if "output" in a else a for a in answers]
     assert outputs[: len(requests)] == expected
     assert outputs[len(requests) :] == [
-        {"error": "ResourceNotFoundException", "status": 404},
-        {"error": "InvalidInputException", "status": 400},
+        {"error": code, "message": message, "status": status}
+        for _, code, message, status in refusals
     ]
