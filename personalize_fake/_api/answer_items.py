@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from personalize_fake._api.answers import fields_of
+from personalize_fake._api.datasets import Dataset
 from personalize_fake._api.group_data import GroupData
 from personalize_fake._api.serving import Served
 from personalize_fake._domain.engine.data import Scored
@@ -82,7 +83,8 @@ def wanted_columns(
         raise InvalidInput(
             f"metadataColumns name {len(names)} columns; at most {MAX_METADATA_COLUMNS}."
         )
-    fields = {f.name.upper() for f in fields_of(state, served.source.datasets.get("ITEMS"))}
+    items = state.arn(Dataset.KIND, f"{served.group_arn.rsplit('/', 1)[-1]}/ITEMS")
+    fields = {f.name.upper() for f in fields_of(state, items)}
     for name in names:
         if name.upper() not in fields:
             known = ", ".join(sorted(fields)) or "none: the dataset group has no Items dataset"

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from personalize_fake._api.answers import fields_of, normalised
+from personalize_fake._api.datasets import Dataset
 from personalize_fake._domain.fields import Field
 from personalize_fake._domain.filters import DatasetType
 from personalize_fake._state.columns import MISSING
@@ -95,12 +96,19 @@ def user_events(state: RegionState, dataset_arn: str, start: int, action: bool) 
 
 class GroupData:
     """A dataset group's data as filters read it (``filter_eval.FilterData``), for one
-    request: records are looked up one by one through the dataset's index of ids."""
+    request: its datasets now (a filter or metadata reads what the group holds, not only
+    what a version trained on), records looked up one by one through each one's index."""
 
     def __init__(self, state: RegionState, datasets: Mapping[str, str]) -> None:
         self.state = state
         self.datasets = datasets
         self._fields: dict[str, tuple[Field, ...]] = {}
+
+    @classmethod
+    def of(cls, state: RegionState, group_arn: str) -> GroupData:
+        """The group's data, its datasets as they are now."""
+        datasets = {d.dataset_type: d.arn for d in state.referrers(group_arn, Dataset)}
+        return cls(state, datasets)
 
     def record(self, dataset: DatasetType, id: str) -> Mapping[str, Any] | None:
         arn = self.datasets.get(dataset, "")

@@ -168,7 +168,7 @@ def answer(
     columns: Sequence[str] = (),
 ) -> list[dict[str, Any]]:
     """Items for one GetRecommendations request (or batch input line), as ``itemList``."""
-    data = GroupData(state, served.source.datasets)
+    data = GroupData.of(state, served.group_arn)
     keep = _filter(state, served, filter_arn, filter_values, user=user_id, item=item_id, data=data)
     query = Query(user_id, item_id, recent=_recent(state, served, user_id), now=now())
     candidates, scores = ranking(state, served, query)
@@ -214,7 +214,7 @@ def rank(
     columns: Sequence[str] = (),
 ) -> list[dict[str, Any]]:
     """``input_list`` ordered for the user (one GetPersonalizedRanking, or batch line)."""
-    data = GroupData(state, served.source.datasets)
+    data = GroupData.of(state, served.group_arn)
     keep = _filter(state, served, filter_arn, filter_values, user=user_id, item=None, data=data)
     query = Query(
         user_id, items=tuple(input_list), recent=_recent(state, served, user_id), now=now()
@@ -331,7 +331,7 @@ def get_action_recommendations(
     count = DEFAULT_ACTIONS if num_results is None else num_results
     if count > MAX_ACTIONS:
         raise InvalidInput(f"numResults must be at most {MAX_ACTIONS}, not {count}.")
-    data = GroupData(state, served.source.datasets)
+    data = GroupData.of(state, served.group_arn)
     keep = _filter(state, served, filter_arn, filter_values, user=user_id, item=None, data=data)
     query = Query(user_id, recent=_recent(state, served, user_id), now=now())
     candidates, _ = ranking(state, served, query)
