@@ -201,7 +201,7 @@ def model(state: RegionState, key: str, source: Source) -> Model:
     """The model serving ``key`` (a version's or recommender's ARN), trained on first use."""
     cache = state.store.engine
     found = cache.get(key)
-    if found is not None and found[0] == source:
+    if found is not None and (found[0] is source or found[0] == source):
         kept: Model = found[1]
         return kept
     from personalize_fake._domain.engine import train  # numpy: only once a model is needed

@@ -134,7 +134,7 @@ def _segment(
     from personalize_fake._domain.filter_eval import compile_filter, item_attributes
     from personalize_fake._domain.filter_values import FilterValueError
 
-    data = GroupData.of(state, served.group_arn)
+    data = GroupData(state, served.group_arn)
     values = _values(record) or {}
     model = served.model(state)
     try:

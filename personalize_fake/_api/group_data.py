@@ -8,6 +8,7 @@ the last, and a drop (FULL import, deletion job) starts it over.
 
 from __future__ import annotations
 
+import functools
 from array import array
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
@@ -99,16 +100,16 @@ class GroupData:
     request: its datasets now (a filter or metadata reads what the group holds, not only
     what a version trained on), records looked up one by one through each one's index."""
 
-    def __init__(self, state: RegionState, datasets: Mapping[str, str]) -> None:
+    def __init__(self, state: RegionState, group_arn: str) -> None:
         self.state = state
-        self.datasets = datasets
+        self.group_arn = group_arn
         self._fields: dict[str, tuple[Field, ...]] = {}
 
-    @classmethod
-    def of(cls, state: RegionState, group_arn: str) -> GroupData:
-        """The group's data, its datasets as they are now."""
-        datasets = {d.dataset_type: d.arn for d in state.referrers(group_arn, Dataset)}
-        return cls(state, datasets)
+    @functools.cached_property
+    def datasets(self) -> dict[str, str]:
+        """The group's datasets as they are now (read only when a request needs data)."""
+        found = self.state.referrers(self.group_arn, Dataset)
+        return {d.dataset_type: d.arn for d in found}
 
     def record(self, dataset: DatasetType, id: str) -> Mapping[str, Any] | None:
         arn = self.datasets.get(dataset, "")

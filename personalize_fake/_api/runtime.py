@@ -11,7 +11,8 @@ request needs follows the recipe (``Recipe.user_id``/``item_id``). See docs/runt
 
 from __future__ import annotations
 
-import uuid
+import itertools
+import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -53,7 +54,8 @@ Ranking = Callable[[], Iterator[Scored]]
 def recommendation_id(served: Served) -> str:
     """``RID-`` + the last 25 characters of a fresh UUID + ``-CID-`` + the resource's six
     hex digits: 40 characters, as real responses show."""
-    return f"RID-{str(uuid.uuid4())[-25:]}-CID-{served.cid}"
+    digits = secrets.token_hex(11)  # a UUID's last 25 characters: 2-4-4-12 hex digits
+    return f"RID-{digits[:2]}-{digits[2:6]}-{digits[6:10]}-{digits[10:]}-CID-{served.cid}"
 
 
 def _require_ids(served: Served, user_id: str | None, item_id: str | None) -> None:
@@ -129,6 +131,8 @@ def _recent(state: RegionState, served: Served, user: str | None) -> list[tuple[
     if user is None or arn is None or not served.real_time or arn not in state.store.rows:
         return []
     mark = served.source.mark
+    if state.store.rows[arn].appended == mark:  # nothing recorded since training
+        return []
     action = served.source.training_type == "ACTION_INTERACTIONS"
     return user_events(state, arn, mark, action).of(user, mark, put_only=True)
 
@@ -144,15 +148,15 @@ def ranking(state: RegionState, served: Served, query: Query) -> tuple[Ranking, 
 
 
 def _take(candidates: Iterable[Scored], keep: Sequence[Predicate], count: int) -> list[Scored]:
-    out: list[Scored] = []
+    """The first ``count`` candidates every check in ``keep`` passes."""
     if count <= 0:
-        return out
-    for candidate in candidates:
-        if all(check(candidate[0]) for check in keep):
-            out.append(candidate)
-            if len(out) == count:
-                break
-    return out
+        return []
+    if not keep:
+        return list(itertools.islice(candidates, count))
+    if len(keep) == 1:
+        return list(itertools.islice((c for c in candidates if keep[0](c[0])), count))
+    passing = (c for c in candidates if all(check(c[0]) for check in keep))
+    return list(itertools.islice(passing, count))
 
 
 def answer(
@@ -168,7 +172,7 @@ def answer(
     columns: Sequence[str] = (),
 ) -> list[dict[str, Any]]:
     """Items for one GetRecommendations request (or batch input line), as ``itemList``."""
-    data = GroupData.of(state, served.group_arn)
+    data = GroupData(state, served.group_arn)
     keep = _filter(state, served, filter_arn, filter_values, user=user_id, item=item_id, data=data)
     query = Query(user_id, item_id, recent=_recent(state, served, user_id), now=now())
     candidates, scores = ranking(state, served, query)
@@ -176,7 +180,11 @@ def answer(
     checks = [c for c in (auto, keep) if c is not None]
     if not promotions:
         found = _take(candidates(), checks, num_results)
-        return [item_of(s, None, data, columns, scores) for s in found]
+        if columns:
+            return [item_of(s, None, data, columns, scores) for s in found]
+        if not scores:  # the common answers, built without a call an item
+            return [{"itemId": i} for i, _ in found]
+        return [{"itemId": i} if s is None else {"itemId": i, "score": s} for i, s in found]
     promotion = promotions[0]
     if promotion.get("filterArn") is None:
         raise InvalidInput("A promotion needs a filterArn: the filter that picks its items.")
@@ -214,7 +222,7 @@ def rank(
     columns: Sequence[str] = (),
 ) -> list[dict[str, Any]]:
     """``input_list`` ordered for the user (one GetPersonalizedRanking, or batch line)."""
-    data = GroupData.of(state, served.group_arn)
+    data = GroupData(state, served.group_arn)
     keep = _filter(state, served, filter_arn, filter_values, user=user_id, item=None, data=data)
     query = Query(
         user_id, items=tuple(input_list), recent=_recent(state, served, user_id), now=now()
@@ -331,7 +339,7 @@ def get_action_recommendations(
     count = DEFAULT_ACTIONS if num_results is None else num_results
     if count > MAX_ACTIONS:
         raise InvalidInput(f"numResults must be at most {MAX_ACTIONS}, not {count}.")
-    data = GroupData.of(state, served.group_arn)
+    data = GroupData(state, served.group_arn)
     keep = _filter(state, served, filter_arn, filter_values, user=user_id, item=None, data=data)
     query = Query(user_id, recent=_recent(state, served, user_id), now=now())
     candidates, _ = ranking(state, served, query)

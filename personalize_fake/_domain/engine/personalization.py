@@ -34,6 +34,7 @@ from personalize_fake._domain.engine.prepare import (
     Prepared,
     recency_weights,
     truncate,
+    truncate_all,
 )
 
 PRIOR = 1e-3
@@ -58,6 +59,8 @@ class Profile:
     members: frozenset[int]
     total: float
     """Affinity plus prior summed over the whole catalogue: the scores' denominator."""
+    shares: list[float]
+    """``scores`` over ``total``, truncated as responses show them (computed at once)."""
 
 
 class Affinity:
@@ -72,6 +75,9 @@ class Affinity:
         self.prior_total = float(self.prior.sum())
         self.popular: list[int] = order(self.prior).tolist()
         self.prior_list: list[float] = self.prior.tolist()
+        self.popular_shares = (
+            truncate_all(self.prior[self.popular] / self.prior_total) if self.prior_total else []
+        )
         self._cache: dict[tuple[str, int], Profile] = {}
 
     def history(self, query: Query) -> Ints:
@@ -111,7 +117,7 @@ class Affinity:
         count = int(lengths.sum())
         if not count:
             return Profile(
-                _EMPTY, np.zeros(0, dtype=np.float64), [], [], frozenset(), self.prior_total
+                _EMPTY, np.zeros(0, dtype=np.float64), [], [], frozenset(), self.prior_total, []
             )
         ends = np.cumsum(lengths)
         at = np.repeat(starts - ends + lengths, lengths) + np.arange(count)
@@ -122,27 +128,33 @@ class Affinity:
         best = np.argsort(-scores, kind="stable")
         total = float(affinity.sum()) + self.prior_total
         ranked = items[best].tolist()
-        return Profile(items, affinity, ranked, scores[best].tolist(), frozenset(ranked), total)
+        ordered = scores[best]
+        shares = truncate_all(ordered / total)
+        return Profile(items, affinity, ranked, ordered.tolist(), frozenset(ranked), total, shares)
 
     def ranked(self, query: Query) -> Iterator[tuple[int, float]]:
-        """Every item best first with its share of the total, lazily: the user's candidates
-        merged with the popular items that are not among them (scored by prior alone)."""
+        """Every item best first with its share of the total (truncated), lazily: the user's
+        candidates merged with the popular items that are not among them (scored by prior
+        alone)."""
         profile = self.profile(query)
+        if not profile.ranked:  # a user with no history: the popular items, shares ready
+            yield from zip(self.popular, self.popular_shares, strict=True)
+            return
         total = profile.total
         taken = profile.members
         prior = self.prior_list
         popular = (k for k in self.popular if k not in taken)
         next_popular = next(popular, None)
-        for item, score in zip(profile.ranked, profile.scores, strict=True):
+        for item, score, share in zip(profile.ranked, profile.scores, profile.shares, strict=True):
             while next_popular is not None and (
                 prior[next_popular] > score
                 or (prior[next_popular] == score and next_popular < item)
             ):
-                yield next_popular, prior[next_popular] / total
+                yield next_popular, truncate(prior[next_popular] / total)
                 next_popular = next(popular, None)
-            yield item, score / total
+            yield item, share
         while next_popular is not None:
-            yield next_popular, prior[next_popular] / total
+            yield next_popular, truncate(prior[next_popular] / total)
             next_popular = next(popular, None)
 
     def ranking(self, query: Query, inputs: Sequence[str]) -> list[Scored]:
@@ -176,7 +188,7 @@ class PersonalizationModel:
     def recommend(self, query: Query) -> Iterator[Scored]:
         ids = self.affinity.prepared.item_ids
         if self.scored:
-            return ((ids[k], truncate(s)) for k, s in self.affinity.ranked(query))
+            return ((ids[k], s) for k, s in self.affinity.ranked(query))
         return ((ids[k], None) for k, _ in self.affinity.ranked(query))
 
     def segment(self, items: Collection[str]) -> list[str]:

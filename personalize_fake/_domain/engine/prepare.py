@@ -160,6 +160,15 @@ def hyperparameter(config: Config, name: str, default: float) -> float:
     return value if math.isfinite(value) else default
 
 
+def truncate_all(scores: Floats) -> list[float]:
+    """:func:`truncate` of every score at once (a user's candidates are many)."""
+    positive = scores > 0
+    safe = np.where(positive, scores, 1.0)
+    scale = np.power(10.0, 6 - np.floor(np.log10(safe)))
+    out = np.where(positive, np.floor(safe * scale) / scale, 0.0)
+    return [float(v) for v in out.tolist()]
+
+
 def truncate(score: float) -> float:
     """A score to 7 significant digits, as real responses show them, rounded towards zero
     so that scores summing to at most 1 still do after rounding."""
