@@ -36,6 +36,7 @@ from personalize_fake._domain.engine.prepare import (
     truncate,
     truncate_all,
 )
+from personalize_fake._domain.engine.toplists import TopLists, top_lists
 
 PRIOR = 1e-3
 """The popularity prior's weight next to co-occurrence similarities (which are at most 1)."""
@@ -132,20 +133,58 @@ class Affinity:
         shares = truncate_all(ordered / total)
         return Profile(items, affinity, ranked, ordered.tolist(), frozenset(ranked), total, shares)
 
-    def ranked(self, query: Query) -> Iterator[tuple[int, float]]:
+    def ranked(self, query: Query, tops: TopLists | None = None) -> Iterator[tuple[int, float]]:
         """Every item best first with its share of the total (truncated), lazily: the user's
         candidates merged with the popular items that are not among them (scored by prior
-        alone)."""
+        alone). With ``tops``, a trained user with nothing recorded since starts from their
+        precomputed best candidates."""
+        user = None if query.recent or query.user is None or tops is None else query.user
+        index = self.prepared.user_index.get(user) if user is not None else None
+        if index is not None and tops is not None:
+            yield from self._from_top(index, query, tops)
+            return
         profile = self.profile(query)
         if not profile.ranked:  # a user with no history: the popular items, shares ready
             yield from zip(self.popular, self.popular_shares, strict=True)
             return
-        total = profile.total
-        taken = profile.members
+        yield from self._merged(profile.ranked, profile.scores, profile.shares, profile.total)
+
+    def _from_top(self, user: int, query: Query, tops: TopLists) -> Iterator[tuple[int, float]]:
+        start, end = int(tops.ptr[user]), int(tops.ptr[user + 1])
+        if start == end:
+            yield from zip(self.popular, self.popular_shares, strict=True)
+            return
+        total = float(tops.affinity[user]) + self.prior_total
+        scores = tops.scores[start:end]
+        ranked = tops.items[start:end].tolist()
+        whole = int(tops.sizes[user]) == end - start
+        merged = self._merged(ranked, scores.tolist(), truncate_all(scores / total), total, whole)
+        if whole:
+            yield from merged
+            return
+        given = set()
+        for item, share in merged:  # the best ones; then the rest from the whole computation
+            given.add(item)
+            yield item, share
+        profile = self.profile(query)
+        rest = self._merged(profile.ranked, profile.scores, profile.shares, profile.total)
+        yield from ((item, share) for item, share in rest if item not in given)
+
+    def _merged(
+        self,
+        ranked: list[int],
+        scores: list[float],
+        shares: list[float],
+        total: float,
+        tail: bool = True,
+    ) -> Iterator[tuple[int, float]]:
+        """Candidates (best first, with their scores and shares) merged with the popular
+        items not among them; ``tail``: the popular items left once they are all given."""
         prior = self.prior_list
+        taken = set(ranked)
         popular = (k for k in self.popular if k not in taken)
         next_popular = next(popular, None)
-        for item, score, share in zip(profile.ranked, profile.scores, profile.shares, strict=True):
+        for item, score, share in zip(ranked, scores, shares, strict=True):
             while next_popular is not None and (
                 prior[next_popular] > score
                 or (prior[next_popular] == score and next_popular < item)
@@ -153,7 +192,7 @@ class Affinity:
                 yield next_popular, truncate(prior[next_popular] / total)
                 next_popular = next(popular, None)
             yield item, share
-        while next_popular is not None:
+        while tail and next_popular is not None:
             yield next_popular, truncate(prior[next_popular] / total)
             next_popular = next(popular, None)
 
@@ -184,12 +223,16 @@ class PersonalizationModel:
     def __init__(self, affinity: Affinity, scored: bool) -> None:
         self.affinity = affinity
         self.scored = scored
+        self.tops = top_lists(
+            affinity.prepared, affinity.neighbours, affinity.prior, _WEIGHTS, AFFINITY_NEIGHBOURS
+        )
 
     def recommend(self, query: Query) -> Iterator[Scored]:
         ids = self.affinity.prepared.item_ids
+        ranked = self.affinity.ranked(query, self.tops)
         if self.scored:
-            return ((ids[k], s) for k, s in self.affinity.ranked(query))
-        return ((ids[k], None) for k, _ in self.affinity.ranked(query))
+            return ((ids[k], s) for k, s in ranked)
+        return ((ids[k], None) for k, _ in ranked)
 
     def segment(self, items: Collection[str]) -> list[str]:
         raise ValueError("a user-personalization model does not segment users")

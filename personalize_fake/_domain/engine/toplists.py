@@ -1,0 +1,100 @@
+"""Each trained user's best candidates, computed for all users at training.
+
+A request for a user the version trained on, with nothing recorded since, then only slices
+two arrays: the cost of a user's first request no longer includes working out their
+affinities. The affinities are those :class:`~.personalization.Affinity` computes for one
+user (each history item, weighted by recency, lends its nearest items their similarity),
+for every user at once as one sparse product ``H @ N``: ``H`` is users x items holding each
+history item's recency weight, ``N`` items x items holding each item's nearest neighbours.
+The product is taken over blocks of users so that memory stays bounded, and only the best
+:data:`TOP` candidates of each user are kept, ordered as a request orders them (score, then
+id), with the sum of all of the user's affinities (a score's denominator). A request that
+needs more than a user's :data:`TOP` falls back to computing the user's candidates whole.
+"""
+
+from __future__ import annotations
+
+import attrs
+import numpy as np
+import scipy.sparse as sp
+
+from personalize_fake._domain.engine.neighbours import Neighbours
+from personalize_fake._domain.engine.prepare import Floats, Ints, Prepared
+
+TOP = 60
+"""Candidates kept per user: a default answer (25) with room for a filter or a promotion."""
+BLOCK_USERS = 4096
+"""Users whose product is taken at once."""
+
+
+@attrs.frozen(eq=False)
+class TopLists:
+    """User ``u``'s best candidates are ``items[ptr[u]:ptr[u + 1]]`` with ``scores``
+    (affinity plus prior), best first; ``sizes[u]`` counts all of its candidates and
+    ``affinity[u]`` sums their affinities."""
+
+    ptr: Ints
+    items: Ints
+    scores: Floats
+    sizes: Ints
+    affinity: Floats
+
+
+def _history_matrix(prepared: Prepared, weights: Floats) -> sp.csr_matrix:
+    """``users x items``: each history item's recency weight (newest first)."""
+    ptr = prepared.history_ptr
+    lengths = np.diff(ptr)
+    position = np.arange(len(prepared.history_items)) - np.repeat(ptr[:-1], lengths)
+    return sp.csr_matrix(
+        (weights[position], prepared.history_items, ptr),
+        shape=(len(prepared.user_ids), len(prepared.item_ids)),
+    )
+
+
+def _neighbour_matrix(neighbours: Neighbours, n_items: int, keep: int) -> sp.csr_matrix:
+    """``items x items``: each item's best ``keep`` neighbours and their similarities."""
+    starts = neighbours.ptr[:-1]
+    lengths = np.minimum(np.diff(neighbours.ptr), keep)
+    ends = np.cumsum(lengths)
+    at = np.repeat(starts - ends + lengths, lengths) + np.arange(int(lengths.sum()))
+    ptr = np.concatenate(([0], ends)).astype(np.int64)
+    return sp.csr_matrix(
+        (neighbours.weights[at], neighbours.items[at], ptr), shape=(n_items, n_items)
+    )
+
+
+def top_lists(
+    prepared: Prepared, neighbours: Neighbours, prior: Floats, weights: Floats, keep: int
+) -> TopLists:
+    """Every user's best :data:`TOP` candidates (see the module docstring); ``weights`` are
+    the recency weights of history positions, ``keep`` the neighbours each item lends."""
+    users = len(prepared.user_ids)
+    history = _history_matrix(prepared, weights)
+    near = _neighbour_matrix(neighbours, len(prepared.item_ids), keep)
+    items: list[Ints] = []
+    scores: list[Floats] = []
+    counts = np.zeros(users, dtype=np.int64)
+    sizes = np.zeros(users, dtype=np.int64)
+    affinity = np.zeros(users, dtype=np.float64)
+    for start in range(0, users, BLOCK_USERS):
+        block = (history[start : start + BLOCK_USERS] @ near).tocsr()
+        block.sum_duplicates()
+        per_row = np.diff(block.indptr)
+        rows = np.repeat(np.arange(block.shape[0]), per_row)
+        total = block.data + prior[block.indices]
+        order = np.lexsort((block.indices, -total, rows))
+        rank = np.arange(len(order)) - np.repeat(block.indptr[:-1], per_row)
+        kept = order[rank < TOP]
+        items.append(block.indices[kept].astype(np.int64))
+        scores.append(total[kept])
+        counts[start : start + block.shape[0]] = np.minimum(per_row, TOP)
+        sizes[start : start + block.shape[0]] = per_row
+        affinity[start : start + block.shape[0]] = np.asarray(block.sum(axis=1)).ravel()
+    ptr = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+    return TopLists(
+        ptr,
+        np.concatenate(items) if items else np.zeros(0, dtype=np.int64),
+        np.concatenate(scores) if scores else np.zeros(0, dtype=np.float64),
+        sizes,
+        affinity,
+    )
