@@ -158,6 +158,12 @@ def test_num_results_defaults_to_25_and_bounds_the_answer(
     assert _code(refused) == "InvalidInputException"
 
 
+def test_zero_results_answer_an_empty_list(shop: Shop) -> None:
+    """``numResults=0`` answers an empty ``itemList``."""
+    campaign = shop.campaign("aws-popularity-count")
+    assert shop.recommend(campaign, userId="u1", numResults=0) == []
+
+
 @pytest.mark.parametrize(
     ("recipe", "request_", "missing"),
     [
@@ -225,6 +231,33 @@ def test_the_error_for_a_campaign_not_active_is_a_setting(
     assert _code(refused) == "ResourceNotFoundException"
 
 
+@pytest.mark.personalize_fake(lifecycle="manual", minimum_training_data=False)
+def test_a_campaign_being_updated_answers_from_its_old_version(
+    personalize_fake: PersonalizeFake,
+) -> None:
+    """While UpdateCampaign to a newer version is in progress the campaign answers from the
+    version it deployed; once the update settles, from the new one."""
+    shop = Shop(fake=personalize_fake)
+    version = shop.version("aws-popularity-count")
+    campaign = shop.personalize.create_campaign(name="c", solutionVersionArn=version)
+    personalize_fake.settle()
+    arn = campaign["campaignArn"]
+    assert shop.recommend(arn, userId="u1")[0] == "a"
+    for n in range(5):
+        shop.click(f"fan{n}", "e")
+    solution = shop.personalize.describe_solution_version(solutionVersionArn=version)
+    newer = shop.personalize.create_solution_version(
+        solutionArn=solution["solutionVersion"]["solutionArn"]
+    )["solutionVersionArn"]
+    personalize_fake.settle(newer)
+    shop.personalize.update_campaign(campaignArn=arn, solutionVersionArn=newer)
+    updating = shop.personalize.describe_campaign(campaignArn=arn)["campaign"]
+    assert updating["latestCampaignUpdate"]["status"] != "ACTIVE"
+    assert shop.recommend(arn, userId="u1")[0] == "a"
+    personalize_fake.settle()
+    assert shop.recommend(arn, userId="u1")[0] == "e"
+
+
 # -- metadata and recommendation ids ----------------------------------------------------
 
 
@@ -253,6 +286,15 @@ def test_metadata_needs_it_enabled_and_at_most_50_results(shop: Shop) -> None:
     with pytest.raises(ClientError) as refused:
         shop.recommend(rich, userId="u1", metadataColumns=columns, numResults=51)
     assert _code(refused) == "InvalidInputException"
+
+
+def test_metadata_columns_must_be_columns_of_the_items_schema(shop: Shop) -> None:
+    """A column the Items schema lacks is InvalidInput, and the message names it."""
+    campaign = shop.campaign("aws-popularity-count", enableMetadataWithRecommendations=True)
+    with pytest.raises(ClientError) as refused:
+        shop.recommend(campaign, userId="u1", metadataColumns={"ITEMS": ["GENRE", "COLOUR"]})
+    assert _code(refused) == "InvalidInputException"
+    assert "COLOUR" in str(refused.value)
 
 
 def test_recommendation_ids_are_40_characters_with_a_cid_per_campaign(shop: Shop) -> None:

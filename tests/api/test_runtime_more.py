@@ -32,6 +32,11 @@ def _recommender(shop: Shop, use_case: str, name: str = "r") -> str:
     return arn
 
 
+def _ids(shop: Shop, recommender: str, **request: Any) -> list[str]:
+    answer = shop.runtime.get_recommendations(recommenderArn=recommender, **request)
+    return [i["itemId"] for i in answer["itemList"]]
+
+
 def test_recommended_for_you_drops_what_the_user_bought(
     personalize_fake: PersonalizeFake,
 ) -> None:
@@ -45,6 +50,46 @@ def test_recommended_for_you_drops_what_the_user_bought(
     assert "c" not in ids
     assert ids
     assert all("score" not in i for i in items)
+
+
+def test_recommended_for_you_drops_a_purchase_recorded_after_it_trained(
+    personalize_fake: PersonalizeFake,
+) -> None:
+    """A purchase recorded once "Recommended for you" is ACTIVE leaves its answer at once."""
+    shop = Shop("store", domain="ECOMMERCE")
+    recommender = _recommender(shop, "aws-ecomm-recommended-for-you")
+    assert "b" in _ids(shop, recommender, userId="u6")
+    shop.click("u6", "b", event_type="Purchase")
+    assert "b" not in _ids(shop, recommender, userId="u6")
+
+
+def test_top_picks_drops_what_the_user_watched(personalize_fake: PersonalizeFake) -> None:
+    """VIDEO_ON_DEMAND "Top picks for you" drops the user's Watch items by itself, those
+    recorded after it trained too; a click is not a watch."""
+    shop = Shop("videos", domain="VIDEO_ON_DEMAND")
+    shop.click("u6", "b", event_type="Watch")
+    recommender = _recommender(shop, "aws-vod-top-picks")
+    found = _ids(shop, recommender, userId="u6")
+    assert "b" not in found
+    assert "c" in found
+    shop.click("u6", "c", event_type="Watch")
+    assert "c" not in _ids(shop, recommender, userId="u6")
+
+
+def test_customers_who_viewed_x_drops_what_the_user_bought(
+    personalize_fake: PersonalizeFake,
+) -> None:
+    """ECOMMERCE "Customers who viewed X also viewed" drops the requesting user's purchases."""
+    shop = Shop("store", domain="ECOMMERCE")
+    for user in ("v1", "v2", "v3"):
+        shop.click(user, "a", "b", "c", event_type="View")
+    recommender = _recommender(shop, "aws-ecomm-customers-who-viewed-x-also-viewed")
+    assert "b" in _ids(shop, recommender, itemId="a", userId="u5")
+    shop.click("u5", "b", event_type="Purchase")
+    found = _ids(shop, recommender, itemId="a", userId="u5")
+    assert "b" not in found
+    assert "c" in found
+    assert "b" in _ids(shop, recommender, itemId="a", userId="u4")
 
 
 def test_most_viewed_counts_view_events_only(personalize_fake: PersonalizeFake) -> None:
