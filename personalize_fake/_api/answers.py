@@ -15,7 +15,6 @@ Models are kept in ``store.engine`` by the ARN of the version or recommender the
 from __future__ import annotations
 
 import json
-import math
 from array import array
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -82,17 +81,14 @@ def _interactions(rows: Rows | None, stop: int | None, action: bool) -> Interact
     users, user_ids = rows.encoded("USER_ID", stop)
     items, item_ids = rows.encoded(item_column, stop)
     kinds, kind_names = rows.encoded("EVENT_TYPE", stop)
-    times = [math.nan if t is MISSING else float(t) for t in rows.live_column("TIMESTAMP", stop)]
-    values = [
-        math.nan if v is MISSING or not isinstance(v, int | float) else float(v)
-        for v in rows.live_column("EVENT_VALUE", stop)
-    ]
+    times = rows.floats("TIMESTAMP", stop)
+    values = rows.floats("EVENT_VALUE", stop)
     return Interactions(
         users,
         items,
-        array("d", times),
+        times,
         kinds,
-        array("d", values),
+        values,
         [_text(v) for v in user_ids],
         [_text(v) for v in item_ids],
         [_text(v) for v in kind_names],

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import math
 import operator
 from array import array
 from collections.abc import Collection, Iterable, Iterator, Mapping
@@ -33,6 +34,7 @@ from personalize_fake._state.columns import (
     MISSING,
     Category,
     Column,
+    Numbers,
     Objects,
     compacted,
 )
@@ -302,11 +304,21 @@ class Rows:
             codes = array("I", itertools.compress(codes, sources))
         return codes, table
 
-    def live_column(self, name: str, stop: int | None = None) -> list[Any]:
-        """Column ``name`` of the live rows before index ``stop``."""
-        values = self.column_raw(name, 0, stop)
+    def floats(self, name: str, stop: int | None = None) -> array[float]:
+        """Column ``name`` of the live rows before index ``stop`` as 8-byte floats (NaN
+        where a row has none, or its value is not a number), without an object a row."""
+        self._flush()
+        column = self._columns.get(name)
         sources = self._sources[:stop]
-        return list(itertools.compress(values, sources)) if _DEAD in sources else values
+        if isinstance(column, Numbers):
+            values = column.values[:stop]
+        else:
+            raw = self.column_raw(name, 0, stop)
+            number = (int, float)
+            values = array("d", [float(v) if type(v) in number else math.nan for v in raw])
+        if _DEAD in sources:
+            values = array("d", itertools.compress(values, sources))
+        return values
 
     def column_raw(self, name: str, start: int = 0, stop: int | None = None) -> list[Any]:
         """Column ``name`` of rows ``start`` to ``stop``, dead ones included (:data:`MISSING`

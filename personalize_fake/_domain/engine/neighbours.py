@@ -21,7 +21,7 @@ from personalize_fake._domain.engine.prepare import Floats, Ints, Prepared
 
 NEIGHBOURS = 100
 """The neighbours kept per item (SIMS answers beyond them with popular items)."""
-BLOCK_ENTRIES = 1_000_000
+BLOCK_ENTRIES = 250_000
 """About how many pair entries one block of the product may hold."""
 
 
@@ -61,7 +61,7 @@ def neighbours(
     fewer than ``min_count`` features are not neighbours."""
     features = sp.csr_matrix(features, dtype=np.float64)
     n = features.shape[1]
-    own = np.asarray(features.multiply(features).sum(axis=0), dtype=np.float64).ravel()
+    own = np.bincount(features.indices, weights=features.data**2, minlength=n)  # no copy
     scale = np.zeros(n)
     np.power(own, -alpha, out=scale, where=own > 0)
     by_item = features.T.tocsr()

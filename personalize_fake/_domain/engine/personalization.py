@@ -19,6 +19,7 @@ events only grow, which is how events recorded after training accumulate.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Collection, Iterator, Sequence
 
 import attrs
@@ -76,6 +77,7 @@ class Affinity:
         self.prior_total = float(self.prior.sum())
         self.popular: list[int] = order(self.prior).tolist()
         self.prior_list: list[float] = self.prior.tolist()
+        self.prior_most = float(self.prior.max()) if len(self.prior) else 0.0
         self.popular_shares = (
             truncate_all(self.prior[self.popular] / self.prior_total) if self.prior_total else []
         )
@@ -157,18 +159,28 @@ class Affinity:
         total = float(tops.affinity[user]) + self.prior_total
         scores = tops.scores[start:end]
         ranked = tops.items[start:end].tolist()
+        shares = truncate_all(scores / total)
         whole = int(tops.sizes[user]) == end - start
-        merged = self._merged(ranked, scores.tolist(), truncate_all(scores / total), total, whole)
-        if whole:
-            yield from merged
-            return
-        given = set()
-        for item, share in merged:  # the best ones; then the rest from the whole computation
-            given.add(item)
-            yield item, share
+        if scores[-1] > self.prior_most:  # no popular item outranks any of them: as they are
+            yield from zip(ranked, shares, strict=True)
+            given = len(ranked)
+            if whole:  # then the popular items not among them
+                taken, prior = set(ranked), self.prior_list
+                for k in self.popular:
+                    if k not in taken:
+                        yield k, truncate(prior[k] / total)
+                return
+        else:
+            given = 0
+            for pair in self._merged(ranked, scores.tolist(), shares, total, whole):
+                given += 1
+                yield pair
+            if whole:
+                return
+        # more than the best ones: the rest from the whole computation, after those given
         profile = self.profile(query)
         rest = self._merged(profile.ranked, profile.scores, profile.shares, profile.total)
-        yield from ((item, share) for item, share in rest if item not in given)
+        yield from itertools.islice(rest, given, None)
 
     def _merged(
         self,

@@ -10,6 +10,7 @@ heavy user generates (``HISTORY ** 2``) so training stays fast at a million inte
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
@@ -107,6 +108,13 @@ def prepare(
 def _column(
     values: Sequence[Any], dtype: type[_T], keep: npt.NDArray[np.bool_], everything: bool
 ) -> npt.NDArray[_T]:
+    """A column as a numpy array: an ``array`` of the same item size is read in place (a
+    million interactions are not copied to be renumbered)."""
+    if isinstance(values, array) and values.itemsize == np.dtype(dtype).itemsize and len(values):
+        kind = "d" if np.dtype(dtype).kind == "f" else values.typecode
+        column = np.frombuffer(values, dtype=kind).view(dtype) if kind == values.typecode else None
+        if column is not None:
+            return column if everything else column[keep]
     column = np.asarray(values, dtype=dtype)
     return column if everything else column[keep]
 
@@ -133,7 +141,11 @@ def _histories(
     order = np.lexsort((-np.arange(len(users), dtype=np.int32), -times, users))
     u, it = users[order], items[order]
     del order
-    _, first = np.unique(u.astype(np.int64) * max(n_items, 1) + it, return_index=True)
+    keys = u.astype(np.int64)
+    keys *= max(n_items, 1)
+    keys += it
+    _, first = np.unique(keys, return_index=True)
+    del keys
     first.sort()
     u, distinct = u[first], it[first].astype(np.int64)
     counts = np.bincount(u, minlength=n_users)

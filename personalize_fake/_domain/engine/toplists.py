@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 
 from personalize_fake._domain.engine.neighbours import Neighbours
@@ -23,8 +24,8 @@ from personalize_fake._domain.engine.prepare import Floats, Ints, Prepared
 
 TOP = 60
 """Candidates kept per user: a default answer (25) with room for a filter or a promotion."""
-BLOCK_USERS = 4096
-"""Users whose product is taken at once."""
+BLOCK_USERS = 256
+"""Users whose product is taken at once (a block holds up to 1,000 entries a user)."""
 
 
 @attrs.frozen(eq=False)
@@ -34,7 +35,7 @@ class TopLists:
     ``affinity[u]`` sums their affinities."""
 
     ptr: Ints
-    items: Ints
+    items: npt.NDArray[np.int32]
     scores: Floats
     sizes: Ints
     affinity: Floats
@@ -71,11 +72,12 @@ def top_lists(
     users = len(prepared.user_ids)
     history = _history_matrix(prepared, weights)
     near = _neighbour_matrix(neighbours, len(prepared.item_ids), keep)
-    items: list[Ints] = []
-    scores: list[Floats] = []
-    counts = np.zeros(users, dtype=np.int64)
+    items = np.zeros(users * TOP, dtype=np.int32)  # filled block by block, then cut
+    scores = np.zeros(users * TOP, dtype=np.float64)
+    ptr = np.zeros(users + 1, dtype=np.int64)
     sizes = np.zeros(users, dtype=np.int64)
     affinity = np.zeros(users, dtype=np.float64)
+    filled = 0
     for start in range(0, users, BLOCK_USERS):
         block = (history[start : start + BLOCK_USERS] @ near).tocsr()
         block.sum_duplicates()
@@ -85,16 +87,12 @@ def top_lists(
         order = np.lexsort((block.indices, -total, rows))
         rank = np.arange(len(order)) - np.repeat(block.indptr[:-1], per_row)
         kept = order[rank < TOP]
-        items.append(block.indices[kept].astype(np.int64))
-        scores.append(total[kept])
-        counts[start : start + block.shape[0]] = np.minimum(per_row, TOP)
-        sizes[start : start + block.shape[0]] = per_row
-        affinity[start : start + block.shape[0]] = np.asarray(block.sum(axis=1)).ravel()
-    ptr = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
-    return TopLists(
-        ptr,
-        np.concatenate(items) if items else np.zeros(0, dtype=np.int64),
-        np.concatenate(scores) if scores else np.zeros(0, dtype=np.float64),
-        sizes,
-        affinity,
-    )
+        end = filled + len(kept)
+        items[filled:end] = block.indices[kept]
+        scores[filled:end] = total[kept]
+        filled = end
+        stop = start + block.shape[0]
+        ptr[start + 1 : stop + 1] = ptr[start] + np.cumsum(np.minimum(per_row, TOP))
+        sizes[start:stop] = per_row
+        affinity[start:stop] = np.asarray(block.sum(axis=1)).ravel()
+    return TopLists(ptr, items[:filled], scores[:filled], sizes, affinity)
