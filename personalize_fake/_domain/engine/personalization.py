@@ -145,42 +145,33 @@ class Affinity:
         if index is not None and tops is not None:
             yield from self._from_top(index, query, tops)
             return
-        profile = self.profile(query)
-        if not profile.ranked:  # a user with no history: the popular items, shares ready
-            yield from zip(self.popular, self.popular_shares, strict=True)
-            return
-        yield from self._merged(profile.ranked, profile.scores, profile.shares, profile.total)
+        yield from self._whole(query)
 
     def _from_top(self, user: int, query: Query, tops: TopLists) -> Iterator[tuple[int, float]]:
-        start, end = int(tops.ptr[user]), int(tops.ptr[user + 1])
+        start, end = tops.ptr[user], tops.ptr[user + 1]
         if start == end:
             yield from zip(self.popular, self.popular_shares, strict=True)
             return
-        total = float(tops.affinity[user]) + self.prior_total
-        scores = tops.scores[start:end]
+        if tops.lowest[user] <= self.prior_most:  # a popular item may outrank one: whole
+            yield from self._whole(query)
+            return
         ranked = tops.items[start:end].tolist()
-        shares = truncate_all(scores / total)
-        whole = int(tops.sizes[user]) == end - start
-        if scores[-1] > self.prior_most:  # no popular item outranks any of them: as they are
-            yield from zip(ranked, shares, strict=True)
-            given = len(ranked)
-            if whole:  # then the popular items not among them
-                taken, prior = set(ranked), self.prior_list
-                for k in self.popular:
-                    if k not in taken:
-                        yield k, truncate(prior[k] / total)
-                return
-        else:
-            given = 0
-            for pair in self._merged(ranked, scores.tolist(), shares, total, whole):
-                given += 1
-                yield pair
-            if whole:
-                return
-        # more than the best ones: the rest from the whole computation, after those given
+        yield from zip(ranked, tops.shares[start:end].tolist(), strict=True)
+        if tops.sizes[user] > end - start:  # more than the best ones: the whole computation
+            yield from itertools.islice(self._whole(query), len(ranked), None)
+            return
+        taken, prior = set(ranked), self.prior_list  # then the popular items not among them
+        total = tops.affinity[user] + self.prior_total
+        for k in self.popular:
+            if k not in taken:
+                yield k, truncate(prior[k] / total)
+
+    def _whole(self, query: Query) -> Iterator[tuple[int, float]]:
+        """The user's candidates worked out whole (cached), merged with popular items."""
         profile = self.profile(query)
-        rest = self._merged(profile.ranked, profile.scores, profile.shares, profile.total)
-        yield from itertools.islice(rest, given, None)
+        if not profile.ranked:  # a user with no history: the popular items, shares ready
+            return zip(self.popular, self.popular_shares, strict=True)
+        return self._merged(profile.ranked, profile.scores, profile.shares, profile.total)
 
     def _merged(
         self,

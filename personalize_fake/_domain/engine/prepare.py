@@ -172,13 +172,17 @@ def hyperparameter(config: Config, name: str, default: float) -> float:
     return value if math.isfinite(value) else default
 
 
-def truncate_all(scores: Floats) -> list[float]:
+def truncated(scores: Floats) -> Floats:
     """:func:`truncate` of every score at once (a user's candidates are many)."""
     positive = scores > 0
     safe = np.where(positive, scores, 1.0)
     scale = np.power(10.0, 6 - np.floor(np.log10(safe)))
-    out = np.where(positive, np.floor(safe * scale) / scale, 0.0)
-    return [float(v) for v in out.tolist()]
+    return np.where(positive, np.floor(safe * scale) / scale, 0.0)
+
+
+def truncate_all(scores: Floats) -> list[float]:
+    """:func:`truncated`, as a list of floats."""
+    return [float(v) for v in truncated(scores).tolist()]
 
 
 def truncate(score: float) -> float:
