@@ -12,6 +12,7 @@ request needs follows the recipe (``Recipe.user_id``/``item_id``). See docs/runt
 from __future__ import annotations
 
 import itertools
+import random
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -46,6 +47,8 @@ _OPERATION_FOR = {
     PERSONALIZED_ACTIONS: "GetActionRecommendations",
     USER_SEGMENTATION: "a batch segment job (CreateBatchSegmentJob)",
 }
+_IDS = random.Random(secrets.randbits(128))
+"""Where recommendation ids' digits come from: unique, not secret, cheaper than urandom."""
 Predicate = Callable[[str], bool]
 Ranking = Callable[[], Iterator[Scored]]
 """Candidates best first, afresh at each call (a promotion walks them twice)."""
@@ -54,7 +57,7 @@ Ranking = Callable[[], Iterator[Scored]]
 def recommendation_id(served: Served) -> str:
     """``RID-`` + the last 25 characters of a fresh UUID + ``-CID-`` + the resource's six
     hex digits: 40 characters, as real responses show."""
-    digits = secrets.token_hex(11)  # a UUID's last 25 characters: 2-4-4-12 hex digits
+    digits = f"{_IDS.getrandbits(88):022x}"  # a UUID's last 25 characters: 2-4-4-12 hex
     return f"RID-{digits[:2]}-{digits[2:6]}-{digits[6:10]}-{digits[10:]}-CID-{served.cid}"
 
 
@@ -127,11 +130,14 @@ def _auto_filter(served: Served, user: str | None, data: GroupData) -> Predicate
 def _recent(state: RegionState, served: Served, user: str | None) -> list[tuple[str, str]]:
     """What the user did through personalize-events after training ended, for the recipes
     that use it at once."""
-    arn = served.source.interactions_arn
-    if user is None or arn is None or not served.real_time or arn not in state.store.rows:
+    arn = served.real_time
+    if arn is None or user is None:
+        return []
+    rows = state.store.rows.get(arn)
+    if rows is None:
         return []
     mark = served.source.mark
-    if state.store.rows[arn].appended == mark:  # nothing recorded since training
+    if rows.appended == mark:  # nothing recorded since training
         return []
     action = served.source.training_type == "ACTION_INTERACTIONS"
     return user_events(state, arn, mark, action).of(user, mark, put_only=True)
@@ -174,7 +180,8 @@ def answer(
     """Items for one GetRecommendations request (or batch input line), as ``itemList``."""
     data = GroupData(state, served.group_arn)
     keep = _filter(state, served, filter_arn, filter_values, user=user_id, item=item_id, data=data)
-    query = Query(user_id, item_id, recent=_recent(state, served, user_id), now=now())
+    when = now() if served.timed else 0.0
+    query = Query(user_id, item_id, recent=_recent(state, served, user_id), now=when)
     candidates, scores = ranking(state, served, query)
     auto = _auto_filter(served, user_id, data)
     checks = [c for c in (auto, keep) if c is not None]

@@ -9,6 +9,7 @@ request does little more than a lookup before asking the model.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from typing import Any
 
@@ -22,6 +23,7 @@ from personalize_fake._domain.engine.data import Config, Model
 from personalize_fake._domain.recipes import (
     PERSONALIZED_ACTIONS,
     PERSONALIZED_RANKING,
+    POPULAR_ITEMS,
     USER_PERSONALIZATION,
     Recipe,
     recipe,
@@ -38,7 +40,7 @@ REAL_TIME = frozenset({USER_PERSONALIZATION, PERSONALIZED_RANKING, PERSONALIZED_
 popularity-count, which AWS says needs a new version)."""
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)  # cached properties
 class Served:
     """A campaign or recommender ready to answer, and what it was trained as."""
 
@@ -62,10 +64,18 @@ class Served:
             self.recipe.name in METADATA_BUILT_IN
         )
 
-    @property
-    def real_time(self) -> bool:
-        """Whether events recorded after training count at once."""
-        return self.recipe.recipe_type in REAL_TIME and self.recipe.name != "aws-popularity-count"
+    @functools.cached_property
+    def real_time(self) -> str | None:
+        """The dataset whose events recorded after training count at once, None for the
+        recipes that see them only in a new version."""
+        if self.recipe.recipe_type in REAL_TIME and self.recipe.name != "aws-popularity-count":
+            return self.source.interactions_arn
+        return None
+
+    @functools.cached_property
+    def timed(self) -> bool:
+        """Whether its answers depend on the request's time (actions expire, trends age)."""
+        return self.recipe.recipe_type in (PERSONALIZED_ACTIONS, POPULAR_ITEMS)
 
 
 def _cid(arn: str) -> str:

@@ -46,6 +46,7 @@ AFFINITY_NEIGHBOURS = 20
 CACHE = 1024
 """Users whose candidates are kept between requests."""
 _EMPTY = np.zeros(0, dtype=np.int64)
+_NONES = itertools.repeat(None)
 _WEIGHTS = recency_weights(HISTORY + 1)
 
 
@@ -140,27 +141,38 @@ class Affinity:
         candidates merged with the popular items that are not among them (scored by prior
         alone). With ``tops``, a trained user with nothing recorded since starts from their
         precomputed best candidates."""
-        user = None if query.recent or query.user is None or tops is None else query.user
-        index = self.prepared.user_index.get(user) if user is not None else None
-        if index is not None and tops is not None:
-            yield from self._from_top(index, query, tops)
-            return
-        yield from self._whole(query)
+        found = self.top(query, tops) if tops is not None else None
+        if found is None:
+            return self._whole(query)
+        ranked, shares, rest = found
+        return itertools.chain(zip(ranked, shares, strict=True), rest)
 
-    def _from_top(self, user: int, query: Query, tops: TopLists) -> Iterator[tuple[int, float]]:
+    def top(
+        self, query: Query, tops: TopLists
+    ) -> tuple[list[int], list[float], Iterator[tuple[int, float]]] | None:
+        """A trained user's precomputed best candidates with their shares, and (lazily) what
+        follows them; None when the user is not one, has events since training, or a popular
+        item could outrank one of them."""
+        if query.recent or query.user is None:
+            return None
+        user = self.prepared.user_index.get(query.user)
+        if user is None:
+            return None
         start, end = tops.ptr[user], tops.ptr[user + 1]
-        if start == end:
-            yield from zip(self.popular, self.popular_shares, strict=True)
-            return
-        if tops.lowest[user] <= self.prior_most:  # a popular item may outrank one: whole
-            yield from self._whole(query)
-            return
+        if start == end or tops.lowest[user] <= self.prior_most:
+            return None
         ranked = tops.items[start:end].tolist()
-        yield from zip(ranked, tops.shares[start:end].tolist(), strict=True)
-        if tops.sizes[user] > end - start:  # more than the best ones: the whole computation
+        return ranked, tops.shares[start:end].tolist(), self._after_top(user, query, tops, ranked)
+
+    def _after_top(
+        self, user: int, query: Query, tops: TopLists, ranked: list[int]
+    ) -> Iterator[tuple[int, float]]:
+        """What follows a user's best candidates: the rest of the whole computation, or
+        (when they were all of them) the popular items not among them."""
+        if tops.sizes[user] > len(ranked):
             yield from itertools.islice(self._whole(query), len(ranked), None)
             return
-        taken, prior = set(ranked), self.prior_list  # then the popular items not among them
+        taken, prior = set(ranked), self.prior_list
         total = tops.affinity[user] + self.prior_total
         for k in self.popular:
             if k not in taken:
@@ -232,7 +244,17 @@ class PersonalizationModel:
 
     def recommend(self, query: Query) -> Iterator[Scored]:
         ids = self.affinity.prepared.item_ids
-        ranked = self.affinity.ranked(query, self.tops)
+        found = self.affinity.top(query, self.tops)
+        if found is not None:  # the head in C (zip, map), the rest only if it is asked for
+            ranked, shares, rest = found
+            head = zip(
+                map(ids.__getitem__, ranked), shares if self.scored else _NONES, strict=False
+            )
+            return itertools.chain(head, self._named(rest))
+        return self._named(self.affinity.ranked(query))
+
+    def _named(self, ranked: Iterator[tuple[int, float]]) -> Iterator[Scored]:
+        ids = self.affinity.prepared.item_ids
         if self.scored:
             return ((ids[k], s) for k, s in ranked)
         return ((ids[k], None) for k, _ in ranked)
