@@ -126,13 +126,13 @@ def run(source: str, count: int) -> dict[str, Any]:
                     ],
                 )
         else:
-            text = io.StringIO()
-            text.write("USER_ID,ITEM_ID,EVENT_TYPE,TIMESTAMP\n")
+            text = io.BytesIO()  # bytes as they are written, freed once handed over
+            text.write(b"USER_ID,ITEM_ID,EVENT_TYPE,TIMESTAMP\n")
             for user, session in sessions(count):
                 for item, kind, sent in session:
-                    text.write(f"{user},{item},{kind},{sent}\n")
+                    text.write(f"{user},{item},{kind},{sent}\n".encode())
             fake.put_object("s3://bench/interactions.csv", text.getvalue())
-            del text
+            text.close()
             personalize.create_dataset_import_job(
                 jobName="load",
                 datasetArn=dataset,
