@@ -24,6 +24,8 @@ import json
 from typing import Any
 
 import boto3
+import pytest
+from botocore.exceptions import ClientError
 
 CLICKS = {
     "u1": "ab",
@@ -165,3 +167,8 @@ class Shop:
         """The item ids GetRecommendations answers."""
         answer = self.runtime.get_recommendations(campaignArn=campaign, **request)
         return [item["itemId"] for item in answer["itemList"]]
+
+
+def code(refused: pytest.ExceptionInfo[ClientError]) -> str:
+    """The error code a refused call answered."""
+    return str(refused.value.response["Error"]["Code"])

@@ -8,20 +8,11 @@ import re
 
 import pytest
 from botocore.exceptions import ClientError
-from shop import Shop
+from shop import Shop, code
 
 from personalize_fake import PersonalizeFake
 
 pytestmark = pytest.mark.personalize_fake(lifecycle="instant", minimum_training_data=False)
-
-
-@pytest.fixture
-def shop(personalize_fake: PersonalizeFake) -> Shop:
-    return Shop()
-
-
-def _code(exc: pytest.ExceptionInfo[ClientError]) -> str:
-    return str(exc.value.response["Error"]["Code"])
 
 
 # -- answers follow the data ------------------------------------------------------------
@@ -132,7 +123,7 @@ def test_ranking_needs_a_ranking_campaign(shop: Shop) -> None:
     ranking = shop.campaign("aws-personalized-ranking")
     with pytest.raises(ClientError) as refused:
         shop.runtime.get_recommendations(campaignArn=ranking, userId="u1")
-    assert _code(refused) == "InvalidInputException"
+    assert code(refused) == "InvalidInputException"
     assert "GetPersonalizedRanking" in str(refused.value)
     sims = shop.campaign("aws-sims")
     with pytest.raises(ClientError) as refused:
@@ -155,7 +146,7 @@ def test_num_results_defaults_to_25_and_bounds_the_answer(
     assert len(shop.recommend(campaign, userId="u1", numResults=3)) == 3
     with pytest.raises(ClientError) as refused:
         shop.recommend(campaign, userId="u1", numResults=501)
-    assert _code(refused) == "InvalidInputException"
+    assert code(refused) == "InvalidInputException"
 
 
 def test_zero_results_answer_an_empty_list(shop: Shop) -> None:
@@ -179,7 +170,7 @@ def test_each_recipe_needs_its_ids(
     campaign = shop.campaign(recipe)
     with pytest.raises(ClientError) as refused:
         shop.runtime.get_recommendations(campaignArn=campaign, **request_)
-    assert _code(refused) == "InvalidInputException"
+    assert code(refused) == "InvalidInputException"
     assert missing in str(refused.value)
 
 
@@ -189,7 +180,7 @@ def test_exactly_one_of_campaign_and_recommender(shop: Shop) -> None:
     for request in ({}, {"campaignArn": campaign, "recommenderArn": campaign}):
         with pytest.raises(ClientError) as refused:
             shop.runtime.get_recommendations(userId="u1", **request)
-        assert _code(refused) == "InvalidInputException"
+        assert code(refused) == "InvalidInputException"
 
 
 def test_an_unknown_campaign_is_not_found(shop: Shop) -> None:
@@ -197,7 +188,7 @@ def test_an_unknown_campaign_is_not_found(shop: Shop) -> None:
     arn = "arn:aws:personalize:us-east-1:123456789012:campaign/none"
     with pytest.raises(ClientError) as refused:
         shop.runtime.get_recommendations(campaignArn=arn, userId="u1")
-    assert _code(refused) == "ResourceNotFoundException"
+    assert code(refused) == "ResourceNotFoundException"
 
 
 @pytest.mark.personalize_fake(lifecycle="manual", minimum_training_data=False)
@@ -209,7 +200,7 @@ def test_a_campaign_not_active_is_refused(personalize_fake: PersonalizeFake) -> 
     campaign = shop.personalize.create_campaign(name="c", solutionVersionArn=version)
     with pytest.raises(ClientError) as refused:
         shop.recommend(campaign["campaignArn"], userId="u1")
-    assert _code(refused) == "InvalidInputException"
+    assert code(refused) == "InvalidInputException"
     assert "CREATE PENDING" in str(refused.value)
 
 
@@ -228,7 +219,7 @@ def test_the_error_for_a_campaign_not_active_is_a_setting(
     campaign = shop.personalize.create_campaign(name="c", solutionVersionArn=version)
     with pytest.raises(ClientError) as refused:
         shop.recommend(campaign["campaignArn"], userId="u1")
-    assert _code(refused) == "ResourceNotFoundException"
+    assert code(refused) == "ResourceNotFoundException"
 
 
 @pytest.mark.personalize_fake(lifecycle="manual", minimum_training_data=False)
@@ -285,7 +276,7 @@ def test_metadata_needs_it_enabled_and_at_most_50_results(shop: Shop) -> None:
     rich = shop.campaign("aws-popularity-count", "rich", enableMetadataWithRecommendations=True)
     with pytest.raises(ClientError) as refused:
         shop.recommend(rich, userId="u1", metadataColumns=columns, numResults=51)
-    assert _code(refused) == "InvalidInputException"
+    assert code(refused) == "InvalidInputException"
 
 
 def test_metadata_columns_must_be_columns_of_the_items_schema(shop: Shop) -> None:
@@ -293,7 +284,7 @@ def test_metadata_columns_must_be_columns_of_the_items_schema(shop: Shop) -> Non
     campaign = shop.campaign("aws-popularity-count", enableMetadataWithRecommendations=True)
     with pytest.raises(ClientError) as refused:
         shop.recommend(campaign, userId="u1", metadataColumns={"ITEMS": ["GENRE", "COLOUR"]})
-    assert _code(refused) == "InvalidInputException"
+    assert code(refused) == "InvalidInputException"
     assert "COLOUR" in str(refused.value)
 
 

@@ -6,20 +6,11 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from shop import GENRES, Shop
+from shop import GENRES, Shop, code
 
 from personalize_fake import PersonalizeFake
 
 pytestmark = pytest.mark.personalize_fake(lifecycle="instant", minimum_training_data=False)
-
-
-@pytest.fixture
-def shop(personalize_fake: PersonalizeFake) -> Shop:
-    return Shop()
-
-
-def _code(exc: pytest.ExceptionInfo[ClientError]) -> str:
-    return str(exc.value.response["Error"]["Code"])
 
 
 # -- filters ----------------------------------------------------------------------------
@@ -64,7 +55,7 @@ def test_a_missing_include_value_is_invalid_input(shop: Shop) -> None:
     genre = shop.filter("INCLUDE ItemID WHERE Items.GENRE IN ($GENRE)")
     with pytest.raises(ClientError) as refused:
         shop.recommend(campaign, userId="u1", filterArn=genre)
-    assert _code(refused) == "InvalidInputException"
+    assert code(refused) == "InvalidInputException"
     assert "GENRE" in str(refused.value)
 
 
@@ -75,7 +66,7 @@ def test_a_filter_of_another_group_is_invalid_input(personalize_fake: Personaliz
     foreign = other.filter('EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("click")')
     with pytest.raises(ClientError) as refused:
         shop.recommend(campaign, userId="u1", filterArn=foreign)
-    assert _code(refused) == "InvalidInputException"
+    assert code(refused) == "InvalidInputException"
 
 
 def test_a_filter_fills_the_answer_from_further_down(shop: Shop) -> None:
@@ -111,7 +102,7 @@ def test_a_filter_reading_the_user_needs_a_user_id(
     assert shop.recommend(campaign, userId="u1", **request)
     with pytest.raises(ClientError) as refused:
         shop.recommend(campaign, **request)
-    assert _code(refused) == "InvalidInputException"
+    assert code(refused) == "InvalidInputException"
     assert "userId" in str(refused.value)
 
 
@@ -135,7 +126,7 @@ def test_a_current_item_filter_needs_a_related_items_campaign(
     popular = shop.campaign("aws-popularity-count")
     with pytest.raises(ClientError) as refused:
         shop.recommend(popular, userId="u1", itemId="a", **request)
-    assert _code(refused) == "InvalidInputException"
+    assert code(refused) == "InvalidInputException"
     assert "CurrentItem" in str(refused.value)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from shop import RECIPE, Shop
+from shop import RECIPE, Shop, code
 
 from personalize_fake import PersonalizeFake
 
@@ -16,10 +16,6 @@ pytestmark = pytest.mark.personalize_fake(
     lifecycle="instant", minimum_training_data=False, recommender_min_interactions=0
 )
 ROLE = "arn:aws:iam::123456789012:role/personalize"
-
-
-def _code(exc: pytest.ExceptionInfo[ClientError]) -> str:
-    return str(exc.value.response["Error"]["Code"])
 
 
 # -- recommenders -------------------------------------------------------------------------
@@ -114,7 +110,7 @@ def test_a_stopped_recommender_answers_nothing(personalize_fake: PersonalizeFake
     personalize_fake.settle(recommender)
     with pytest.raises(ClientError) as refused:
         shop.runtime.get_recommendations(recommenderArn=recommender, userId="u1")
-    assert _code(refused) == "InvalidInputException"
+    assert code(refused) == "InvalidInputException"
     assert "INACTIVE" in str(refused.value)
 
 
@@ -245,7 +241,7 @@ def test_solution_metrics_need_an_active_version(personalize_fake: PersonalizeFa
     version = shop.personalize.create_solution_version(solutionArn=solution)
     with pytest.raises(ClientError) as refused:
         shop.personalize.get_solution_metrics(solutionVersionArn=version["solutionVersionArn"])
-    assert _code(refused) == "ResourceInUseException"
+    assert code(refused) == "ResourceInUseException"
 
 
 # -- batch output -------------------------------------------------------------------------
