@@ -131,8 +131,9 @@ def _segment(
     state: RegionState, served: Served, job: BatchJob, record: dict[str, Any]
 ) -> list[str]:
     """Users for an item (Item-Affinity) or for the items an attribute query picks."""
-    from personalize_fake._domain.filter_eval import compile_filter, item_attributes
+    from personalize_fake._domain.filter_eval import compile_filter
     from personalize_fake._domain.filter_values import FilterValueError
+    from personalize_fake._domain.item_attributes import item_attributes
 
     data = GroupData(state, served.group_arn)
     values = _values(record) or {}

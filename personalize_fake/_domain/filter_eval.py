@@ -44,13 +44,10 @@ What AWS documents is followed; where it is silent the choice is the one below.
 
 from __future__ import annotations
 
-import itertools
 import operator
-import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, NoReturn, Protocol, TypeVar
 
-from personalize_fake._domain.filter_parser import parse_filter, tokenize
 from personalize_fake._domain.filter_values import (
     FilterValueError,
     Wanted,
@@ -75,9 +72,7 @@ from personalize_fake._domain.filters import (
     Operand,
     Placeholder,
     Strings,
-    conditions,
 )
-from personalize_fake._errors import InvalidInput
 
 Predicate = Callable[[str], bool]
 """Whether a candidate id (item, user or action, as the filter's target) passes."""
@@ -331,7 +326,7 @@ class _Context:
                 return done_test(done)
 
             return did
-        record_test = self.node(expression.where, lambda c: self.field_test(c, _column(c).name))
+        record_test = self.node(expression.where, lambda c: self.field_test(c, column_of(c).name))
 
         def has(id: str) -> bool:
             record = data.record(dataset, id)
@@ -340,7 +335,7 @@ class _Context:
         return has
 
 
-def _column(condition: Condition) -> Column:
+def column_of(condition: Condition) -> Column:
     assert isinstance(condition.subject, Column)
     return condition.subject
 
@@ -390,56 +385,3 @@ def _any(tests: list[Predicate]) -> Predicate | None:
     if len(tests) == 1:
         return tests[0]
     return lambda id: any(test(id) for test in tests)
-
-
-# -- batch segment jobs' itemAttributes ----------------------------------------------------
-
-_AT = re.compile(r"\s*\(at character \d+\)$")
-
-
-def item_attributes(expression: str, values: Mapping[str, str], data: FilterData) -> Predicate:
-    """Which items a batch segment job's ``itemAttributes`` selects (``ITEMS.genres =
-    "Comedy" AND ITEMS.genres = "Action"``), with ``$PARAM`` values from its filterValues.
-
-    Written as a WHERE clause on Items fields; ``= "x"`` and ``!= "x"`` (as the documented
-    example compares strings) are read as ``IN ("x")`` and ``NOT IN ("x")``.
-
-    Raises:
-        FilterValueError: the expression is not such a clause, or a value is missing or
-            malformed.
-    """
-    try:
-        tree = parse_filter("INCLUDE ItemID WHERE " + _as_where(expression))
-    except InvalidInput as error:
-        why = _AT.sub("", error.message.removeprefix("Could not create filter. "))
-        raise FilterValueError(f"itemAttributes {expression!r} is not valid: {why}") from None
-    only = tree.expressions[0]
-    problem = None
-    if len(tree.expressions) > 1:
-        problem = "it is one clause on Items fields, without |"
-    elif only.when:
-        problem = "it has no IF clause"
-    elif any(
-        _column(c).dataset != "ITEMS" or isinstance(c.operand, Current)
-        for c in conditions(only.where)
-    ):
-        problem = "its conditions compare Items fields with values or $PLACEHOLDERs"
-    if problem is not None:
-        raise FilterValueError(f"itemAttributes {expression!r} is not valid: {problem}.")
-    return compile_filter(tree, values, data)
-
-
-def _as_where(expression: str) -> str:
-    """``expression`` with ``= "x"`` and ``!= "x"`` spelled ``IN ("x")``, ``NOT IN ("x")``."""
-    tokens = tokenize(expression)
-    words: list[str] = []
-    skip = False
-    for token, following in itertools.pairwise(tokens):
-        if skip:
-            skip = False
-        elif token.text in ("=", "!=") and following.kind == "string":
-            words.append(f"{'IN' if token.text == '=' else 'NOT IN'} ({following.text})")
-            skip = True
-        else:
-            words.append(token.text)
-    return " ".join(words)

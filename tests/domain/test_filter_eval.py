@@ -9,10 +9,11 @@ from typing import Any
 import attrs
 import pytest
 
-from personalize_fake._domain.filter_eval import compile_filter, item_attributes
+from personalize_fake._domain.filter_eval import compile_filter
 from personalize_fake._domain.filter_parser import parse_filter
 from personalize_fake._domain.filter_values import FilterValueError
 from personalize_fake._domain.filters import DatasetType
+from personalize_fake._domain.item_attributes import item_attributes
 from personalize_fake._errors import InvalidInput
 
 ITEMS: dict[str, dict[str, Any]] = {
