@@ -55,8 +55,8 @@ Ranking = Callable[[], Iterator[Scored]]
 
 
 def recommendation_id(served: Served) -> str:
-    """``RID-`` + the last 25 characters of a fresh UUID + ``-CID-`` + the resource's six
-    hex digits: 40 characters, as real responses show."""
+    """``RID-``, 25 fresh characters shaped like a UUID's last 25, ``-CID-`` and the
+    resource's six hex digits: 40 characters, as real responses show."""
     digits = f"{_IDS.getrandbits(88):022x}"  # a UUID's last 25 characters: 2-4-4-12 hex
     return f"RID-{digits[:2]}-{digits[2:6]}-{digits[6:10]}-{digits[10:]}-CID-{served.cid}"
 
