@@ -17,7 +17,13 @@ import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from personalize_fake._api.answer_items import item_of, place, promoted_count, wanted_columns
+from personalize_fake._api.answer_items import (
+    item_of,
+    place,
+    plain_items,
+    promoted_count,
+    wanted_columns,
+)
 from personalize_fake._api.answers import declared
 from personalize_fake._api.filters import Filter
 from personalize_fake._api.group_data import GroupData, user_events
@@ -189,9 +195,7 @@ def answer(
         found = _take(candidates(), checks, num_results)
         if columns:
             return [item_of(s, None, data, columns, scores) for s in found]
-        if not scores:  # the common answers, built without a call an item
-            return [{"itemId": i} for i, _ in found]
-        return [{"itemId": i} if s is None else {"itemId": i, "score": s} for i, s in found]
+        return plain_items(found, scores)
     promotion = promotions[0]
     if promotion.get("filterArn") is None:
         raise InvalidInput("A promotion needs a filterArn: the filter that picks its items.")
