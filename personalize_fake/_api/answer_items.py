@@ -15,7 +15,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from personalize_fake._api.answers import fields_of
-from personalize_fake._api.datasets import Dataset
 from personalize_fake._api.group_data import GroupData
 from personalize_fake._api.serving import Served
 from personalize_fake._domain.engine.data import Scored
@@ -83,7 +82,7 @@ def wanted_columns(
         raise InvalidInput(
             f"metadataColumns name {len(names)} columns; at most {MAX_METADATA_COLUMNS}."
         )
-    items = state.arn(Dataset.KIND, f"{served.group_arn.rsplit('/', 1)[-1]}/ITEMS")
+    items = GroupData(state, served.group_arn).datasets.get("ITEMS")
     fields = {f.name.upper() for f in fields_of(state, items)}
     for name in names:
         if name.upper() not in fields:

@@ -21,8 +21,7 @@ from typing import Any
 
 import attrs
 
-from personalize_fake._api.datasets import Dataset
-from personalize_fake._api.schemas import Schema
+from personalize_fake._api.datasets import Dataset, schema_fields
 from personalize_fake._domain.engine.data import (
     Config,
     Interactions,
@@ -30,7 +29,7 @@ from personalize_fake._domain.engine.data import (
     Scored,
     TrainingData,
 )
-from personalize_fake._domain.fields import Field, typed_fields
+from personalize_fake._domain.fields import Field
 from personalize_fake._domain.members import property_key
 from personalize_fake._state.columns import MISSING
 from personalize_fake._state.rows import Rows
@@ -89,21 +88,22 @@ def _interactions(rows: Rows | None, stop: int | None, action: bool) -> Interact
         times,
         kinds,
         values,
-        [_text(v) for v in user_ids],
-        [_text(v) for v in item_ids],
-        [_text(v) for v in kind_names],
+        [text(v) for v in user_ids],
+        [text(v) for v in item_ids],
+        [text(v) for v in kind_names],
     )
 
 
-def _text(value: Any) -> str:
+def text(value: Any) -> str:
+    """A column's value as the engine's id tables hold it: "" for a missing one."""
     return "" if value is MISSING else str(value)
 
 
 def fields_of(state: RegionState, dataset_arn: str | None) -> tuple[Field, ...]:
-    """The typed fields of a dataset's schema (none for an unknown dataset)."""
+    """The typed fields of a dataset's schema, by the dataset's ARN (none for an unknown
+    dataset)."""
     dataset = state.resources.get(dataset_arn or "")
-    schema = state.resources.get(dataset.schema_arn) if isinstance(dataset, Dataset) else None
-    return typed_fields(schema.schema) if isinstance(schema, Schema) else ()
+    return schema_fields(state, dataset) if isinstance(dataset, Dataset) else ()
 
 
 def normalised(row: dict[str, Any], fields: tuple[Field, ...]) -> dict[str, Any]:

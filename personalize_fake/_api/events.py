@@ -15,12 +15,10 @@ import datetime
 from typing import Any
 
 from personalize_fake._api.dataset_groups import DatasetGroup
-from personalize_fake._api.datasets import Dataset, dataset_arn
+from personalize_fake._api.datasets import Dataset, dataset_arn, schema_fields
 from personalize_fake._api.event_trackers import EventTracker
 from personalize_fake._api.registry import operation
-from personalize_fake._api.schemas import Schema
 from personalize_fake._domain.codec import decode
-from personalize_fake._domain.fields import Field, typed_fields
 from personalize_fake._domain.members import RECORD_COLUMNS, as_row
 from personalize_fake._errors import InvalidInput, ResourceInUse, ResourceNotFound, ServiceError
 from personalize_fake._state.resource import ACTIVE
@@ -54,11 +52,6 @@ def _utc(epoch: float, items: str, index: int, member: str) -> float:
         where = f"{items}.{index}.member.{member}"
         raise InvalidInput(f"Value '{epoch}' at '{where}' is not a valid timestamp.") from None
     return float(epoch)
-
-
-def _fields(state: RegionState, dataset: Dataset) -> tuple[Field, ...]:
-    schema = state.resources.get(dataset.schema_arn)
-    return typed_fields(schema.schema) if isinstance(schema, Schema) else ()
 
 
 def _properties(text: str, where: str, reserved: frozenset[str] = frozenset()) -> None:
@@ -123,7 +116,7 @@ def put_events(
         event["sessionId"] = session_id
         if user_id is not None:
             event["userId"] = user_id
-    fields = _fields(state, interactions)
+    fields = schema_fields(state, interactions)
     state.store.record("events", interactions.arn, tracking_id, event_list, fields)
 
 
@@ -148,7 +141,7 @@ def _put_records(
             _properties(record["properties"], f"{member}.{index}.member.properties")
     rows = [as_row(record, RECORD_COLUMNS) for record in records]
     key = RECORD_COLUMNS[id_key]
-    state.store.put_records(dataset_arn, key, rows, _fields(state, dataset))
+    state.store.put_records(dataset_arn, key, rows, schema_fields(state, dataset))
 
 
 @operation
@@ -185,5 +178,5 @@ def put_action_interactions(
         timestamp = _utc(interaction["timestamp"], "actionInteractions", index, "timestamp")
         interaction["timestamp"] = timestamp
         interaction["trackingId"] = tracking_id
-    fields = _fields(state, dataset)
+    fields = schema_fields(state, dataset)
     state.store.record("action_interactions", dataset.arn, tracking_id, action_interactions, fields)

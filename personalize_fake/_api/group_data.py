@@ -13,7 +13,7 @@ from array import array
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from personalize_fake._api.answers import fields_of, normalised
+from personalize_fake._api.answers import fields_of, normalised, text
 from personalize_fake._api.datasets import Dataset
 from personalize_fake._domain.fields import Field
 from personalize_fake._domain.filters import DatasetType
@@ -73,12 +73,8 @@ class UserEvents:
             source = sources[index]
             if source and (source == PUT or not put_only):
                 kind = rows.value("EVENT_TYPE", index)
-                out.append((_text(rows.value(self.id_column, index)), _text(kind)))
+                out.append((text(rows.value(self.id_column, index)), text(kind)))
         return out
-
-
-def _text(value: Any) -> str:
-    return "" if value is MISSING else str(value)
 
 
 def user_events(state: RegionState, dataset_arn: str, start: int, action: bool) -> UserEvents:
